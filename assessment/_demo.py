@@ -1,0 +1,212 @@
+"""A deterministic, realistic sample organisation, and synthetic responses at any scale.
+
+The demo organisation has three layers and eight teams, with patterns the analysis must
+reveal: executives rate the organisation clearly higher than the frontline (the iceberg of
+ignorance), one strong and one struggling team, one team below the minimum group size, some
+missing and not-applicable answers, and a few comments in English, Dutch, Russian and
+Ukrainian. Everything is drawn from one seeded generator, vectorised with NumPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._exceptions import NotFoundError
+from ._model import MaturityModel, load_model_text
+from ._responses import ResponseSet
+from ._store import Engagement, Store
+
+__all__ = [
+    "DEMO_ENGAGEMENT",
+    "DEMO_ORGANISATION",
+    "TeamSpec",
+    "build_demo",
+    "demo_responses",
+    "generate_frames",
+]
+
+DEMO_ORGANISATION = "Lumen Care Services"
+DEMO_ENGAGEMENT = "demo"
+
+#: Average level of each layer above the frontline, on the 1-5 scale.
+ROLE_EFFECT = {"executive": 0.95, "manager": 0.45, "frontline": 0.0}
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    """A team of the sample organisation: its size by role and how well it works."""
+
+    name: str
+    department: str
+    frontline: int
+    managers: int
+    executives: int = 0
+    effect: float = 0.0
+
+
+DEMO_TEAMS: tuple[TeamSpec, ...] = (
+    TeamSpec("Executive board", "Management", 0, 0, executives=9),
+    TeamSpec("Customer Care Amsterdam", "Customer Care", 42, 4, effect=0.55),  # the strong team
+    TeamSpec("Customer Care Kyiv", "Customer Care", 38, 3),
+    TeamSpec("Billing Support", "Customer Care", 30, 3, effect=-0.75),  # the struggling team
+    TeamSpec("Field Service North", "Field Service", 34, 3, effect=0.1),
+    TeamSpec("Field Service South", "Field Service", 31, 3, effect=-0.1),
+    TeamSpec("Technical Helpdesk", "Support", 33, 3, effect=0.2),
+    TeamSpec("Social Media Care", "Support", 11, 1, effect=0.05),
+    TeamSpec("Complaints Desk", "Support", 3, 0, effect=-0.2),  # below the minimum group size
+)
+
+DEMO_COMMENTS: tuple[tuple[str, str], ...] = (
+    ("culture", "Customers come up in every meeting now, but mostly as a number on a slide."),
+    ("leadership", "Our director sat with us for a whole shift last month. Please do that more."),
+    ("autonomy", "I want to refund small amounts without asking three people for approval."),
+    ("coaching", "Mijn teamleider helpt me echt verder, maar heeft er te weinig tijd voor."),
+    ("autonomy", "De gesprekstijd telt nog steeds zwaarder dan of de klant geholpen is."),
+    ("culture", "We weten niet wat de afdeling facturatie de klant al heeft beloofd."),
+    ("leadership", "Руководство говорит о клиенте, но решения принимаются только по затратам."),
+    ("coaching", "Наш менеджер проводит разборы звонков, и это реально помогает."),
+    ("culture", "Ідеї з першої лінії рідко доходять до керівництва."),
+    ("autonomy", "Хотілося б більше свободи відходити від скрипту, коли клієнт цього потребує."),
+)
+
+
+def _respondent_frame(teams: tuple[TeamSpec, ...], rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for team in teams:
+        for role, count in (
+            ("executive", team.executives),
+            ("manager", team.managers),
+            ("frontline", team.frontline),
+        ):
+            rows += [(role, team.name, team.department, team.effect)] * count
+    frame = pd.DataFrame(rows, columns=["role", "team", "department", "effect"])
+    ids = rng.choice(16**6, size=len(frame), replace=False)
+    frame.index = pd.Index([f"r{i:06x}" for i in ids], name="respondent_id")
+    return frame
+
+
+def _answers(
+    model: MaturityModel, people: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Draw answers from a latent level per person and dimension; return answers, n/a, latent."""
+    n = len(people)
+    base = people["role"].map(ROLE_EFFECT).to_numpy() + people["effect"].to_numpy()
+    person = rng.normal(0.0, 0.45, size=n)
+    dim_base = {dim.id: 2.75 + 0.2 * (i % 3 - 1) for i, dim in enumerate(model.dimensions)}
+    latent_by_dim = {
+        dim_id: level + base + person + rng.normal(0.0, 0.3, size=n)
+        for dim_id, level in dim_base.items()
+    }
+    columns: dict[str, np.ndarray] = {}
+    na_columns: dict[str, np.ndarray] = {}
+    for item_id, item in model.items.items():
+        latent = latent_by_dim[model.item_dimension[item_id]]
+        value = np.clip(np.rint(latent + rng.normal(0.0, 0.65, size=n)), 1, 5)
+        if item.reverse:
+            value = 6 - value
+        na = (rng.random(n) < 0.08) if item.allow_na else np.zeros(n, dtype=bool)
+        missing = rng.random(n) < 0.02
+        columns[item_id] = np.where(na | missing, np.nan, value)
+        na_columns[item_id] = na
+    overall = np.mean(np.column_stack(list(latent_by_dim.values())), axis=1)
+    # Outcomes: customer experience is rated above engagement ("CX outruns EX").
+    shift = {
+        "operational_excellence": 0.0,
+        "customer_experience": 0.35,
+        "employee_engagement": -0.15,
+        "customer_advocacy": 0.2,
+    }
+    for item_id, outcome in model.outcome_items.items():
+        value = np.clip(np.rint(overall + shift[outcome.measures] + rng.normal(0, 0.7, n)), 1, 5)
+        na = (rng.random(n) < 0.1) if outcome.allow_na else np.zeros(n, dtype=bool)
+        columns[item_id] = np.where(na, np.nan, value)
+        na_columns[item_id] = na
+    answers = pd.DataFrame(columns, index=people.index)
+    not_applicable = pd.DataFrame(na_columns, index=people.index)
+    return answers, not_applicable, pd.Series(overall, index=people.index)
+
+
+def _recommend(latent: pd.Series, rng: np.random.Generator) -> pd.Series:
+    score = np.clip(np.rint((latent.to_numpy() - 1) * 2.4 + rng.normal(0, 1.4, len(latent))), 0, 10)
+    unanswered = rng.random(len(latent)) < 0.03
+    return pd.Series(np.where(unanswered, np.nan, score), index=latent.index, name="recommend")
+
+
+def _build(
+    model: MaturityModel, teams: tuple[TeamSpec, ...], seed: int, comments: bool
+) -> ResponseSet:
+    rng = np.random.default_rng(seed)
+    people = _respondent_frame(teams, rng)
+    answers, not_applicable, latent = _answers(model, people, rng)
+    respondents = people[["role", "team", "department"]].copy()
+    respondents["recommend"] = _recommend(latent, rng)
+    comment_rows = []
+    dims = {d.id for d in model.dimensions}
+    if comments:
+        eligible = people.index[(people["role"] == "frontline") & (people["team"].map(
+            lambda t: sum(1 for s in teams if s.name == t and s.frontline >= 10) > 0
+        ))]
+        chosen = rng.choice(eligible.to_numpy(), size=len(DEMO_COMMENTS), replace=False)
+        for rid, (dim, text) in zip(chosen, DEMO_COMMENTS, strict=True):
+            comment_rows.append((rid, dim if dim in dims else model.dimensions[0].id, text))
+    comment_frame = pd.DataFrame(comment_rows, columns=["respondent_id", "dimension_id", "text"])
+    return ResponseSet(respondents, answers, not_applicable, comment_frame)
+
+
+def demo_responses(model: MaturityModel, seed: int = 2026) -> ResponseSet:
+    """Return the demo organisation's responses (about 250 respondents) for ``model``."""
+    return _build(model, DEMO_TEAMS, seed, comments=True)
+
+
+def generate_frames(
+    model: MaturityModel, n_respondents: int, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return ``(respondents, answers, comments)`` for ``n_respondents`` synthetic people.
+
+    Teams of about 40 (4% executives, 12% managers, the rest frontline), with team effects
+    spread from struggling to strong. For benchmarks and property tests at scale.
+    """
+    rng = np.random.default_rng(seed)
+    n_teams = max(1, n_respondents // 40)
+    effects = rng.normal(0.0, 0.4, size=n_teams)
+    n_exec = max(1, round(n_respondents * 0.04)) if n_respondents >= 3 else 0
+    sizes = np.full(n_teams, (n_respondents - n_exec) // n_teams)
+    sizes[: (n_respondents - n_exec) - sizes.sum()] += 1
+    teams = [TeamSpec("Executive board", "Management", 0, 0, executives=n_exec)] if n_exec else []
+    for i, (size, effect) in enumerate(zip(sizes, effects, strict=True)):
+        managers = max(1, round(size * 0.12)) if size >= 4 else 0
+        teams.append(
+            TeamSpec(
+                f"Team {i + 1:04d}",
+                f"Department {i % 12 + 1:02d}",
+                int(size) - managers,
+                managers,
+                effect=float(effect),
+            )
+        )
+    data = _build(model, tuple(teams), seed, comments=False)
+    return data.respondents, data.answers, data.comments
+
+
+def build_demo(store: Store, model_source: str, *, seed: int = 2026) -> Engagement:
+    """Create the demo organisation and its engagement ``demo`` in ``store``, once.
+
+    Idempotent: when the engagement already holds responses, nothing is written.
+    """
+    try:
+        store.organisation(DEMO_ORGANISATION)
+    except NotFoundError:
+        store.create_organisation(DEMO_ORGANISATION)
+    try:
+        engagement = store.engagement(DEMO_ENGAGEMENT)
+    except NotFoundError:
+        engagement = store.create_engagement(
+            DEMO_ENGAGEMENT, DEMO_ORGANISATION, model_source, wave="2026-Q4"
+        )
+    if store.count_respondents(DEMO_ENGAGEMENT, include_excluded=True) == 0:
+        model = load_model_text(model_source)
+        store.add_responses(DEMO_ENGAGEMENT, demo_responses(model, seed), source="demo")
+    return engagement

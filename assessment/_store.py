@@ -1,0 +1,482 @@
+"""The response store: one SQLite database (``assessment.db``) per workspace.
+
+Concurrency and durability rules, applied to every connection:
+
+- WAL journal, so readers never block the writer and a killed process leaves the database
+  consistent; a busy timeout, so concurrent writers wait instead of failing;
+- every write runs in ``BEGIN IMMEDIATE`` ... ``COMMIT`` (:meth:`Store.transaction`), so a
+  write transaction takes the write lock up front and never deadlocks on lock upgrade, and
+  an import is stored whole or not at all;
+- backups use SQLite's online backup API, never a file copy of a live database.
+
+The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` are applied forward,
+each in its own transaction, when a store is opened.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._exceptions import NotFoundError, ParameterError, StoreError
+from ._model import MaturityModel, load_model_text
+from ._responses import ResponseSet
+
+__all__ = ["DB_NAME", "MIGRATIONS", "Engagement", "Organisation", "Store"]
+
+DB_NAME = "assessment.db"
+#: The smallest minimum group size any engagement may use.
+MIN_GROUP_SIZE_FLOOR = 3
+DEFAULT_MIN_GROUP_SIZE = 5
+ENGAGEMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+#: Forward migrations: ``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1``.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE organisations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE models (
+            id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            source TEXT NOT NULL,
+            PRIMARY KEY (id, version)
+        )""",
+        """CREATE TABLE engagements (
+            id TEXT PRIMARY KEY,
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            wave TEXT NOT NULL,
+            date TEXT NOT NULL,
+            model_id TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            min_group_size INTEGER NOT NULL CHECK (min_group_size >= 3),
+            created_at TEXT NOT NULL,
+            FOREIGN KEY (model_id, model_version) REFERENCES models(id, version)
+        )""",
+        """CREATE TABLE respondents (
+            id INTEGER PRIMARY KEY,
+            engagement_id TEXT NOT NULL REFERENCES engagements(id),
+            respondent_key TEXT NOT NULL,
+            role TEXT NOT NULL,
+            team TEXT NOT NULL,
+            department TEXT,
+            recommend INTEGER CHECK (recommend BETWEEN 0 AND 10),
+            source TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            excluded_reason TEXT,
+            UNIQUE (engagement_id, respondent_key)
+        )""",
+        """CREATE TABLE answers (
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            item_id TEXT NOT NULL,
+            value INTEGER,
+            not_applicable INTEGER NOT NULL DEFAULT 0 CHECK (not_applicable IN (0, 1)),
+            PRIMARY KEY (respondent_id, item_id),
+            CHECK (value IS NULL OR not_applicable = 0)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE comments (
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            dimension_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, dimension_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            engagement_id TEXT NOT NULL REFERENCES engagements(id),
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            respondents INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX respondents_engagement ON respondents(engagement_id, role, team)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A client organisation."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """One assessment wave of an organisation, on one model version."""
+
+    id: str
+    organisation: str
+    wave: str
+    date: str
+    model_id: str
+    model_version: str
+    min_group_size: int
+
+
+class Store:
+    """The SQLite store of one workspace. Open it with ``Store(path)``; close it when done.
+
+    Parameters
+    ----------
+    path:
+        The database file (created with its folder when missing).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+            self._conn.execute("PRAGMA busy_timeout = 60000")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
+        self._migrate()
+        self._models: dict[tuple[str, str], MaturityModel] = {}
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a write transaction (``BEGIN IMMEDIATE``): all of it is stored, or none."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this package knows "
+                f"({SCHEMA_VERSION}); upgrade the assessment package"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction() as conn:
+                # Another process may have migrated while we waited for the lock.
+                if int(conn.execute("PRAGMA user_version").fetchone()[0]) >= target:
+                    continue
+                for statement in MIGRATIONS[target - 1]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target:d}")
+
+    def integrity_check(self) -> str:
+        """Return SQLite's ``PRAGMA integrity_check`` verdict (``"ok"`` when sound)."""
+        return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def backup(self, dest: str | Path) -> Path:
+        """Copy the live database to ``dest`` with SQLite's online backup API."""
+        target = Path(dest)
+        if target.exists():
+            raise ParameterError(f"{target}: already exists; choose a new backup file")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        out = sqlite3.connect(partial)
+        try:
+            self._conn.backup(out)
+        finally:
+            out.close()
+        partial.replace(target)
+        return target
+
+    # --- organisations and engagements --------------------------------------------------
+    def create_organisation(self, name: str) -> Organisation:
+        """Create an organisation; its name must be new."""
+        clean = name.strip()
+        if not clean:
+            raise ParameterError("organisation name: must not be empty")
+        with self.transaction() as conn:
+            try:
+                cur = conn.execute(
+                    "INSERT INTO organisations (name, created_at) VALUES (?, ?)", (clean, _now())
+                )
+            except sqlite3.IntegrityError as exc:
+                raise ParameterError(f"organisation {clean!r} already exists") from exc
+        return Organisation(int(cur.lastrowid or 0), clean)
+
+    def organisations(self) -> list[Organisation]:
+        """Return every organisation, by name."""
+        rows = self._conn.execute("SELECT id, name FROM organisations ORDER BY name").fetchall()
+        return [Organisation(int(i), str(n)) for i, n in rows]
+
+    def organisation(self, name: str) -> Organisation:
+        """Return the organisation called ``name``."""
+        row = self._conn.execute(
+            "SELECT id, name FROM organisations WHERE name = ?", (name.strip(),)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no organisation {name!r}; create it with `assessment org create`"
+            )
+        return Organisation(int(row[0]), str(row[1]))
+
+    def create_engagement(
+        self,
+        engagement_id: str,
+        organisation: str,
+        model_source: str,
+        *,
+        wave: str | None = None,
+        on: date | None = None,
+        min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    ) -> Engagement:
+        """Create an engagement of ``organisation`` on the model given as YAML text.
+
+        The model text is stored in the workspace, so later runs score and report with
+        exactly the model version the engagement was created with.
+        """
+        if not ENGAGEMENT_ID.match(engagement_id):
+            raise ParameterError(
+                f"engagement id {engagement_id!r}: use 1-64 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit"
+            )
+        if min_group_size < MIN_GROUP_SIZE_FLOOR:
+            raise ParameterError(
+                f"min_group_size: {min_group_size} is below the floor of {MIN_GROUP_SIZE_FLOOR}"
+            )
+        model = load_model_text(model_source)
+        org = self.organisation(organisation)
+        when = (on or date.today()).isoformat()
+        with self.transaction() as conn:
+            stored = conn.execute(
+                "SELECT source FROM models WHERE id = ? AND version = ?", (model.id, model.version)
+            ).fetchone()
+            if stored is None:
+                conn.execute(
+                    "INSERT INTO models (id, version, source) VALUES (?, ?, ?)",
+                    (model.id, model.version, model_source),
+                )
+            elif stored[0] != model_source:
+                raise ParameterError(
+                    f"model {model.id} {model.version} is already stored with different content; "
+                    "give the changed model a new version number"
+                )
+            try:
+                conn.execute(
+                    "INSERT INTO engagements (id, organisation_id, wave, date, model_id, "
+                    "model_version, min_group_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (engagement_id, org.id, wave or when, when, model.id, model.version,
+                     min_group_size, _now()),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise ParameterError(f"engagement {engagement_id!r} already exists") from exc
+        return self.engagement(engagement_id)
+
+    _ENGAGEMENT_SQL = (
+        "SELECT e.id, o.name, e.wave, e.date, e.model_id, e.model_version, e.min_group_size "
+        "FROM engagements e JOIN organisations o ON o.id = e.organisation_id"
+    )
+
+    def engagement(self, engagement_id: str) -> Engagement:
+        """Return the engagement with this id."""
+        row = self._conn.execute(
+            self._ENGAGEMENT_SQL + " WHERE e.id = ?", (engagement_id,)
+        ).fetchone()
+        if row is None:
+            known = ", ".join(e.id for e in self.engagements()) or "none yet"
+            raise NotFoundError(f"no engagement {engagement_id!r} (known: {known})")
+        return Engagement(*row)
+
+    def engagements(self, organisation: str | None = None) -> list[Engagement]:
+        """Return the engagements, of one organisation or all, oldest first."""
+        if organisation is None:
+            rows = self._conn.execute(self._ENGAGEMENT_SQL + " ORDER BY e.date, e.id").fetchall()
+        else:
+            rows = self._conn.execute(
+                self._ENGAGEMENT_SQL + " WHERE o.name = ? ORDER BY e.date, e.id",
+                (organisation.strip(),),
+            ).fetchall()
+        return [Engagement(*r) for r in rows]
+
+    def model(self, engagement_id: str) -> MaturityModel:
+        """Return the model the engagement was created with."""
+        eng = self.engagement(engagement_id)
+        key = (eng.model_id, eng.model_version)
+        if key not in self._models:
+            (source,) = self._conn.execute(
+                "SELECT source FROM models WHERE id = ? AND version = ?", key
+            ).fetchone()
+            self._models[key] = load_model_text(
+                source, f"model {eng.model_id} {eng.model_version} in {self.path}"
+            )
+        return self._models[key]
+
+    # --- responses -----------------------------------------------------------------------
+    def existing_respondents(self, engagement_id: str) -> set[str]:
+        """Return the respondent ids already stored for the engagement."""
+        rows = self._conn.execute(
+            "SELECT respondent_key FROM respondents WHERE engagement_id = ?", (engagement_id,)
+        )
+        return {str(r[0]) for r in rows}
+
+    def add_responses(
+        self,
+        engagement_id: str,
+        data: ResponseSet,
+        *,
+        source: str,
+        file_name: str | None = None,
+        sha256: str | None = None,
+    ) -> int:
+        """Store validated responses in one transaction; return how many respondents.
+
+        Either every respondent, answer and comment of ``data`` is stored, or (on any error,
+        or if the process dies) none of it.
+        """
+        self.engagement(engagement_id)
+        now = _now()
+        resp = data.respondents
+        answers = data.answers
+        na = data.not_applicable.reindex_like(answers).fillna(False).astype(bool)
+        with self.transaction() as conn:
+            first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM respondents").fetchone()[0]
+            row_ids = np.arange(first, first + len(resp), dtype=np.int64)
+            recommend = resp["recommend"].astype(float).to_numpy()
+            dept = resp["department"].astype(object).where(resp["department"].notna(), None)
+            try:
+                conn.executemany(
+                    "INSERT INTO respondents (id, engagement_id, respondent_key, role, team, "
+                    "department, recommend, source, submitted_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (
+                        (int(rid), engagement_id, str(key), str(role), str(team), d,
+                         None if np.isnan(rec) else int(rec), source, now)
+                        for rid, key, role, team, d, rec in zip(
+                            row_ids, resp.index, resp["role"], resp["team"], dept, recommend,
+                            strict=True,
+                        )
+                    ),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(
+                    f"engagement {engagement_id!r}: a respondent id is already stored ({exc})"
+                ) from exc
+            values = answers.to_numpy(dtype=float)
+            na_values = na.to_numpy(dtype=bool)
+            stored = ~np.isnan(values) | na_values
+            r_idx, c_idx = np.nonzero(stored)
+            items = np.asarray(answers.columns, dtype=object)
+            conn.executemany(
+                "INSERT INTO answers (respondent_id, item_id, value, not_applicable) "
+                "VALUES (?,?,?,?)",
+                (
+                    (int(row_ids[r]), items[c], None if na_values[r, c] else int(values[r, c]),
+                     int(na_values[r, c]))
+                    for r, c in zip(r_idx.tolist(), c_idx.tolist(), strict=True)
+                ),
+            )
+            position = pd.Series(row_ids, index=resp.index)
+            conn.executemany(
+                "INSERT INTO comments (respondent_id, dimension_id, text) VALUES (?,?,?)",
+                (
+                    (int(position[rid]), str(dim), str(text))
+                    for rid, dim, text in data.comments[
+                        ["respondent_id", "dimension_id", "text"]
+                    ].itertuples(index=False)
+                ),
+            )
+            if file_name is not None:
+                conn.execute(
+                    "INSERT INTO imports (engagement_id, file_name, sha256, respondents, "
+                    "imported_at) VALUES (?,?,?,?,?)",
+                    (engagement_id, file_name, sha256 or "", len(resp), now),
+                )
+        return len(resp)
+
+    def count_respondents(self, engagement_id: str, *, include_excluded: bool = False) -> int:
+        """Return how many respondents the engagement has."""
+        row = self._conn.execute(
+            "SELECT count(*) FROM respondents "
+            "WHERE engagement_id = ? AND (excluded_reason IS NULL OR ?)",
+            (engagement_id, include_excluded),
+        ).fetchone()
+        return int(row[0])
+
+    def responses(self, engagement_id: str, *, include_excluded: bool = False) -> ResponseSet:
+        """Return the engagement's responses as a :class:`ResponseSet`, in submission order."""
+        model = self.model(engagement_id)
+        questions = model.question_ids
+        params = (engagement_id, include_excluded)
+        resp = pd.read_sql_query(
+            "SELECT id, respondent_key AS respondent_id, role, team, department, recommend "
+            "FROM respondents WHERE engagement_id = ? AND (excluded_reason IS NULL OR ?) "
+            "ORDER BY id",
+            self._conn,
+            params=params,
+        )
+        if resp.empty:
+            return ResponseSet.empty(questions)
+        ids = resp["id"].to_numpy()
+        long = pd.read_sql_query(
+            "SELECT a.respondent_id AS id, a.item_id, a.value, a.not_applicable FROM answers a "
+            "JOIN respondents r ON r.id = a.respondent_id "
+            "WHERE r.engagement_id = ? AND (r.excluded_reason IS NULL OR ?)",
+            self._conn,
+            params=params,
+        )
+        row = pd.Index(ids).get_indexer(pd.Index(long["id"]))
+        col = pd.Index(questions).get_indexer(pd.Index(long["item_id"]))
+        known = col >= 0  # answers to questions the model no longer has are ignored
+        values = np.full((len(ids), len(questions)), np.nan)
+        na = np.zeros((len(ids), len(questions)), dtype=bool)
+        values[row[known], col[known]] = long["value"].to_numpy(dtype=float)[known]
+        na[row[known], col[known]] = long["not_applicable"].to_numpy(dtype=bool)[known]
+        index = pd.Index(resp["respondent_id"].astype(str), name="respondent_id")
+        respondents = pd.DataFrame(
+            {
+                "role": resp["role"].astype(str).to_numpy(),
+                "team": resp["team"].astype(str).to_numpy(),
+                "department": resp["department"].to_numpy(),
+                "recommend": resp["recommend"].astype(float).to_numpy(),
+            },
+            index=index,
+        )
+        comments = pd.read_sql_query(
+            "SELECT r.respondent_key AS respondent_id, c.dimension_id, c.text FROM comments c "
+            "JOIN respondents r ON r.id = c.respondent_id "
+            "WHERE r.engagement_id = ? AND (r.excluded_reason IS NULL OR ?) "
+            "ORDER BY r.id, c.dimension_id",
+            self._conn,
+            params=params,
+        )
+        return ResponseSet(
+            respondents,
+            pd.DataFrame(values, index=index, columns=questions),
+            pd.DataFrame(na, index=index, columns=questions),
+            comments.astype(str),
+        )

@@ -1,0 +1,77 @@
+"""The console script, run as users run it: a real process per command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assessment import Store
+from tests.conftest import DATA, MINI_MODEL
+
+EXE = shutil.which("assessment", path=str(Path(sys.executable).parent)) or "assessment"
+
+
+def run(ws: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ASSESSMENT_WORKSPACE": str(ws)}
+    result = subprocess.run([EXE, *args], capture_output=True, text=True, env=env, timeout=120)
+    if ok:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode != 0, result.stdout
+    return result
+
+
+def test_a_consultant_sets_up_imports_exports_and_backs_up(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    run(ws, "org", "create", "Acme Care")
+    out = run(ws, "engagement", "create", "acme-2026", "--org", "Acme Care",
+              "--model", str(MINI_MODEL), "--wave", "2026-Q4", "--min-group-size", "6").stdout
+    assert "minimum group size 6" in out
+    assert "imported 3 respondents" in run(
+        ws, "import", str(DATA / "responses" / "good_lf.csv"), "--engagement", "acme-2026"
+    ).stdout
+    run(ws, "export", "--engagement", "acme-2026", "--out", str(tmp_path / "out.xlsx"))
+    assert (tmp_path / "out.xlsx").stat().st_size > 0
+    listing = run(ws, "engagement", "list", "--format", "csv").stdout.splitlines()
+    assert listing[0].startswith("id,organisation,wave") and listing[1].endswith(",6,3")
+    run(ws, "workspace", "backup", str(tmp_path / "b.db"))
+    with Store(tmp_path / "b.db") as copy:
+        assert copy.count_respondents("acme-2026") == 3
+
+
+def test_bad_input_gets_a_clear_error_and_a_non_zero_exit(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    run(ws, "org", "create", "Acme")
+    run(ws, "engagement", "create", "e", "--org", "Acme", "--model", str(MINI_MODEL))
+    result = run(ws, "import", str(DATA / "responses" / "off_scale.csv"), "--engagement", "e",
+                 ok=False)
+    assert "row 3, column 'cul_1': off the 1-5 scale (got '7')" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run(ws, "import", str(DATA / "responses" / "good_lf.csv"), "--engagement", "nope",
+                 ok=False)
+    assert "no engagement 'nope'" in result.stderr
+    result = run(ws, "engagement", "create", "e2", "--org", "Acme", "--min-group-size", "2",
+                 ok=False)
+    assert "2 is not in the range x>=3" in result.stderr
+
+
+def test_workspace_option_overrides_the_environment(tmp_path: Path) -> None:
+    run(tmp_path / "env-ws", "--workspace", str(tmp_path / "opt-ws"), "org", "create", "A")
+    assert (tmp_path / "opt-ws" / "assessment.db").exists()
+    assert not (tmp_path / "env-ws").exists()
+
+
+@pytest.mark.slow
+def test_demo_builds_the_demo_engagement_once(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    first = run(ws, "demo").stdout
+    second = run(ws, "demo").stdout
+    assert "Lumen Care Services" in first
+    with Store(ws / "assessment.db") as store:
+        assert 230 < store.count_respondents("demo") < 270
+    assert first == second

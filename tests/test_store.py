@@ -1,0 +1,210 @@
+"""The SQLite store: migrations, transactions, concurrent writers, crash safety, backups."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from assessment import (
+    NotFoundError,
+    ParameterError,
+    ResponseSet,
+    Store,
+    StoreError,
+    demo_responses,
+    generate_frames,
+    write_responses,
+)
+from assessment._store import SCHEMA_VERSION
+from tests.conftest import MINI_MODEL
+
+
+def test_new_store_is_migrated_to_the_current_schema_in_wal_mode(store: Store) -> None:
+    assert store.schema_version == SCHEMA_VERSION
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn.close()
+    assert {"organisations", "engagements", "respondents", "answers", "comments"} <= tables
+
+
+def test_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "assessment.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this package knows"):
+        Store(path)
+
+
+def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        conn.execute("INSERT INTO organisations (name, created_at) VALUES ('X', 'now')")
+        raise RuntimeError("boom")
+    assert store.organisations() == []
+
+
+def test_engagement_keeps_its_model_and_settings(store: Store, engagement: str) -> None:
+    eng = store.engagement(engagement)
+    assert (eng.organisation, eng.model_id, eng.model_version, eng.min_group_size) == (
+        "Org", "mini", "1.0", 5
+    )
+    assert list(store.model(engagement).items) == ["cul_1", "cul_2", "cul_3", "aut_1", "aut_2"]
+
+
+@pytest.mark.parametrize("bad_id", ["../etc", "a b", "", "x" * 65, "-lead"])
+def test_engagement_ids_that_are_unsafe_in_paths_are_refused(store: Store, bad_id: str) -> None:
+    store.create_organisation("Org")
+    with pytest.raises(ParameterError, match="engagement id"):
+        store.create_engagement(bad_id, "Org", MINI_MODEL.read_text())
+
+
+def test_minimum_group_size_never_below_three(store: Store) -> None:
+    store.create_organisation("Org")
+    with pytest.raises(ParameterError, match="below the floor of 3"):
+        store.create_engagement("e", "Org", MINI_MODEL.read_text(), min_group_size=2)
+
+
+def test_changed_model_under_the_same_version_is_refused(store: Store, engagement: str) -> None:
+    changed = MINI_MODEL.read_text().replace("Mini model", "Changed model")
+    with pytest.raises(ParameterError, match="new version number"):
+        store.create_engagement("e2", "Org", changed)
+
+
+def test_unknown_engagement_names_the_known_ones(store: Store, engagement: str) -> None:
+    with pytest.raises(NotFoundError, match=r"no engagement 'nope' \(known: e1\)"):
+        store.engagement("nope")
+
+
+def test_responses_round_trip_through_the_store(store: Store, engagement: str, mini_model) -> None:  # type: ignore[no-untyped-def]
+    data = demo_responses(mini_model)
+    assert store.add_responses(engagement, data, source="test") == len(data)
+    back = store.responses(engagement)
+    assert back.respondents.equals(data.respondents)
+    assert back.answers.equals(data.answers)
+    assert back.not_applicable.equals(data.not_applicable)
+    assert sorted(back.comments["text"]) == sorted(data.comments["text"])
+
+
+def test_empty_engagement_gives_empty_frames(store: Store, engagement: str, mini_model) -> None:  # type: ignore[no-untyped-def]
+    data = store.responses(engagement)
+    assert len(data) == 0
+    assert list(data.answers.columns) == mini_model.question_ids
+
+
+def test_backup_uses_the_backup_api_and_is_a_complete_database(
+    store: Store, engagement: str, mini_model, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    store.add_responses(engagement, demo_responses(mini_model), source="test")
+    dest = store.backup(tmp_path / "backup" / "copy.db")
+    with Store(dest) as copy:
+        assert copy.integrity_check() == "ok"
+        assert copy.count_respondents(engagement) == store.count_respondents(engagement)
+    with pytest.raises(ParameterError, match="already exists"):
+        store.backup(dest)
+
+
+def _one_submission(rid: str, question_ids: list[str], rng: np.random.Generator) -> ResponseSet:
+    index = pd.Index([rid], name="respondent_id")
+    respondents = pd.DataFrame(
+        {"role": ["frontline"], "team": ["T"], "department": ["D"], "recommend": [7.0]},
+        index=index,
+    )
+    answers = pd.DataFrame(
+        rng.integers(1, 6, size=(1, len(question_ids))).astype(float),
+        index=index, columns=question_ids,
+    )
+    na = pd.DataFrame(False, index=index, columns=question_ids)
+    comments = pd.DataFrame({"respondent_id": [rid], "dimension_id": ["culture"], "text": ["x"]})
+    return ResponseSet(respondents, answers, na, comments)
+
+
+def _writer(db: str, worker: int, count: int) -> None:
+    rng = np.random.default_rng(worker)
+    with Store(db) as store:
+        questions = store.model("e1").question_ids
+        for i in range(count):
+            store.add_responses("e1", _one_submission(f"w{worker}-{i}", questions, rng),
+                                source="form")
+
+
+@pytest.mark.slow
+def test_eight_processes_writing_300_submissions_each_lose_nothing(
+    store: Store, engagement: str
+) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(store.path), w, 300)) for w in range(8)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=300)
+    assert [p.exitcode for p in procs] == [0] * 8  # a "database is locked" error exits 1
+    assert store.count_respondents(engagement) == 2400
+    counts = store._conn.execute(
+        "SELECT count(*), count(DISTINCT respondent_id) FROM comments"
+    ).fetchone()
+    assert counts == (2400, 2400)
+    assert store.integrity_check() == "ok"
+
+
+KILL_SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    from assessment import Store, import_responses
+    store = Store(sys.argv[1])
+    seen = 0
+    def trace(statement):
+        global seen
+        if statement.startswith("INSERT INTO answers"):
+            seen += 1
+            if seen == 5000:  # well inside the import's transaction
+                print("inside", flush=True)
+                time.sleep(600)
+    store._conn.set_trace_callback(trace)
+    import_responses(store, "e1", sys.argv[2])
+    print("finished", flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+def test_sigkill_during_an_import_keeps_the_database_consistent_and_all_or_nothing(
+    store: Store, engagement: str, mini_model, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    respondents, answers, comments = generate_frames(mini_model, 3000, seed=1)
+    data = ResponseSet(respondents, answers, answers.isna() & False, comments)
+    big = write_responses(data, mini_model, tmp_path / "big.csv")
+    script = tmp_path / "kill_me.py"
+    script.write_text(KILL_SCRIPT)
+    with subprocess.Popen(
+        [sys.executable, str(script), str(store.path), str(big)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "inside"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    with Store(store.path) as after:
+        assert after.integrity_check() == "ok"
+        assert after.count_respondents(engagement, include_excluded=True) == 0
+        assert after._conn.execute("SELECT count(*) FROM answers").fetchone()[0] == 0
+    # The same import then succeeds whole.
+    from assessment import import_responses
+
+    start = time.perf_counter()
+    assert import_responses(store, engagement, big).respondents == 3000
+    assert time.perf_counter() - start < 60
+    assert store.count_respondents(engagement) == 3000
