@@ -166,7 +166,8 @@ def engagement_list(ctx: click.Context, organisation: str | None, fmt: str) -> N
     """List engagements with their respondent counts."""
     with _store(ctx) as store:
         rows = [
-            {**e.__dict__, "respondents": store.count_respondents(e.id)}
+            {**e.__dict__, "languages": " ".join(e.languages),
+             "respondents": store.count_respondents(e.id)}
             for e in store.engagements(organisation)
         ]
     _emit(pd.DataFrame(rows), fmt)

@@ -138,6 +138,10 @@ class Dimension(_Strict):
     name: Localized
     description: Localized
     weight: float = Field(default=1.0, gt=0)
+    depends_on: list[str] = Field(
+        default_factory=list,
+        description="dimensions that must mature first (orders the roadmap's phases)",
+    )
     levels: list[DimensionLevel] = Field(min_length=5, max_length=5)
     facets: list[Facet] = Field(min_length=1)
 
@@ -406,6 +410,7 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
     for i, dim in enumerate(m.dimensions):
         if [lv.level for lv in dim.levels] != [1, 2, 3, 4, 5]:
             problems.append(f"dimensions[{i}].levels: must list levels 1, 2, 3, 4, 5 in order")
+    problems += _dependency_problems(m)
     for i, lang in enumerate(m.languages):
         if m.languages.index(lang) != i:
             problems.append(f"languages[{i}]: duplicate language {lang!r}")
@@ -415,6 +420,36 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
 
     total = max(expected, 1)
     return problems, {lang: present[lang] / total for lang in langs}
+
+
+def _dependency_problems(m: MaturityModel) -> list[str]:
+    """Check ``depends_on``: known dimensions, no dimension depending on itself, no cycle."""
+    problems = []
+    ids = [d.id for d in m.dimensions]
+    for i, dim in enumerate(m.dimensions):
+        for j, dep in enumerate(dim.depends_on):
+            if dep not in ids:
+                problems.append(f"dimensions[{i}].depends_on[{j}]: unknown dimension {dep!r}")
+            elif dep == dim.id:
+                problems.append(f"dimensions[{i}].depends_on[{j}]: cannot depend on itself")
+    graph = {d.id: [x for x in d.depends_on if x in ids and x != d.id] for d in m.dimensions}
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                return [*path, node, nxt]
+            if nxt not in state and (cycle := visit(nxt, [*path, node])):
+                return cycle
+        state[node] = 2
+        return None
+
+    for node in ids:
+        if node not in state and (cycle := visit(node, [])):
+            problems.append(f"dimensions: depends_on forms a cycle ({' -> '.join(cycle)})")
+            break
+    return problems
 
 
 def _inspect(data: Any, path: str) -> ModelInspection:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,6 +101,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX respondents_engagement ON respondents(engagement_id, role, team)",
     ),
+    (
+        "ALTER TABLE engagements ADD COLUMN languages TEXT NOT NULL DEFAULT 'en'",
+        """CREATE TABLE engagement_teams (
+            engagement_id TEXT NOT NULL REFERENCES engagements(id),
+            team TEXT NOT NULL,
+            department TEXT,
+            headcount INTEGER NOT NULL CHECK (headcount >= 0),
+            PRIMARY KEY (engagement_id, team)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE targets (
+            engagement_id TEXT NOT NULL REFERENCES engagements(id),
+            dimension_id TEXT NOT NULL,
+            level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+            set_at TEXT NOT NULL,
+            PRIMARY KEY (engagement_id, dimension_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE ratings (
+            engagement_id TEXT NOT NULL REFERENCES engagements(id),
+            facet_id TEXT NOT NULL,
+            level INTEGER CHECK (level BETWEEN 1 AND 5),
+            evidence TEXT NOT NULL DEFAULT '',
+            rated_at TEXT NOT NULL,
+            PRIMARY KEY (engagement_id, facet_id)
+        ) WITHOUT ROWID""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -127,6 +153,8 @@ class Engagement:
     model_id: str
     model_version: str
     min_group_size: int
+    #: Languages offered to respondents; the first is the default.
+    languages: tuple[str, ...] = ("en",)
 
 
 class Store:
@@ -255,6 +283,7 @@ class Store:
         wave: str | None = None,
         on: date | None = None,
         min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+        languages: Sequence[str] | None = None,
     ) -> Engagement:
         """Create an engagement of ``organisation`` on the model given as YAML text.
 
@@ -271,6 +300,13 @@ class Store:
                 f"min_group_size: {min_group_size} is below the floor of {MIN_GROUP_SIZE_FLOOR}"
             )
         model = load_model_text(model_source)
+        offered = list(languages or model.languages)
+        unknown = [lang for lang in offered if lang not in model.languages]
+        if unknown or not offered:
+            raise ParameterError(
+                f"languages: {', '.join(unknown) or 'none given'}; model {model.id} offers "
+                f"{', '.join(model.languages)}"
+            )
         org = self.organisation(organisation)
         when = (on or date.today()).isoformat()
         with self.transaction() as conn:
@@ -290,18 +326,27 @@ class Store:
             try:
                 conn.execute(
                     "INSERT INTO engagements (id, organisation_id, wave, date, model_id, "
-                    "model_version, min_group_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "model_version, min_group_size, languages, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (engagement_id, org.id, wave or when, when, model.id, model.version,
-                     min_group_size, _now()),
+                     min_group_size, ",".join(dict.fromkeys(offered)), _now()),
                 )
             except sqlite3.IntegrityError as exc:
                 raise ParameterError(f"engagement {engagement_id!r} already exists") from exc
         return self.engagement(engagement_id)
 
     _ENGAGEMENT_SQL = (
-        "SELECT e.id, o.name, e.wave, e.date, e.model_id, e.model_version, e.min_group_size "
-        "FROM engagements e JOIN organisations o ON o.id = e.organisation_id"
+        "SELECT e.id, o.name, e.wave, e.date, e.model_id, e.model_version, e.min_group_size, "
+        "e.languages FROM engagements e JOIN organisations o ON o.id = e.organisation_id"
     )
+
+    @staticmethod
+    def _engagement(row: tuple[Any, ...]) -> Engagement:
+        eid, org, wave, on, model_id, model_version, min_size, languages = row
+        return Engagement(
+            eid, org, wave, on, model_id, model_version, int(min_size),
+            tuple(str(languages).split(",")),
+        )
 
     def engagement(self, engagement_id: str) -> Engagement:
         """Return the engagement with this id."""
@@ -311,7 +356,7 @@ class Store:
         if row is None:
             known = ", ".join(e.id for e in self.engagements()) or "none yet"
             raise NotFoundError(f"no engagement {engagement_id!r} (known: {known})")
-        return Engagement(*row)
+        return self._engagement(row)
 
     def engagements(self, organisation: str | None = None) -> list[Engagement]:
         """Return the engagements, of one organisation or all, oldest first."""
@@ -322,7 +367,7 @@ class Store:
                 self._ENGAGEMENT_SQL + " WHERE o.name = ? ORDER BY e.date, e.id",
                 (organisation.strip(),),
             ).fetchall()
-        return [Engagement(*r) for r in rows]
+        return [self._engagement(r) for r in rows]
 
     def model(self, engagement_id: str) -> MaturityModel:
         """Return the model the engagement was created with."""
@@ -479,4 +524,128 @@ class Store:
             pd.DataFrame(values, index=index, columns=questions),
             pd.DataFrame(na, index=index, columns=questions),
             comments.astype(str),
+        )
+
+    # --- data quality ----------------------------------------------------------------------
+    def exclude(self, engagement_id: str, respondent_id: str, reason: str) -> None:
+        """Leave a respondent out of every score and report, recording why."""
+        why = reason.strip()
+        if not why:
+            raise ParameterError("reason: say why the response is excluded")
+        self._set_exclusion(engagement_id, respondent_id, why)
+
+    def include(self, engagement_id: str, respondent_id: str) -> None:
+        """Take a respondent back into scores and reports (undo :meth:`exclude`)."""
+        self._set_exclusion(engagement_id, respondent_id, None)
+
+    def _set_exclusion(self, engagement_id: str, respondent_id: str, reason: str | None) -> None:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE respondents SET excluded_reason = ? "
+                "WHERE engagement_id = ? AND respondent_key = ?",
+                (reason, engagement_id, respondent_id),
+            )
+        if cur.rowcount == 0:
+            raise NotFoundError(
+                f"no respondent {respondent_id!r} in engagement {engagement_id!r}"
+            )
+
+    def exclusions(self, engagement_id: str) -> pd.DataFrame:
+        """Return the excluded respondents with their reasons."""
+        return pd.read_sql_query(
+            "SELECT respondent_key AS respondent_id, role, team, excluded_reason AS reason "
+            "FROM respondents WHERE engagement_id = ? AND excluded_reason IS NOT NULL ORDER BY id",
+            self._conn,
+            params=(engagement_id,),
+        )
+
+    # --- engagement set-up: teams, targets, evidence ratings ------------------------------
+    def set_teams(self, engagement_id: str, teams: pd.DataFrame) -> None:
+        """Replace the engagement's teams: columns ``team``, ``headcount``, ``department``."""
+        self.engagement(engagement_id)
+        problems = []
+        seen: set[str] = set()
+        rows = []
+        for i, rec in enumerate(teams.to_dict("records")):
+            name = str(rec.get("team") or "").strip()
+            dept = rec.get("department")
+            count = rec.get("headcount")
+            if not name:
+                problems.append(f"teams row {i + 1}, column 'team': must not be blank")
+            elif name in seen:
+                problems.append(f"teams row {i + 1}, column 'team': duplicate team {name!r}")
+            if not isinstance(count, int | np.integer) or isinstance(count, bool) or count < 0:
+                problems.append(
+                    f"teams row {i + 1}, column 'headcount': a whole number >= 0, got {count!r}"
+                )
+            seen.add(name)
+            dept_text = str(dept).strip() if isinstance(dept, str) and dept.strip() else None
+            rows.append((engagement_id, name, dept_text, int(count or 0)))
+        if problems:
+            raise ParameterError("; ".join(problems))
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM engagement_teams WHERE engagement_id = ?", (engagement_id,))
+            conn.executemany(
+                "INSERT INTO engagement_teams (engagement_id, team, department, headcount) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
+            )
+
+    def teams(self, engagement_id: str) -> pd.DataFrame:
+        """Return the engagement's teams with their departments and headcounts."""
+        return pd.read_sql_query(
+            "SELECT team, department, headcount FROM engagement_teams WHERE engagement_id = ? "
+            "ORDER BY team",
+            self._conn,
+            params=(engagement_id,),
+        )
+
+    def set_targets(self, engagement_id: str, targets: Mapping[str, int]) -> None:
+        """Set the client's target level (1-5) for some or all dimensions."""
+        dims = {d.id for d in self.model(engagement_id).dimensions}
+        for dim, level in targets.items():
+            if dim not in dims:
+                raise ParameterError(f"target {dim!r}: not a dimension ({', '.join(sorted(dims))})")
+            if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+                raise ParameterError(f"target {dim!r}: a level from 1 to 5, got {level!r}")
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO targets (engagement_id, dimension_id, level, set_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (engagement_id, dimension_id) "
+                "DO UPDATE SET level = excluded.level, set_at = excluded.set_at",
+                [(engagement_id, d, int(v), _now()) for d, v in targets.items()],
+            )
+
+    def targets(self, engagement_id: str) -> dict[str, int]:
+        """Return the target level per dimension (only the dimensions that have one)."""
+        rows = self._conn.execute(
+            "SELECT dimension_id, level FROM targets WHERE engagement_id = ?", (engagement_id,)
+        )
+        return {str(d): int(v) for d, v in rows}
+
+    def set_rating(
+        self, engagement_id: str, facet_id: str, level: int | None, evidence: str = ""
+    ) -> None:
+        """Record the consultant's evidence-based level (1-5, None = not applicable) of a facet."""
+        facets = {f.id for d in self.model(engagement_id).dimensions for f in d.facets}
+        if facet_id not in facets:
+            raise ParameterError(f"facet {facet_id!r}: not a facet of the engagement's model")
+        if level is not None and (isinstance(level, bool) or not 1 <= level <= 5):
+            raise ParameterError(f"rating of {facet_id!r}: a level from 1 to 5, got {level!r}")
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO ratings (engagement_id, facet_id, level, evidence, rated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (engagement_id, facet_id) DO UPDATE SET "
+                "level = excluded.level, evidence = excluded.evidence, "
+                "rated_at = excluded.rated_at",
+                (engagement_id, facet_id, level, evidence.strip(), _now()),
+            )
+
+    def ratings(self, engagement_id: str) -> pd.DataFrame:
+        """Return the consultant's facet ratings: ``facet``, ``level`` (NaN = n/a), ``evidence``."""
+        return pd.read_sql_query(
+            "SELECT facet_id AS facet, level, evidence, rated_at FROM ratings "
+            "WHERE engagement_id = ? ORDER BY facet_id",
+            self._conn,
+            params=(engagement_id,),
         )

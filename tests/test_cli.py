@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -37,8 +38,11 @@ def test_a_consultant_sets_up_imports_exports_and_backs_up(tmp_path: Path) -> No
     ).stdout
     run(ws, "export", "--engagement", "acme-2026", "--out", str(tmp_path / "out.xlsx"))
     assert (tmp_path / "out.xlsx").stat().st_size > 0
-    listing = run(ws, "engagement", "list", "--format", "csv").stdout.splitlines()
-    assert listing[0].startswith("id,organisation,wave") and listing[1].endswith(",6,3")
+    listing = run(ws, "engagement", "list", "--format", "json").stdout
+    (row,) = json.loads(listing)
+    assert (row["id"], row["min_group_size"], row["languages"], row["respondents"]) == (
+        "acme-2026", 6, "en nl", 3
+    )
     run(ws, "workspace", "backup", str(tmp_path / "b.db"))
     with Store(tmp_path / "b.db") as copy:
         assert copy.count_respondents("acme-2026") == 3

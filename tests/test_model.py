@@ -180,3 +180,19 @@ def test_model_check_exits_non_zero_and_names_each_problem(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["model", "check", str(path)])
     assert result.exit_code == 1
     assert f"{path}: dimensions[1].facets[0].items[1].text.frontline.nl: missing" in result.output
+
+
+def test_dimension_dependencies_must_be_known_and_acyclic(tmp_path: Path) -> None:
+    def unknown(d):  # type: ignore[no-untyped-def]
+        d["dimensions"][0]["depends_on"] = ["weather"]
+
+    def cycle(d):  # type: ignore[no-untyped-def]
+        d["dimensions"][0]["depends_on"] = ["autonomy"]
+        d["dimensions"][1]["depends_on"] = ["culture"]
+
+    assert inspect_model(_broken(tmp_path, unknown)).problems == [
+        "dimensions[0].depends_on[0]: unknown dimension 'weather'"
+    ]
+    assert inspect_model(_broken(tmp_path, cycle)).problems == [
+        "dimensions: depends_on forms a cycle (culture -> autonomy -> culture)"
+    ]

@@ -208,3 +208,49 @@ def test_sigkill_during_an_import_keeps_the_database_consistent_and_all_or_nothi
     assert import_responses(store, engagement, big).respondents == 3000
     assert time.perf_counter() - start < 60
     assert store.count_respondents(engagement) == 3000
+
+
+def test_engagement_languages_default_to_the_model_and_are_checked(store: Store) -> None:
+    store.create_organisation("Org")
+    assert store.create_engagement("a", "Org", MINI_MODEL.read_text()).languages == ("en", "nl")
+    chosen = store.create_engagement("b", "Org", MINI_MODEL.read_text(), languages=["nl"])
+    assert chosen.languages == ("nl",)
+    with pytest.raises(ParameterError, match="languages: uk; model mini offers en, nl"):
+        store.create_engagement("c", "Org", MINI_MODEL.read_text(), languages=["en", "uk"])
+
+
+def test_teams_with_headcounts_are_replaced_whole_and_validated(
+    store: Store, engagement: str
+) -> None:
+    teams = pd.DataFrame({"team": ["A", "B"], "department": ["Care", None], "headcount": [12, 7]})
+    store.set_teams(engagement, teams)
+    store.set_teams(engagement, teams.iloc[:1])
+    assert store.teams(engagement).to_dict("records") == [
+        {"team": "A", "department": "Care", "headcount": 12}
+    ]
+    bad = pd.DataFrame({"team": ["A", "A", ""], "department": None, "headcount": [1, -2, 3]})
+    with pytest.raises(ParameterError) as err:
+        store.set_teams(engagement, bad)
+    assert "teams row 2, column 'team': duplicate team 'A'" in str(err.value)
+    assert "teams row 2, column 'headcount'" in str(err.value)
+    assert "teams row 3, column 'team': must not be blank" in str(err.value)
+    assert len(store.teams(engagement)) == 1
+
+
+def test_targets_and_ratings_are_validated_against_the_model(
+    store: Store, engagement: str
+) -> None:
+    store.set_targets(engagement, {"culture": 3, "autonomy": 4})
+    store.set_targets(engagement, {"culture": 4})
+    assert store.targets(engagement) == {"culture": 4, "autonomy": 4}
+    with pytest.raises(ParameterError, match="'weather': not a dimension"):
+        store.set_targets(engagement, {"weather": 3})
+    with pytest.raises(ParameterError, match="from 1 to 5, got 6"):
+        store.set_targets(engagement, {"culture": 6})
+    store.set_rating(engagement, "latitude", 2, "  Scripts are mandatory in every call.  ")
+    store.set_rating(engagement, "customer_first", None, "Not observed")
+    ratings = store.ratings(engagement).set_index("facet")
+    assert ratings.loc["latitude", "evidence"] == "Scripts are mandatory in every call."
+    assert pd.isna(ratings.loc["customer_first", "level"])
+    with pytest.raises(ParameterError, match="not a facet"):
+        store.set_rating(engagement, "culture", 3)
