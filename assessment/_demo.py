@@ -209,4 +209,21 @@ def build_demo(store: Store, model_source: str, *, seed: int = 2026) -> Engageme
     if store.count_respondents(DEMO_ENGAGEMENT, include_excluded=True) == 0:
         model = load_model_text(model_source)
         store.add_responses(DEMO_ENGAGEMENT, demo_responses(model, seed), source="demo")
+        store.set_teams(DEMO_ENGAGEMENT, demo_teams())
+        dims = [d.id for d in model.dimensions]
+        store.set_targets(DEMO_ENGAGEMENT, {d: DEMO_TARGETS.get(d, 4) for d in dims})
     return engagement
+
+
+#: The client's target levels in the demo (dimensions not named get level 4).
+DEMO_TARGETS = {"culture": 4, "leadership": 4, "coaching": 3, "autonomy": 4}
+
+
+def demo_teams() -> pd.DataFrame:
+    """Return the demo's team list, with headcounts a little above the response counts."""
+    rows = []
+    for team in DEMO_TEAMS:
+        size = team.executives + team.managers + team.frontline
+        rows.append({"team": team.name, "department": team.department,
+                     "headcount": int(np.ceil(size / (0.55 if team.effect < -0.5 else 0.8)))})
+    return pd.DataFrame(rows)

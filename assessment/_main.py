@@ -17,8 +17,10 @@ from ._config import DEFAULT_MODEL, WORKSPACE_ENV, Workspace, models_dir
 from ._demo import DEMO_ENGAGEMENT, build_demo
 from ._exceptions import AssessmentError, ModelError
 from ._model import inspect_model
+from ._participation import participation
+from ._quality import quality_flags
 from ._store import Store
-from ._tabular import export_responses, import_responses
+from ._tabular import export_responses, import_responses, read_teams
 
 __all__ = ["cli", "main"]
 
@@ -130,6 +132,10 @@ def engagement() -> None:
 @click.option("--wave", help="Wave label, e.g. 2026-Q4 (default: the date).")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date (default today).")
 @click.option("--min-group-size", type=click.IntRange(min=3), default=5, show_default=True)
+@click.option("--language", "languages", multiple=True,
+              help="Language offered to respondents (repeat; the first is the default).")
+@click.option("--teams", "teams_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV/XLSX of teams: team, headcount[, department].")
 @click.pass_context
 def engagement_create(
     ctx: click.Context,
@@ -139,9 +145,12 @@ def engagement_create(
     wave: str | None,
     on: Any,
     min_group_size: int,
+    languages: tuple[str, ...],
+    teams_file: Path | None,
 ) -> None:
     """Create engagement ENGAGEMENT_ID for an organisation."""
     path = model_path or models_dir() / DEFAULT_MODEL
+    teams = read_teams(teams_file) if teams_file else None
     with _store(ctx) as store:
         created = store.create_engagement(
             engagement_id,
@@ -150,7 +159,10 @@ def engagement_create(
             wave=wave,
             on=on.date() if on else None,
             min_group_size=min_group_size,
+            languages=languages or None,
         )
+        if teams is not None:
+            store.set_teams(engagement_id, teams)
     click.echo(
         f"created engagement {created.id!r} for {created.organisation!r} "
         f"(model {created.model_id} {created.model_version}, "
@@ -229,6 +241,125 @@ def workspace_backup(ctx: click.Context, dest: Path | None) -> None:
     with _store(ctx) as store:
         path = store.backup(target)
     click.echo(f"backed up to {path}")
+
+
+# --- consultant: fieldwork, data quality, ratings, targets ----------------------------------
+
+
+@engagement.command("teams")
+@click.argument("engagement_id")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def engagement_teams(ctx: click.Context, engagement_id: str, file: Path) -> None:
+    """Set an engagement's teams and headcounts from FILE (team, headcount[, department])."""
+    teams = read_teams(file)
+    with _store(ctx) as store:
+        store.set_teams(engagement_id, teams)
+    click.echo(f"{engagement_id}: {len(teams)} teams, headcount {int(teams['headcount'].sum())}")
+
+
+@cli.command("participation")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def participation_cmd(ctx: click.Context, engagement_id: str, fmt: str) -> None:
+    """Show responses per team and role against headcount, with flags."""
+    with _store(ctx) as store:
+        eng = store.engagement(engagement_id)
+        frame = participation(
+            store.responses(engagement_id).respondents, store.teams(engagement_id),
+            eng.min_group_size,
+        )
+    _emit(frame, fmt)
+
+
+@cli.command("quality")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--all", "show_all", is_flag=True, help="List every response, not only flagged.")
+@click.option("--exclude", "exclude_id", metavar="RESPONDENT", help="Exclude this response.")
+@click.option("--include", "include_id", metavar="RESPONDENT", help="Take it back in.")
+@click.option("--reason", help="Why the response is excluded (required with --exclude).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def quality_cmd(
+    ctx: click.Context,
+    engagement_id: str,
+    show_all: bool,
+    exclude_id: str | None,
+    include_id: str | None,
+    reason: str | None,
+    fmt: str,
+) -> None:
+    """Flag incomplete, straight-lined, too fast and duplicated responses; exclude them."""
+    with _store(ctx) as store:
+        if exclude_id:
+            store.exclude(engagement_id, exclude_id, reason or "")
+            click.echo(f"excluded {exclude_id!r}: {reason}")
+            return
+        if include_id:
+            store.include(engagement_id, include_id)
+            click.echo(f"included {include_id!r} again")
+            return
+        flags = quality_flags(store.responses(engagement_id), store.model(engagement_id))
+        excluded = store.exclusions(engagement_id)
+    shown = flags if show_all else flags[flags["flags"] != ""]
+    _emit(shown.reset_index(), fmt)
+    if fmt == "table":
+        click.echo(f"{(flags['flags'] != '').sum()} of {len(flags)} responses flagged; "
+                   f"{len(excluded)} excluded")
+
+
+def _level(value: str) -> int | None:
+    if value.lower() in ("na", "n/a"):
+        return None
+    if value not in {"1", "2", "3", "4", "5"}:
+        raise click.BadParameter("a level from 1 to 5, or 'na'", param_hint="--level")
+    return int(value)
+
+
+@cli.command("rate")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--facet", help="Facet id to rate (omit to list the ratings).")
+@click.option("--level", help="1-5, or 'na' for not applicable.")
+@click.option("--evidence", default="", help="What the rating rests on.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def rate_cmd(
+    ctx: click.Context, engagement_id: str, facet: str | None, level: str | None,
+    evidence: str, fmt: str,
+) -> None:
+    """Record the consultant's evidence-based level of a facet, or list the ratings."""
+    with _store(ctx) as store:
+        if facet:
+            if level is None:
+                raise click.UsageError("--level is required with --facet")
+            store.set_rating(engagement_id, facet, _level(level), evidence)
+            click.echo(f"rated {facet!r}: {level}")
+            return
+        frame = store.ratings(engagement_id)
+    _emit(frame, fmt)
+
+
+@cli.command("target")
+@click.option("--engagement", "engagement_id", required=True)
+@click.argument("targets", nargs=-1, metavar="[DIMENSION=LEVEL]...")
+@click.pass_context
+def target_cmd(ctx: click.Context, engagement_id: str, targets: tuple[str, ...]) -> None:
+    """Set the client's target level per dimension, e.g. culture=4 leadership=4."""
+    parsed: dict[str, int] = {}
+    for item in targets:
+        dim, _, value = item.partition("=")
+        if not dim or value not in {"1", "2", "3", "4", "5"}:
+            raise click.BadParameter(f"{item!r}: write DIMENSION=LEVEL with a level from 1 to 5")
+        parsed[dim] = int(value)
+    with _store(ctx) as store:
+        if parsed:
+            store.set_targets(engagement_id, parsed)
+        current = store.targets(engagement_id)
+    for dim, lvl in current.items():
+        click.echo(f"{dim:20} {lvl}")
+    if not current:
+        click.echo("no targets set")
 
 
 # --- demo ----------------------------------------------------------------------------------

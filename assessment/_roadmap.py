@@ -41,8 +41,8 @@ def roadmap(model: MaturityModel, gaps: pd.DataFrame) -> pd.DataFrame:
             "dimension": dim,
             "level": open_rows.at[dim, "level"],
             "target_level": open_rows.at[dim, "target_level"],
-            "gap": float(open_rows.at[dim, "gap"]),
-            "weighted_gap": float(open_rows.at[dim, "weighted_gap"]),
+            "gap": open_rows.at[dim, "gap"],
+            "weighted_gap": open_rows.at[dim, "weighted_gap"],
             "after": ", ".join(depends[dim]),
         }
         for dim in open_rows.index

@@ -41,6 +41,7 @@ __all__ = [
     "import_responses",
     "neutralise",
     "read_responses",
+    "read_teams",
     "write_responses",
 ]
 
@@ -237,6 +238,33 @@ def _frame(rows: list[list[str]], path: Path) -> pd.DataFrame:
         if not name.startswith("comment_"):
             frame.isetitem(i, frame.iloc[:, i].str.strip().to_numpy())
     return frame
+
+
+def read_teams(path: str | Path) -> pd.DataFrame:
+    """Read a team list (``team``, ``headcount``[, ``department``]) from ``.csv`` or ``.xlsx``."""
+    p = Path(path)
+    raw = _frame(_read_rows(p), p)
+    problems = [f"row 1: missing column {c!r}" for c in ("team", "headcount") if c not in raw]
+    problems += [
+        f"row 1: unknown column {c!r}" for c in raw.columns
+        if c not in ("team", "headcount", "department")
+    ]
+    if problems:
+        raise ImportValidationError(str(p), problems)
+    for i, (team, count) in enumerate(zip(raw["team"], raw["headcount"], strict=True)):
+        if not team:
+            problems.append(f"row {i + 2}, column 'team': must not be blank")
+        if not count.isdigit():
+            problems.append(f"row {i + 2}, column 'headcount': a whole number, got {count!r}")
+    if problems:
+        raise ImportValidationError(str(p), problems)
+    out = pd.DataFrame({
+        "team": raw["team"].map(_restore).to_numpy(),
+        "department": raw["department"].map(_restore).to_numpy()
+        if "department" in raw else None,
+        "headcount": [int(c) for c in raw["headcount"]],
+    })
+    return out
 
 
 def read_responses(path: str | Path, model: MaturityModel) -> ResponseSet:

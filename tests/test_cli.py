@@ -79,3 +79,27 @@ def test_demo_builds_the_demo_engagement_once(tmp_path: Path) -> None:
     with Store(ws / "assessment.db") as store:
         assert 230 < store.count_respondents("demo") < 270
     assert first == second
+
+
+def test_fieldwork_commands_monitor_flag_rate_and_target(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    run(ws, "org", "create", "Acme")
+    run(ws, "engagement", "create", "e", "--org", "Acme", "--model", str(MINI_MODEL),
+        "--language", "nl", "--teams", str(DATA / "teams.csv"))
+    run(ws, "import", str(DATA / "responses" / "good_lf.csv"), "--engagement", "e")
+    monitor = json.loads(run(ws, "participation", "--engagement", "e", "--format", "json").stdout)
+    rows = {(r["by"], r["group"]): r for r in monitor}
+    assert rows[("team", "Billing Support")]["responses"] == 0
+    assert rows[("team", "Team A")]["will_be_suppressed"] is True
+    flagged = run(ws, "quality", "--engagement", "e", "--all", "--format", "csv").stdout
+    assert flagged.splitlines()[0].startswith("respondent_id,role,team,answered")
+    run(ws, "quality", "--engagement", "e", "--exclude", "a2", ok=False)
+    run(ws, "quality", "--engagement", "e", "--exclude", "a2", "--reason", "test entry")
+    assert "1 excluded" in run(ws, "quality", "--engagement", "e").stdout
+    run(ws, "rate", "--engagement", "e", "--facet", "latitude", "--level", "2",
+        "--evidence", "Scripts everywhere")
+    assert "Scripts everywhere" in run(ws, "rate", "--engagement", "e").stdout
+    run(ws, "rate", "--engagement", "e", "--facet", "latitude", "--level", "7", ok=False)
+    assert "culture              4" in run(ws, "target", "--engagement", "e", "culture=4").stdout
+    assert "level from 1 to 5" in run(ws, "target", "--engagement", "e", "culture=9",
+                                      ok=False).stderr

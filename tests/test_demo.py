@@ -84,3 +84,14 @@ def test_generate_frames_scales_and_follows_the_input_contract(
     values = answers.to_numpy()
     assert set(pd.unique(values[~pd.isna(values)])) <= {1.0, 2.0, 3.0, 4.0, 5.0}
     assert comments.empty
+
+
+def test_demo_has_a_team_list_and_targets(store: Store) -> None:
+    build_demo(store, SHIPPED_MODEL.read_text(encoding="utf-8"))
+    teams = store.teams(DEMO_ENGAGEMENT).set_index("team")
+    counts = store.responses(DEMO_ENGAGEMENT).respondents.groupby("team").size()
+    assert (teams.loc[counts.index, "headcount"] >= counts).all()
+    assert teams.loc["Billing Support", "headcount"] * 0.6 > counts["Billing Support"]
+    assert store.targets(DEMO_ENGAGEMENT) == {
+        "culture": 4, "leadership": 4, "coaching": 3, "autonomy": 4
+    }
