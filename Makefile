@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 ## demo: build the demo organisation in ./workspace and run the main job on it
 demo: $(STAMP)
 	$(BIN)/assessment demo
+	@# Reports into workspace/reports/demo; unchanged ones are skipped on a second run.
+	$(BIN)/assessment batch --engagement demo
 
 ## test: lint, type-check and run the whole test suite
 test: lint typecheck pytest

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ._store import DB_NAME, Store
 
-__all__ = ["DEFAULT_MODEL", "WORKSPACE_ENV", "Workspace", "models_dir"]
+__all__ = ["DEFAULT_MODEL", "WORKSPACE_ENV", "Workspace", "models_dir", "samples_dir", "shipped"]
 
 #: The environment variable that overrides the default workspace folder.
 WORKSPACE_ENV = "ASSESSMENT_WORKSPACE"
@@ -16,13 +16,31 @@ WORKSPACE_ENV = "ASSESSMENT_WORKSPACE"
 DEFAULT_MODEL = "service-maturity.yaml"
 
 
+def shipped(*parts: str) -> Path:
+    """Return a file or folder shipped with the package: in a checkout, or in the wheel.
+
+    ``shipped("data", "models")`` is ``data/models`` of a checkout, or ``assessment/models``
+    of an installed wheel; ``shipped("notebooks", "report.ipynb")`` is
+    ``assessment/notebooks/report.ipynb`` there (``pyproject.toml`` force-includes them).
+    """
+    here = Path(__file__).resolve().parent
+    in_wheel = parts[1:] if parts[0] == "data" else parts
+    for candidate in (here.parent.joinpath(*parts), here.joinpath(*in_wheel)):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(
+        f"{'/'.join(parts)} is missing next to the package: reinstall the assessment package"
+    )
+
+
 def models_dir() -> Path:
     """Return the folder of the shipped models (``data/models`` in a checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "data" / "models", here / "models"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("the shipped models are missing: reinstall the assessment package")
+    return shipped("data", "models")
+
+
+def samples_dir() -> Path:
+    """Return the folder of the sample files (``data/samples`` in a checkout)."""
+    return shipped("data", "samples")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ __all__ = [
 DEMO_ORGANISATION = "Lumen Care Services"
 DEMO_ENGAGEMENT = "demo"
 
+#: The frontline's average level per dimension in the demo (others: around 2.75).
+DIMENSION_BASE = {"culture": 2.6, "leadership": 2.8, "coaching": 3.0, "autonomy": 2.2}
 #: Average level of each layer above the frontline, on the 1-5 scale.
 ROLE_EFFECT = {"executive": 0.95, "manager": 0.45, "frontline": 0.0}
 
@@ -95,7 +97,10 @@ def _answers(
     n = len(people)
     base = people["role"].map(ROLE_EFFECT).to_numpy() + people["effect"].to_numpy()
     person = rng.normal(0.0, 0.45, size=n)
-    dim_base = {dim.id: 2.75 + 0.2 * (i % 3 - 1) for i, dim in enumerate(model.dimensions)}
+    dim_base = {
+        dim.id: DIMENSION_BASE.get(dim.id, 2.75 + 0.2 * (i % 3 - 1))
+        for i, dim in enumerate(model.dimensions)
+    }
     latent_by_dim = {
         dim_id: level + base + person + rng.normal(0.0, 0.3, size=n)
         for dim_id, level in dim_base.items()
@@ -130,7 +135,7 @@ def _answers(
 
 
 def _recommend(latent: pd.Series, rng: np.random.Generator) -> pd.Series:
-    score = np.clip(np.rint((latent.to_numpy() - 1) * 2.4 + rng.normal(0, 1.4, len(latent))), 0, 10)
+    score = np.clip(np.rint(latent.to_numpy() * 2.3 + 0.4 + rng.normal(0, 1.5, len(latent))), 0, 10)
     unanswered = rng.random(len(latent)) < 0.03
     return pd.Series(np.where(unanswered, np.nan, score), index=latent.index, name="recommend")
 
@@ -156,9 +161,14 @@ def _build(
     return ResponseSet(respondents, answers, not_applicable, comment_frame)
 
 
-def demo_responses(model: MaturityModel, seed: int = 2026) -> ResponseSet:
-    """Return the demo organisation's responses (about 250 respondents) for ``model``."""
-    return _build(model, DEMO_TEAMS, seed, comments=True)
+def demo_responses(
+    model: MaturityModel, seed: int = 2026, teams: tuple[TeamSpec, ...] = DEMO_TEAMS
+) -> ResponseSet:
+    """Return the demo organisation's responses (about 250 respondents) for ``model``.
+
+    ``teams`` gives another organisation's shape (the sample files under ``data/samples``).
+    """
+    return _build(model, teams, seed, comments=True)
 
 
 def generate_frames(

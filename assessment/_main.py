@@ -21,6 +21,13 @@ from ._participation import participation
 from ._quality import quality_flags
 from ._store import Store
 from ._tabular import export_responses, import_responses, read_teams
+from ._workbook import (
+    compare_portfolio,
+    compare_waves,
+    engagement_scores,
+    score_summary,
+    target_plan,
+)
 
 __all__ = ["cli", "main"]
 
@@ -355,11 +362,51 @@ def target_cmd(ctx: click.Context, engagement_id: str, targets: tuple[str, ...])
     with _store(ctx) as store:
         if parsed:
             store.set_targets(engagement_id, parsed)
-        current = store.targets(engagement_id)
-    for dim, lvl in current.items():
-        click.echo(f"{dim:20} {lvl}")
-    if not current:
-        click.echo("no targets set")
+        if not store.targets(engagement_id):
+            click.echo("no targets set")
+            return
+        gaps, plan = target_plan(store, engagement_id)
+    _emit(gaps[["dimension", "mean", "level", "target_level", "gap", "priority"]], "table")
+    click.echo("\nroadmap:")
+    _emit(plan, "table")
+
+
+@cli.command("score")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--by", default="organisation", show_default=True,
+              type=click.Choice(["organisation", "role", "team", "department", "role,team"]))
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def score_cmd(ctx: click.Context, engagement_id: str, by: str, fmt: str) -> None:
+    """Print scores per group and dimension, with small groups suppressed."""
+    with _store(ctx) as store:
+        table = engagement_scores(store, engagement_id, by=by)
+    columns = ["by", "group", "dimension", "n", "mean", "sd", "ci_low", "ci_high", "score_100",
+               "level", "suppressed"]
+    if fmt == "table":
+        table = table.round({"mean": 2, "sd": 2, "ci_low": 2, "ci_high": 2, "score_100": 1})
+    _emit(table[columns], fmt)
+
+
+@cli.command("compare")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def compare_cmd(ctx: click.Context, engagement_id: str, fmt: str) -> None:
+    """Compare with earlier waves, and with the workspace's other organisations."""
+    with _store(ctx) as store:
+        waves = compare_waves(store, engagement_id)
+        portfolio = compare_portfolio(store, engagement_id)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "waves": json.loads(waves.to_json(orient="records")),
+            "portfolio": json.loads(portfolio.to_json(orient="records")),
+        }, indent=1))
+        return
+    click.echo("waves:")
+    _emit(waves, fmt)
+    click.echo("\nportfolio percentiles:")
+    _emit(portfolio, fmt)
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -373,7 +420,234 @@ def demo(ctx: click.Context) -> None:
     with _store(ctx) as store:
         eng = build_demo(store, model_source)
         n = store.count_respondents(DEMO_ENGAGEMENT)
+        summary = score_summary(store, DEMO_ENGAGEMENT)
     click.echo(f"demo engagement {eng.id!r} of {eng.organisation!r}: {n} respondents")
+    click.echo(summary.to_string(index=False))
+
+
+# --- reports -------------------------------------------------------------------------------
+# The report machinery (papermill, nbconvert, Playwright) is imported only when it is used.
+
+
+def _report_languages(values: tuple[str, ...]) -> list[str]:
+    """Split ``--lang en,nl --lang ru`` into ``["en", "nl", "ru"]``."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+_NOTEBOOK_OPTION = click.option(
+    "--notebook",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Report notebook (default: the shipped notebooks/report.ipynb).",
+)
+_OUT_OPTION = click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: <workspace>/reports/<engagement>).",
+)
+
+
+@cli.command("batch")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--by", type=click.Choice(["team", "role", "department"]), default="team",
+              show_default=True, help="Kind of unit reported beside the organisation.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Worker processes of the local executor (default: one per CPU).")
+@click.option("--lang", "languages", multiple=True,
+              help="Report language(s), en, nl, ru or uk: repeat or separate with commas "
+              "(default: the engagement's first language).")
+@click.option("--pdf", is_flag=True, help="Also print every report to PDF (headless Chromium).")
+@_OUT_OPTION
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Local worker processes, or an existing Dask cluster.")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--unit", "units", multiple=True,
+              help="Only this unit ('organisation', 'team:NAME'...); repeat for more.")
+@click.option("--force", is_flag=True, help="Also regenerate reports whose inputs did not change.")
+@_NOTEBOOK_OPTION
+@click.pass_context
+def batch_cmd(
+    ctx: click.Context,
+    engagement_id: str,
+    by: str,
+    workers: int | None,
+    languages: tuple[str, ...],
+    pdf: bool,
+    out: Path | None,
+    executor: str,
+    scheduler: str | None,
+    units: tuple[str, ...],
+    force: bool,
+    notebook: Path | None,
+) -> None:
+    """Produce the report of the organisation and of every unit large enough to publish.
+
+    Reports run in parallel; one failing report does not stop the others. Writes
+    OUT/index.html, and OUT/failures.json and failures.txt when some failed (exit code 1).
+    """
+    from ._batch import failures_summary, plan_batch, run_batch
+
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    ws: Workspace = ctx.obj
+    out_dir = out or ws.reports_dir / engagement_id
+    jobs = plan_batch(
+        ws, engagement_id, out_dir, by=by, languages=_report_languages(languages), units=units
+    )
+    result = run_batch(
+        jobs,
+        out_dir,
+        notebook=notebook,
+        workers=workers,
+        executor="dask" if executor == "dask" else "local",
+        scheduler=scheduler,
+        pdf=pdf,
+        force=force,
+        workspace=ws,
+    )
+    click.echo(result.summary())
+    if not result.ok:
+        click.echo(failures_summary(result.outcomes), err=True)
+        click.echo(f"failures written to {result.failures_file}", err=True)
+    click.echo(str(result.index))
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command("report")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--unit", default="organisation", show_default=True,
+              help="'organisation', or 'team:NAME', 'role:NAME', 'department:NAME'.")
+@click.option("--lang", "language", help="Report language (default: the engagement's first).")
+@click.option("--pdf", is_flag=True, help="Also print the report to PDF (headless Chromium).")
+@_OUT_OPTION
+@_NOTEBOOK_OPTION
+@click.pass_context
+def report_cmd(
+    ctx: click.Context,
+    engagement_id: str,
+    unit: str,
+    language: str | None,
+    pdf: bool,
+    out: Path | None,
+    notebook: Path | None,
+) -> None:
+    """Produce one report (HTML, executed notebook, optionally PDF); exit 1 if it fails."""
+    from ._batch import render_report
+
+    ws: Workspace = ctx.obj
+    if language is None:
+        with _store(ctx) as store:
+            language = store.engagement(engagement_id).languages[0]
+    outcome = render_report(
+        ws, engagement_id, unit, language, out or ws.reports_dir / engagement_id,
+        notebook=notebook, pdf=pdf,
+    )
+    if outcome.status == "failed":
+        click.echo(f"error: {unit} ({language}): {outcome.error}", err=True)
+        if outcome.notebook:
+            click.echo(f"partial notebook: {outcome.job.parameters['output_dir']}/"
+                       f"{outcome.notebook}", err=True)
+        sys.exit(1)
+    for name in (outcome.html, outcome.pdf, outcome.notebook):
+        if name:
+            click.echo(f"{outcome.job.parameters['output_dir']}/{name}")
+
+
+# --- form ----------------------------------------------------------------------------------
+# The questionnaire: invite codes and the Voilà server (imported when used).
+
+
+@cli.group()
+def invite() -> None:
+    """Generate and list invite codes for the questionnaire."""
+
+
+@invite.command("create")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--team", required=True, help="The respondents' team.")
+@click.option("--role", required=True, type=click.Choice(["executive", "manager", "frontline"]),
+              help="The respondents' role: it decides how the questions are phrased.")
+@click.option("--department", help="The team's department (default: from the team list).")
+@click.option("--uses", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Submissions each code admits: the team size for a shared code, 1 for "
+              "personal codes.")
+@click.option("--count", type=click.IntRange(1, 10_000), default=1, show_default=True,
+              help="How many codes (e.g. one per person with --uses 1).")
+@click.option("--expires", type=click.DateTime(["%Y-%m-%d"]),
+              help="Last day the codes work (default: no limit).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV file for the codes: the only copy in clear, keep it safe.")
+@click.pass_context
+def invite_create(
+    ctx: click.Context,
+    engagement_id: str,
+    team: str,
+    role: str,
+    department: str | None,
+    uses: int,
+    count: int,
+    expires: Any,
+    out: Path,
+) -> None:
+    """Generate invite codes for one team and role and write them to a CSV file."""
+    from ._invites import generate_invites, write_invites
+
+    with _store(ctx) as store:
+        made = generate_invites(
+            store, engagement_id, role=role, team=team, department=department, uses=uses,
+            count=count, expires=expires.date() if expires else None,
+        )
+    path = write_invites(made, out)
+    click.echo(
+        f"wrote {len(made)} code(s) for team {made[0].team!r}, role {role}, each usable "
+        f"{uses} time(s), to {path}; codes are stored only hashed, so keep this file"
+    )
+
+
+@invite.command("list")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def invite_list(ctx: click.Context, engagement_id: str, fmt: str) -> None:
+    """List the engagement's codes by team, role and expiry, with how often they were used."""
+    from ._invites import list_invites
+
+    with _store(ctx) as store:
+        frame = list_invites(store, engagement_id)
+    _emit(frame, fmt)
+
+
+@cli.command("form")
+@click.option("--engagement", "engagement_id", required=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True)
+@click.option("--ip", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep the default behind an HTTPS reverse proxy.")
+@click.option("--token", envvar="ASSESSMENT_FORM_TOKEN",
+              help="Login token in the URL (default: a random one; or $ASSESSMENT_FORM_TOKEN).")
+@click.option("--open-localhost", "open_access", is_flag=True,
+              help="Run WITHOUT a token, for trying the form on this machine only.")
+@click.option("--notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Questionnaire notebook (default: the shipped notebooks/questionnaire.ipynb).")
+@click.pass_context
+def form_cmd(
+    ctx: click.Context,
+    engagement_id: str,
+    port: int,
+    ip: str,
+    token: str | None,
+    open_access: bool,
+    notebook: Path | None,
+) -> None:
+    """Serve the engagement's questionnaire with Voilà: code hidden, login token required."""
+    from ._serve import form_server, serve_form
+
+    server = form_server(ctx.obj, engagement_id, port=port, ip=ip, token=token,
+                         open_access=open_access, notebook=notebook)
+    click.echo(f"questionnaire of {engagement_id!r}: {server.url}")
+    click.echo("give respondents this URL and their invite codes; stop with Ctrl-C")
+    code = serve_form(server)
+    if code > 0:
+        sys.exit(code)
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -125,6 +125,91 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             rated_at TEXT NOT NULL,
             PRIMARY KEY (engagement_id, facet_id)
         ) WITHOUT ROWID""",
+    ),
+    (
+        # The questionnaire (_invites.py, _drafts.py): invite codes are stored only as
+        # sha256 hashes; tables without rowid keep no insertion order that could be matched
+        # against the order of respondent rows.
+        """CREATE TABLE invite_codes (
+            code_hash TEXT PRIMARY KEY,
+            engagement_id TEXT NOT NULL REFERENCES engagements(id),
+            role TEXT NOT NULL,
+            team TEXT NOT NULL,
+            department TEXT,
+            max_uses INTEGER NOT NULL CHECK (max_uses >= 1),
+            uses INTEGER NOT NULL DEFAULT 0 CHECK (uses BETWEEN 0 AND max_uses),
+            expires_at TEXT,
+            created_at TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        "CREATE INDEX invite_codes_engagement ON invite_codes(engagement_id, team, role)",
+        """CREATE TABLE drafts (
+            code_hash TEXT NOT NULL REFERENCES invite_codes(code_hash) ON DELETE CASCADE,
+            session_hash TEXT NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (code_hash, session_hash)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX drafts_session ON drafts(session_hash)",
+        """CREATE TABLE submissions (
+            submission_key TEXT PRIMARY KEY,
+            engagement_id TEXT NOT NULL REFERENCES engagements(id)
+        ) WITHOUT ROWID""",
+    ),
+    (
+        # A revision counter per engagement, bumped by triggers on every change that
+        # alters its scores or reports (responses, exclusions, teams, targets).
+        """CREATE TABLE revisions (
+            engagement_id TEXT PRIMARY KEY,
+            revision INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TRIGGER respondents_insert_revision AFTER INSERT ON respondents BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER respondents_update_revision AFTER UPDATE ON respondents BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER respondents_delete_revision AFTER DELETE ON respondents BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (OLD.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER engagement_teams_insert_revision AFTER INSERT ON engagement_teams BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER engagement_teams_update_revision AFTER UPDATE ON engagement_teams BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER engagement_teams_delete_revision AFTER DELETE ON engagement_teams BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (OLD.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER targets_insert_revision AFTER INSERT ON targets BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER targets_update_revision AFTER UPDATE ON targets BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER targets_delete_revision AFTER DELETE ON targets BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (OLD.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER ratings_insert_revision AFTER INSERT ON ratings BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER ratings_update_revision AFTER UPDATE ON ratings BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
+        """CREATE TRIGGER ratings_delete_revision AFTER DELETE ON ratings BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES (OLD.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -398,18 +483,20 @@ class Store:
         source: str,
         file_name: str | None = None,
         sha256: str | None = None,
+        conn: sqlite3.Connection | None = None,
     ) -> int:
         """Store validated responses in one transaction; return how many respondents.
 
         Either every respondent, answer and comment of ``data`` is stored, or (on any error,
-        or if the process dies) none of it.
+        or if the process dies) none of it. Pass ``conn`` (from an open
+        :meth:`transaction`) to write as part of that transaction instead of a new one.
         """
         self.engagement(engagement_id)
         now = _now()
         resp = data.respondents
         answers = data.answers
         na = data.not_applicable.reindex_like(answers).fillna(False).astype(bool)
-        with self.transaction() as conn:
+        with self.transaction() if conn is None else nullcontext(conn) as conn:
             first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM respondents").fetchone()[0]
             row_ids = np.arange(first, first + len(resp), dtype=np.int64)
             recommend = resp["recommend"].astype(float).to_numpy()
@@ -462,6 +549,34 @@ class Store:
                     (engagement_id, file_name, sha256 or "", len(resp), now),
                 )
         return len(resp)
+
+    def imported_on(self, engagement_id: str, sha256: str) -> str | None:
+        """Return when a file with this SHA-256 was imported into the engagement, if it was."""
+        row = self._conn.execute(
+            "SELECT min(imported_at) FROM imports WHERE engagement_id = ? AND sha256 = ?",
+            (engagement_id, sha256),
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    def team_departments(self, engagement_id: str) -> dict[str, str | None]:
+        """Return the department of every team with stored responses."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT team, department FROM respondents WHERE engagement_id = ?",
+            (engagement_id,),
+        )
+        return {str(team): dept for team, dept in rows}
+
+    def revision(self, engagement_id: str) -> int:
+        """Return a number that changes whenever the engagement's scores or reports may change."""
+        row = self._conn.execute(
+            "SELECT revision FROM revisions WHERE engagement_id = ?", (engagement_id,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for reading; write through :meth:`transaction`."""
+        return self._conn
 
     def count_respondents(self, engagement_id: str, *, include_excluded: bool = False) -> int:
         """Return how many respondents the engagement has."""

@@ -283,10 +283,32 @@ def read_responses(path: str | Path, model: MaturityModel) -> ResponseSet:
     for c in text_cols:
         raw[c] = raw[c].map(_restore)
     raw["role"] = raw["role"].str.lower()
-    problems = _cell_problems(raw, model)
+    problems = _cell_problems(raw, model) or _department_problems(raw)
     if problems:
         raise ImportValidationError(str(p), problems)
     return _to_response_set(raw, model)
+
+
+def _department_problems(
+    raw: pd.DataFrame, known: dict[str, str | None] | None = None
+) -> list[str]:
+    """A team belongs to one department (blank included): otherwise the two would overlap."""
+    if "department" not in raw.columns:
+        return []
+    first: dict[str, tuple[str, str]] = {
+        team: (dept or "", "stored responses") for team, dept in (known or {}).items()
+    }
+    problems = []
+    for i, (team, dept) in enumerate(zip(raw["team"], raw["department"], strict=True)):
+        if team not in first:
+            first[team] = (dept, f"row {i + 2}")
+        elif first[team][0] != dept:
+            seen, where = first[team]
+            problems.append(
+                f"row {i + 2}, column 'department': team {team!r} is in department {seen!r} "
+                f"in {where}; a team belongs to one department"
+            )
+    return problems
 
 
 def _to_response_set(raw: pd.DataFrame, model: MaturityModel) -> ResponseSet:
@@ -408,7 +430,9 @@ class ImportResult:
     sha256: str
 
 
-def import_responses(store: Store, engagement_id: str, path: str | Path) -> ImportResult:
+def import_responses(
+    store: Store, engagement_id: str, path: str | Path, *, skip_if_imported: bool = False
+) -> ImportResult:
     """Validate ``path`` against the engagement's model and store it all, or nothing.
 
     Parameters
@@ -419,8 +443,19 @@ def import_responses(store: Store, engagement_id: str, path: str | Path) -> Impo
         The engagement the responses belong to.
     path:
         A ``.csv`` or ``.xlsx`` file in the wide layout.
+    skip_if_imported:
+        When the same file (by content) was imported into the engagement before, store
+        nothing and return ``respondents=0`` instead of reporting every id as a duplicate.
     """
     p = Path(path)
+    digest = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else ""
+    when = store.imported_on(engagement_id, digest) if digest else None
+    if when is not None:
+        if skip_if_imported:
+            return ImportResult(engagement_id, str(p), 0, digest)
+        raise ImportValidationError(
+            str(p), [f"this file was already imported into {engagement_id!r} on {when}"]
+        )
     model = store.model(engagement_id)
     data = read_responses(p, model)
     existing = store.existing_respondents(engagement_id)
@@ -429,9 +464,17 @@ def import_responses(store: Store, engagement_id: str, path: str | Path) -> Impo
         for i, rid in enumerate(data.respondents.index)
         if rid in existing
     ]
+    known = store.team_departments(engagement_id)
+    clashes += [
+        f"row {i + 2}, column 'department': team {team!r} is in department "
+        f"{known[team] or ''!r} in stored responses; a team belongs to one department"
+        for i, (team, dept) in enumerate(
+            zip(data.respondents["team"], data.respondents["department"], strict=True)
+        )
+        if team in known and (known[team] or None) != (dept if isinstance(dept, str) else None)
+    ]
     if clashes:
         raise ImportValidationError(str(p), clashes)
-    digest = hashlib.sha256(p.read_bytes()).hexdigest()
     n = store.add_responses(
         engagement_id, data, source=f"import:{p.name}", file_name=p.name, sha256=digest
     )

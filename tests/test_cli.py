@@ -100,6 +100,40 @@ def test_fieldwork_commands_monitor_flag_rate_and_target(tmp_path: Path) -> None
         "--evidence", "Scripts everywhere")
     assert "Scripts everywhere" in run(ws, "rate", "--engagement", "e").stdout
     run(ws, "rate", "--engagement", "e", "--facet", "latitude", "--level", "7", ok=False)
-    assert "culture              4" in run(ws, "target", "--engagement", "e", "culture=4").stdout
+    shown = run(ws, "target", "--engagement", "e", "culture=4").stdout
+    assert shown.splitlines()[1].split()[:4] == ["culture", "NaN", "<NA>", "4"]  # 3 people: hidden
     assert "level from 1 to 5" in run(ws, "target", "--engagement", "e", "culture=9",
                                       ok=False).stderr
+
+
+@pytest.mark.slow
+def test_the_workbook_sequence_end_to_end_from_the_shell(tmp_path: Path) -> None:
+    """The consultant workbook's nine steps, as commands."""
+    ws = tmp_path / "ws"
+    samples = Path(__file__).parent.parent / "data" / "samples"
+    run(ws, "org", "create", "Harbour Utilities")
+    run(ws, "engagement", "create", "hu", "--org", "Harbour Utilities", "--wave", "2026-Q4",
+        "--language", "en", "--language", "nl",
+        "--teams", str(samples / "harbour-utilities-teams.csv"))
+    codes = tmp_path / "codes.csv"
+    run(ws, "invite", "create", "--engagement", "hu", "--team", "Billing", "--role",
+        "frontline", "--uses", "28", "--out", str(codes))
+    assert codes.read_text().count("\n") == 2  # header and one code
+    before = json.loads(run(ws, "participation", "--engagement", "hu", "--format", "json").stdout)
+    assert all(r["responses"] == 0 for r in before)
+    run(ws, "import", str(samples / "harbour-utilities-2026.csv"), "--engagement", "hu")
+    assert "0 of 118 responses flagged" in run(ws, "quality", "--engagement", "hu").stdout
+    run(ws, "rate", "--engagement", "hu", "--facet", "autonomy_lines", "--level", "2",
+        "--evidence", "Scripts for every call type")
+    plan = run(ws, "target", "--engagement", "hu", "culture=4", "autonomy=3").stdout
+    assert "roadmap:" in plan and "autonomy" in plan
+    scores = json.loads(run(ws, "score", "--engagement", "hu", "--by", "role",
+                            "--format", "json").stdout)
+    assert {r["group"] for r in scores} == {"executive", "manager", "frontline"}
+    out = tmp_path / "reports"
+    result = run(ws, "batch", "--engagement", "hu", "--by", "role", "--workers", "2",
+                 "--out", str(out))
+    assert str(out / "index.html") in result.stdout
+    assert (out / "organisation.en.html").is_file()
+    compared = json.loads(run(ws, "compare", "--engagement", "hu", "--format", "json").stdout)
+    assert compared["waves"] == [] and len(compared["portfolio"]) == 5

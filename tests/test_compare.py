@@ -1,4 +1,4 @@
-"""Portfolio percentiles: only with five organisations or more, never other organisations' scores."""
+"""Portfolio percentiles: only with five organisations or more, never their scores."""
 
 from __future__ import annotations
 

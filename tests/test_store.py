@@ -152,7 +152,7 @@ def test_eight_processes_writing_300_submissions_each_lose_nothing(
         p.join(timeout=300)
     assert [p.exitcode for p in procs] == [0] * 8  # a "database is locked" error exits 1
     assert store.count_respondents(engagement) == 2400
-    counts = store._conn.execute(
+    counts = store.connection.execute(
         "SELECT count(*), count(DISTINCT respondent_id) FROM comments"
     ).fetchone()
     assert counts == (2400, 2400)
@@ -172,7 +172,7 @@ KILL_SCRIPT = textwrap.dedent(
             if seen == 5000:  # well inside the import's transaction
                 print("inside", flush=True)
                 time.sleep(600)
-    store._conn.set_trace_callback(trace)
+    store.connection.set_trace_callback(trace)
     import_responses(store, "e1", sys.argv[2])
     print("finished", flush=True)
     """
@@ -254,3 +254,21 @@ def test_targets_and_ratings_are_validated_against_the_model(
     assert pd.isna(ratings.loc["customer_first", "level"])
     with pytest.raises(ParameterError, match="not a facet"):
         store.set_rating(engagement, "culture", 3)
+
+
+def test_revision_changes_with_responses_exclusions_teams_and_targets(
+    store: Store, engagement: str, mini_model  # type: ignore[no-untyped-def]
+) -> None:
+    seen = [store.revision(engagement)]
+    data = demo_responses(mini_model)
+    store.add_responses(engagement, data, source="test")
+    seen.append(store.revision(engagement))
+    store.exclude(engagement, str(data.respondents.index[0]), "test")
+    seen.append(store.revision(engagement))
+    store.set_targets(engagement, {"culture": 4})
+    seen.append(store.revision(engagement))
+    store.set_teams(engagement, pd.DataFrame({"team": ["A"], "department": [None],
+                                              "headcount": [3]}))
+    seen.append(store.revision(engagement))
+    assert seen == sorted(set(seen)) and seen[0] == 0  # strictly increasing
+    assert store.revision("other") == 0

@@ -40,6 +40,8 @@ BAD_FILES = [
     ("ragged_row.csv", "row 2: 15 cells, the header has 13"),
     ("blank_team.csv", "row 2, column 'team': must not be blank"),
     ("not_utf8.csv", "the file is not UTF-8 text"),
+    ("team_in_two_departments.csv",
+     "row 3, column 'department': team 'Team A' is in department 'Care' in row 2"),
 ]
 
 
@@ -95,6 +97,14 @@ def test_respondent_ids_already_stored_are_rejected_whole(store: Store, engageme
     with pytest.raises(ImportValidationError, match="'a1' is already stored in 'e1'"):
         import_responses(store, engagement, RESPONSES / "good_bom_semicolon_crlf.csv")
     assert store.count_respondents(engagement) == 3
+
+
+def test_the_same_file_twice_is_named_as_such_or_skipped(store: Store, engagement: str) -> None:
+    import_responses(store, engagement, RESPONSES / "good_lf.csv")
+    with pytest.raises(ImportValidationError, match="already imported into 'e1' on 20"):
+        import_responses(store, engagement, RESPONSES / "good_lf.csv")
+    again = import_responses(store, engagement, RESPONSES / "good_lf.csv", skip_if_imported=True)
+    assert again.respondents == 0 and store.count_respondents(engagement) == 3
 
 
 def test_xlsx_with_the_same_layout_imports_and_reports_cells(
@@ -177,3 +187,13 @@ def test_export_refuses_unknown_suffix(store: Store, engagement: str, tmp_path: 
 
     with pytest.raises(ParameterError, match=r"\.csv or \.xlsx"):
         export_responses(store, engagement, tmp_path / "out.json")
+
+
+def test_a_team_keeps_its_department_across_imports(store: Store, engagement: str,
+                                                     tmp_path: Path) -> None:
+    import_responses(store, engagement, RESPONSES / "good_lf.csv")
+    moved = tmp_path / "moved.csv"
+    moved.write_text("respondent_id,role,team,department,cul_1\nz1,frontline,Team A,Sales,4\n")
+    with pytest.raises(ImportValidationError, match="team 'Team A' is in department 'Care' in "
+                       "stored responses"):
+        import_responses(store, engagement, moved)

@@ -1,0 +1,297 @@
+"""Altair chart builders for the reports, and their rendering to static SVG.
+
+Every builder takes an *aggregated* frame (one row per group and dimension, per item and
+answer, ...), never respondent rows, and returns an ``alt.Chart`` (or layer) that is titled,
+labelled with the strings it is given (the report's language) and drawn with colour-blind-safe
+colours. The builders neither save nor display anything.
+
+:func:`to_svg` renders a chart to SVG with vl-convert, inside the Python process: the report
+embeds the SVG inline, so it needs no JavaScript and no network to show its charts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Final
+
+import altair as alt
+import pandas as pd
+
+__all__ = [
+    "ANSWER_COLOURS",
+    "ENPS_COLOURS",
+    "HIDDEN_COLOUR",
+    "ROLE_COLOURS",
+    "distribution_chart",
+    "enps_chart",
+    "heatmap_chart",
+    "iceberg_chart",
+    "outcomes_chart",
+    "scorecard_chart",
+    "to_svg",
+]
+
+#: Okabe-Ito colours (distinguishable with every common colour-vision deficiency), by role.
+ROLE_COLOURS: Final = {"executive": "#0072B2", "manager": "#E69F00", "frontline": "#009E73"}
+#: Blue-orange diverging colours for the five agreement answers, disagree (orange) to agree.
+ANSWER_COLOURS: Final = ("#b35806", "#f1a340", "#d4d4d4", "#6baed6", "#08519c")
+#: Detractors, passives, promoters.
+ENPS_COLOURS: Final = ("#e08214", "#bdbdbd", "#2166ac")
+#: Fill of a heatmap cell whose group is withheld.
+HIDDEN_COLOUR: Final = "#e5e5e5"
+PRIMARY: Final = "#1f5a96"
+ACCENT: Final = "#E69F00"
+FONT: Final = "DejaVu Sans, Helvetica Neue, Arial, sans-serif"
+#: Lower bounds of maturity levels 2-5 on the 1-5 scale, drawn as guides.
+LEVEL_BOUNDS: Final = (1.8, 2.6, 3.4, 4.2)
+WIDTH: Final = 580
+
+_VL_VERSION: Final = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+_LOCALES: Final = {"en": "en-US", "nl": "nl-NL", "ru": "ru-RU", "uk": "uk-UA"}
+
+
+def _configured(chart: Any) -> Any:
+    """Apply the house style: font, left-aligned titles, quiet axes, no view border."""
+    return (
+        chart.configure(font=FONT, background="white")
+        .configure_title(anchor="start", fontSize=15, fontWeight="bold", color="#1d2733",
+                         offset=12, subtitleColor="#5a6672")
+        .configure_axis(labelFontSize=11, titleFontSize=12, titleColor="#1d2733",
+                        labelColor="#3b4752", gridColor="#e6eaee", domainColor="#9aa5b1")
+        .configure_legend(labelFontSize=11, titleFontSize=12, orient="top", labelLimit=0)
+        .configure_view(stroke=None)
+    )
+
+
+def _score_axis(title: str) -> alt.Axis:
+    return alt.Axis(title=title, values=[1, 2, 3, 4, 5], grid=True, format=".0f")
+
+
+def _guides() -> Any:
+    """Dashed vertical rules at the level boundaries."""
+    return (
+        alt.Chart(pd.DataFrame({"bound": list(LEVEL_BOUNDS)}))
+        .mark_rule(strokeDash=[3, 3], color="#9aa5b1", strokeWidth=1)
+        .encode(x=alt.X("bound:Q", scale=alt.Scale(domain=[1, 5])))
+    )
+
+
+def scorecard_chart(
+    frame: pd.DataFrame, *, title: str, score_title: str,
+    current_label: str, target_label: str,
+) -> Any:
+    """Bars of the current mean per dimension on the 1-5 scale, with target ticks if given.
+
+    ``frame``: one row per dimension, columns ``dimension`` (label), ``mean`` and, optional,
+    ``target`` (the lowest mean of the target level; NaN where no target).
+    """
+    data = frame.assign(base=1.0, series=current_label)
+    order = list(data["dimension"])
+    y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
+    x_scale = alt.Scale(domain=[1, 5], nice=False)
+    bars = alt.Chart(data).mark_bar(height=18, cornerRadiusEnd=2).encode(
+        y=y,
+        x=alt.X("base:Q", scale=x_scale, axis=_score_axis(score_title)),
+        x2="mean:Q",
+        color=alt.Color("series:N", scale=alt.Scale(range=[PRIMARY]), title=None),
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(
+        y=y, x=alt.X("mean:Q", scale=x_scale), text=alt.Text("mean:Q", format=".2f")
+    )
+    layers: list[Any] = [_guides(), bars, labels]
+    if "target" in data.columns and data["target"].notna().any():
+        targets = data[data["target"].notna()].assign(series=target_label)
+        layers.append(
+            alt.Chart(targets).mark_tick(thickness=3, size=26).encode(
+                y=y,
+                x=alt.X("target:Q", scale=x_scale),
+                color=alt.Color("series:N", scale=alt.Scale(range=[ACCENT]), title=None),
+            )
+        )
+    chart = alt.layer(*layers).resolve_scale(color="independent").properties(
+        title=title, width=WIDTH - 200, height=alt.Step(30)
+    )
+    return _configured(chart)
+
+
+def iceberg_chart(
+    frame: pd.DataFrame, *, title: str, score_title: str,
+    layer_title: str, roles: Sequence[str],
+) -> Any:
+    """A dot per layer and dimension, joined by a line: the perception gap at a glance.
+
+    ``frame``: one row per dimension and published role, columns ``dimension`` (label),
+    ``role`` (label), ``mean``. ``roles`` lists the role labels in order (executive, manager,
+    frontline) so each keeps its colour and shape.
+    """
+    order = list(dict.fromkeys(frame["dimension"]))
+    y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
+    x_scale = alt.Scale(domain=[1, 5], nice=False)
+    colours = [ROLE_COLOURS[k] for k in ("executive", "manager", "frontline")][: len(roles)]
+    span = alt.Chart(frame).mark_rule(color="#9aa5b1", strokeWidth=2).encode(
+        y=y, x=alt.X("min(mean):Q", scale=x_scale), x2="max(mean):Q"
+    )
+    dots = alt.Chart(frame).mark_point(filled=True, size=110, opacity=1).encode(
+        y=y,
+        x=alt.X("mean:Q", scale=x_scale, axis=_score_axis(score_title)),
+        color=alt.Color("role:N", scale=alt.Scale(domain=list(roles), range=colours),
+                        title=layer_title),
+        shape=alt.Shape("role:N", scale=alt.Scale(domain=list(roles),
+                                                  range=["diamond", "square", "circle"]),
+                        title=layer_title),
+    )
+    chart = alt.layer(_guides(), span, dots).properties(
+        title=title, width=WIDTH - 200, height=alt.Step(30)
+    )
+    return _configured(chart)
+
+
+def heatmap_chart(
+    frame: pd.DataFrame, *, title: str, group_title: str,
+    score_title: str, hidden_label: str,
+) -> Any:
+    """Groups by dimensions, coloured by mean (viridis); withheld cells grey, marked hidden.
+
+    ``frame``: one row per group and dimension, columns ``group`` (label), ``dimension``
+    (label), ``mean`` (NaN where withheld), ``hidden`` (bool) and ``label`` (the text shown in
+    the cell: the formatted mean, or ``hidden_label``).
+    """
+    groups = list(dict.fromkeys(frame["group"]))
+    dims = list(dict.fromkeys(frame["dimension"]))
+    x = alt.X("dimension:N", sort=dims, title=None,
+              axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=0, labelPadding=6,
+                            labelExpr="split(datum.label, ' ')", ticks=False, domain=False))
+    y = alt.Y("group:N", sort=groups, title=group_title, axis=alt.Axis(labelLimit=0))
+    base = alt.Chart(frame)
+    shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=1.5)
+    shown = shown.encode(
+        x=x, y=y,
+        color=alt.Color("mean:Q", scale=alt.Scale(scheme="viridis", domain=[1, 5]),
+                        title=score_title, legend=alt.Legend(orient="right", gradientLength=160)),
+    )
+    hidden = base.transform_filter("datum.hidden").mark_rect(
+        fill=HIDDEN_COLOUR, stroke="#bdbdbd", strokeDash=[2, 2], strokeWidth=1
+    ).encode(x=x, y=y)
+    values = base.transform_filter("!datum.hidden").mark_text(fontSize=11).encode(
+        x=x, y=y, text="label:N",
+        color=alt.condition("datum.mean >= 3.2", alt.value("#1d2733"), alt.value("white")),
+    )
+    hidden_text = base.transform_filter("datum.hidden").mark_text(
+        fontSize=10, fontStyle="italic", color="#5a6672"
+    ).encode(x=x, y=y, text="label:N")
+    width = min(WIDTH, 100 * len(dims))
+    chart = alt.layer(shown, hidden, values, hidden_text).properties(
+        title=title, width=width, height=alt.Step(24)
+    )
+    return _configured(chart)
+
+
+def distribution_chart(
+    frame: pd.DataFrame, *, title: str, share_title: str,
+    answer_title: str, answers: Sequence[str],
+) -> Any:
+    """Diverging stacked bars of the answer shares per question, centred on the neutral answer.
+
+    ``frame``: one row per question and answer point, columns ``question`` (label),
+    ``order`` (the question's position), ``answer`` (label), ``point`` (1-5), ``percent``,
+    ``start`` and ``end`` (the bar's extent in percent, negative to the left of the centre).
+    ``answers`` lists the answer labels from the lowest point to the highest.
+    """
+    questions = list(dict.fromkeys(frame.sort_values("order", kind="stable")["question"]))
+    chart = alt.Chart(frame).mark_bar(height=16).encode(
+        y=alt.Y("question:N", sort=questions, title=None,
+                axis=alt.Axis(labelLimit=0, labelFontSize=10.5)),
+        x=alt.X("start:Q", title=share_title, scale=alt.Scale(domain=[-100, 100]),
+                axis=alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr="abs(datum.value)")),
+        x2="end:Q",
+        color=alt.Color("answer:N", scale=alt.Scale(domain=list(answers),
+                                                    range=list(ANSWER_COLOURS)),
+                        title=answer_title, sort=list(answers),
+                        legend=alt.Legend(columns=3, labelLimit=0, symbolType="square")),
+        order=alt.Order("point:Q"),
+    )
+    centre = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#1d2733").encode(x="zero:Q")
+    layered = alt.layer(chart, centre).properties(title=title, width=300, height=alt.Step(22))
+    return _configured(layered)
+
+
+def outcomes_chart(frame: pd.DataFrame, *, title: str, score_title: str) -> Any:
+    """Bars of the outcome ratings (trifecta and customer advocacy) on the 1-5 scale.
+
+    ``frame``: one row per measure, columns ``measure`` (label), ``mean``, ``trifecta`` (bool:
+    one of the three balanced outcomes, drawn darker than customer advocacy).
+    """
+    data = frame.assign(base=1.0)
+    order = list(data["measure"])
+    y = alt.Y("measure:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
+    x_scale = alt.Scale(domain=[1, 5], nice=False)
+    bars = alt.Chart(data).mark_bar(height=18, cornerRadiusEnd=2).encode(
+        y=y,
+        x=alt.X("base:Q", scale=x_scale, axis=_score_axis(score_title)),
+        x2="mean:Q",
+        color=alt.condition("datum.trifecta", alt.value(PRIMARY), alt.value("#6baed6")),
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(
+        y=y, x=alt.X("mean:Q", scale=x_scale), text=alt.Text("mean:Q", format=".2f")
+    )
+    chart = alt.layer(_guides(), bars, labels).properties(
+        title=title, width=WIDTH - 200, height=alt.Step(30)
+    )
+    return _configured(chart)
+
+
+def enps_chart(frame: pd.DataFrame, *, title: str, share_title: str, category_title: str) -> Any:
+    """One 100% bar split into detractors, passives and promoters.
+
+    ``frame``: three rows in that order, columns ``category`` (label), ``point`` (0, 1, 2),
+    ``percent``, ``start``, ``end`` (cumulative percent).
+    """
+    categories = list(frame.sort_values("point")["category"])
+    bar = alt.Chart(frame).mark_bar(height=34).encode(
+        x=alt.X("start:Q", title=share_title, scale=alt.Scale(domain=[0, 100])),
+        x2="end:Q",
+        color=alt.Color("category:N", scale=alt.Scale(domain=categories,
+                                                      range=list(ENPS_COLOURS)),
+                        title=category_title, sort=categories),
+        order=alt.Order("point:Q"),
+    )
+    labels = alt.Chart(frame[frame["percent"] >= 6]).transform_calculate(
+        middle="(datum.start + datum.end) / 2"
+    ).mark_text(color="white", fontWeight="bold", fontSize=12).encode(
+        x=alt.X("middle:Q", scale=alt.Scale(domain=[0, 100])),
+        text=alt.Text("percent:Q", format=".0f"),
+    )
+    chart = alt.layer(bar, labels).properties(title=title, width=WIDTH - 60, height=40)
+    return _configured(chart)
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def to_svg(chart: Any, *, language: str, uid: str) -> str:
+    """Render ``chart`` to an SVG string with vl-convert, numbers formatted for ``language``.
+
+    ``uid`` (letters, digits, ``-``) prefixes every ``id`` in the SVG, so several charts can
+    sit inline in one HTML page without their gradients or clip paths clashing. Data is never
+    fetched: the chart must carry its (aggregated) data inline.
+    """
+    import vl_convert
+
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", uid):
+        raise ValueError(f"uid: {uid!r} must be letters, digits and '-'")
+    locale: Any = _LOCALES.get(language, "en-US")
+    svg: str = vl_convert.vegalite_to_svg(
+        chart.to_dict(), vl_version=_VL_VERSION, format_locale=locale, allowed_base_urls=[]
+    )
+    # vl-convert numbers gradients and clips with process-wide counters: renumber them in
+    # order of appearance, so the same chart always gives the same SVG.
+    names = {old: f"{uid}-{i}" for i, old in enumerate(dict.fromkeys(_ID.findall(svg)))}
+    if names:
+        pattern = re.compile(
+            r'(id="|url\(#|href="#)(' + "|".join(map(re.escape, names)) + r')(?=[")])'
+        )
+        svg = pattern.sub(lambda m: m.group(1) + names[m.group(2)], svg)
+    return svg

@@ -1,0 +1,301 @@
+"""The report batch: planning, parallel workers, failures, index.html, Dask, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assessment import (
+    BatchResult,
+    ParameterError,
+    ReportJob,
+    ReportOutcome,
+    Workspace,
+    build_demo,
+    html_problems,
+    models_dir,
+    plan_batch,
+    run_batch,
+)
+from assessment._batch import write_index
+from assessment._main import cli
+from tests.conftest import DATA
+from tests.test_render import chromium_or_skip
+
+NOTEBOOKS = DATA / "notebooks"
+TRIVIAL = NOTEBOOKS / "trivial.ipynb"
+FAILING = NOTEBOOKS / "failing.ipynb"  # fails for units whose name contains "Billing"
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """The demo organisation, built once for this module."""
+    ws = Workspace(tmp_path_factory.mktemp("batch") / "ws")
+    with ws.store() as store:
+        build_demo(store, (models_dir() / "service-maturity.yaml").read_text(encoding="utf-8"))
+    return ws
+
+
+def _jobs(workspace: Workspace, out: Path, units: list[str]) -> list[ReportJob]:
+    """The planned jobs of ``units`` (team names), in English, plus the organisation."""
+    wanted = {"organisation", *(f"team:{u}" for u in units)}
+    jobs = [j for j in plan_batch(workspace, "demo", out, by="team") if j.unit in wanted]
+    assert len(jobs) == len(wanted)
+    return jobs
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+def test_the_plan_covers_the_organisation_and_only_the_publishable_teams(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    jobs = plan_batch(workspace, "demo", tmp_path, by="team", languages=["en", "uk"])
+    units = {j.unit for j in jobs}
+    assert "organisation" in units and "team:Customer Care Kyiv" in units
+    assert "team:Complaints Desk" not in units  # 3 respondents: below the minimum group size
+    assert len(jobs) == 2 * len(units)
+    stems = [j.stem for j in jobs]
+    assert len(set(stems)) == len(stems)
+    assert all(re.fullmatch(r"[a-z0-9-]+\.(en|uk)", s) for s in stems)
+    job = next(j for j in jobs if j.unit == "team:Customer Care Kyiv" and j.language == "uk")
+    assert job.parameters == {
+        "workspace": str(workspace.path),
+        "engagement": "demo",
+        "unit": "team:Customer Care Kyiv",
+        "language": "uk",
+        "output_dir": str(tmp_path.resolve()),
+    }
+
+
+def test_the_plan_by_role_and_by_department(workspace: Workspace, tmp_path: Path) -> None:
+    roles = {j.unit for j in plan_batch(workspace, "demo", tmp_path, by="role")}
+    assert roles == {"organisation", "role:executive", "role:manager", "role:frontline"}
+    departments = {j.unit for j in plan_batch(workspace, "demo", tmp_path, by="department")}
+    assert "department:Customer Care" in departments
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"languages": ["en", "de"]}, "'de' unknown"), ({"by": "building"}, "by:")],
+)
+def test_the_plan_rejects_unknown_languages_and_kinds(
+    workspace: Workspace, tmp_path: Path, kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ParameterError, match=message):
+        plan_batch(workspace, "demo", tmp_path, **kwargs)  # type: ignore[arg-type]
+
+
+# --- running: failures, index, unchanged reports -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def failing_batch(
+    workspace: Workspace, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[BatchResult, Path]:
+    """Three reports in two workers, the Billing Support one failing on purpose."""
+    out = tmp_path_factory.mktemp("failing")
+    jobs = _jobs(workspace, out, ["Billing Support", "Customer Care Kyiv"])
+    return run_batch(jobs, out, notebook=FAILING, workers=2, progress=False), out
+
+
+def test_one_failing_report_does_not_stop_the_others(
+    failing_batch: tuple[BatchResult, Path],
+) -> None:
+    result, out = failing_batch
+    status = {o.job.unit: o.status for o in result.outcomes}
+    assert status == {
+        "organisation": "ok",
+        "team:Billing Support": "failed",
+        "team:Customer Care Kyiv": "ok",
+    }
+    assert not result.ok
+    for o in result.outcomes:
+        assert (out / f"{o.job.stem}.ipynb").is_file()  # the failed one keeps its partial notebook
+        assert (out / f"{o.job.stem}.html").is_file() == (o.status == "ok")
+
+
+def test_failures_are_summarised_in_json_and_text(failing_batch: tuple[BatchResult, Path]) -> None:
+    result, out = failing_batch
+    assert result.failures_file == out / "failures.json"
+    records = json.loads((out / "failures.json").read_text(encoding="utf-8"))
+    assert [r["unit"] for r in records] == ["team:Billing Support"]
+    assert "RuntimeError: planted failure for team:Billing Support" in records[0]["error"]
+    assert records[0]["notebook"].endswith(".ipynb") and records[0]["cell"] is not None
+    text = (out / "failures.txt").read_text(encoding="utf-8")
+    assert text.startswith("1 report failed:") and "team:Billing Support (en)" in text
+
+
+def test_the_index_lists_every_report_with_its_status_and_links(
+    failing_batch: tuple[BatchResult, Path],
+) -> None:
+    result, out = failing_batch
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert html_problems(page) == []
+    for o in result.outcomes:
+        assert f'href="{o.job.stem}.ipynb"' in page
+        assert (f'href="{o.job.stem}.html"' in page) == (o.status == "ok")
+    assert page.count('class="status status-ok"') == 2
+    assert page.count('class="status status-failed"') == 1
+    assert "Team: Billing Support" in page and "planted failure" in page
+
+
+def test_the_index_escapes_names_and_errors(tmp_path: Path) -> None:
+    hostile = '</td><script>alert(1)</script><img src=x onerror="alert(2)">'
+    job = ReportJob(
+        unit=f"team:{hostile}", language="en", stem="team-x-12345678.en",
+        parameters={"engagement": "e<1>"}, title="t",
+    )
+    outcomes = [
+        ReportOutcome(job=job, status="ok", html=job.stem + ".html", notebook=job.stem + ".ipynb"),
+        ReportOutcome(job=replace(job, stem="b.en"), status="failed", error=hostile),
+    ]
+    index = write_index(BatchResult(tmp_path, outcomes, 1.0, tmp_path / "index.html"))
+    page = index.read_text(encoding="utf-8")
+    assert html_problems(page) == []
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "e&lt;1&gt;" in page
+
+
+def test_reports_whose_inputs_did_not_change_are_not_run_again(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    jobs = _jobs(workspace, tmp_path, ["Billing Support"])
+    first = run_batch(jobs, tmp_path, notebook=FAILING, workers=1, progress=False)
+    assert [o.status for o in first.outcomes] == ["ok", "failed"]
+    # The failed report runs again (and fails again); the good one is kept as it is.
+    again = run_batch(jobs, tmp_path, notebook=FAILING, workers=1, progress=False)
+    assert [o.status for o in again.outcomes] == ["unchanged", "failed"]
+    assert again.outcomes[0].html == first.outcomes[0].html
+    # Another notebook is another input: everything runs; and no failures are left behind.
+    fixed = run_batch(jobs, tmp_path, notebook=TRIVIAL, workers=1, progress=False)
+    assert [o.status for o in fixed.outcomes] == ["ok", "ok"]
+    assert not (tmp_path / "failures.json").exists() and fixed.failures_file is None
+
+
+@pytest.mark.browser
+def test_the_batch_prints_pdfs(workspace: Workspace, tmp_path: Path) -> None:
+    chromium_or_skip()
+    jobs = _jobs(workspace, tmp_path, ["Customer Care Kyiv"])
+    result = run_batch(jobs, tmp_path, notebook=TRIVIAL, workers=1, pdf=True, progress=False)
+    assert result.ok, result.failures
+    for o in result.outcomes:
+        assert o.pdf is not None and (tmp_path / o.pdf).read_bytes().startswith(b"%PDF-")
+    assert 'href="organisation.en.pdf"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+# --- Dask ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler() -> Iterator[str]:
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_the_dask_executor_runs_the_batch_on_a_cluster(
+    workspace: Workspace, tmp_path: Path, dask_scheduler: str
+) -> None:
+    jobs = _jobs(workspace, tmp_path, ["Billing Support", "Customer Care Kyiv"])
+    result = run_batch(
+        jobs, tmp_path, notebook=FAILING, executor="dask", scheduler=dask_scheduler,
+        progress=False,
+    )
+    assert [o.status for o in result.outcomes] == ["ok", "failed", "ok"]
+    assert (tmp_path / "failures.json").is_file() and (tmp_path / "index.html").is_file()
+    assert "planted failure" in (result.failures[0].error or "")
+
+
+def test_the_dask_executor_needs_a_scheduler(workspace: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="scheduler"):
+        run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL, executor="dask")
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def test_the_batch_command_exits_non_zero_and_prints_the_failures(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        cli,
+        ["--workspace", str(workspace.path), "batch", "--engagement", "demo", "--workers", "2",
+         "--out", str(out), "--notebook", str(FAILING), "--lang", "en,nl"],
+    )
+    assert result.exit_code == 1
+    assert "2 reports failed:" in result.stderr
+    assert "team:Billing Support (en)" in result.stderr
+    assert "team:Billing Support (nl)" in result.stderr
+    assert (out / "failures.txt").is_file() and (out / "failures.json").is_file()
+    assert result.stdout.strip().splitlines()[-1] == str(out.resolve() / "index.html")
+    n = len(plan_batch(workspace, "demo", out, by="team"))
+    assert f"{2 * n} reports: {2 * n - 2} produced, 0 unchanged, 2 failed" in result.stdout
+
+
+def test_the_report_command_writes_one_report(workspace: Workspace, tmp_path: Path) -> None:
+    args = ["--workspace", str(workspace.path), "report", "--engagement", "demo", "--out",
+            str(tmp_path), "--notebook", str(FAILING)]
+    result = CliRunner().invoke(cli, [*args, "--unit", "team:Customer Care Kyiv"])
+    assert result.exit_code == 0, result.output
+    paths = [Path(line) for line in result.output.splitlines()]
+    assert [p.suffix for p in paths] == [".html", ".ipynb"] and all(p.is_file() for p in paths)
+    result = CliRunner().invoke(cli, [*args, "--unit", "team:Billing Support"])
+    assert result.exit_code == 1 and "planted failure" in result.stderr
+
+
+# --- end to end, with the real report notebook -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_batch(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``assessment batch`` with the shipped report notebook: two units in two languages."""
+    out = tmp_path_factory.mktemp("demo-reports")
+    result = CliRunner().invoke(
+        cli,
+        ["--workspace", str(workspace.path), "batch", "--engagement", "demo", "--by", "role",
+         "--unit", "organisation", "--unit", "role:frontline", "--lang", "en,uk",
+         "--workers", "2", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(out.resolve() / "index.html")
+    return out
+
+
+@pytest.mark.slow
+def test_the_batch_produces_the_real_reports(demo_batch: Path) -> None:
+    records = json.loads((demo_batch / "reports.json").read_text(encoding="utf-8"))["reports"]
+    frontline = next(r["stem"].split(".")[0] for r in records if r["unit"] == "role:frontline")
+    assert sorted(r["stem"] for r in records) == sorted(
+        f"{unit}.{lang}" for unit in ("organisation", frontline) for lang in ("en", "uk")
+    )
+    assert {r["status"] for r in records} == {"ok"}
+    for r in records:
+        page = (demo_batch / r["html"]).read_text(encoding="utf-8")
+        assert html_problems(page) == [] and "<script" not in page.lower()
+        assert f'<html lang="{r["language"]}">' in page
+        assert "prepare_report" not in page  # no code
+        nb = json.loads((demo_batch / r["notebook"]).read_text(encoding="utf-8"))
+        assert nb["metadata"]["papermill"]["parameters"]["unit"] == r["unit"]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_real_report_renders_offline_in_chromium(demo_batch: Path) -> None:
+    from tests.test_render import _open_offline
+
+    page = demo_batch / "organisation.uk.html"
+    seen = _open_offline(page)
+    assert seen["requests"] == [page.resolve().as_uri()]
+    assert seen["scripts"] == 0 and seen["dialogs"] == []
+    assert all(seen["images"])

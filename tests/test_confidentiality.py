@@ -1,0 +1,340 @@
+"""The anonymity rule: minimum group size, complementary suppression, comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessment._confidentiality import (
+    NOT_GIVEN,
+    GroupIndex,
+    check_min_group_size,
+    releasable_comments,
+    suppress_breakdown,
+)
+from assessment._exceptions import ParameterError
+from assessment._model import MaturityModel, load_model
+from assessment._scoring import respondent_scores, score_breakdown
+
+MINI = Path(__file__).parent / "data" / "models" / "mini.yaml"
+KINDS = ("organisation", "role", "team", "department", "role,team")
+
+
+@pytest.fixture(scope="module")
+def model() -> MaturityModel:
+    return load_model(MINI)
+
+
+def _answers(
+    model: MaturityModel, n: int, rng: np.random.Generator, p_missing: float
+) -> pd.DataFrame:
+    values = rng.integers(1, 6, size=(n, len(model.question_ids))).astype(float)
+    values[rng.random(values.shape) < p_missing] = np.nan
+    index = pd.Index([f"r{i:04d}" for i in range(n)], name="respondent_id")
+    return pd.DataFrame(values, index=index, columns=model.question_ids)
+
+
+def _respondents(
+    roles: list[str], teams: list[str], departments: list[object], index: pd.Index
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"role": roles, "team": teams, "department": departments, "recommend": 7.0}, index=index
+    )
+
+
+# --- the one-way rule ------------------------------------------------------------------------
+
+
+def test_min_group_size_is_never_below_three() -> None:
+    assert check_min_group_size(3) == 3
+    for bad in (2, 0, -1, True, 4.0, "5"):
+        with pytest.raises(ParameterError, match="min_group_size"):
+            check_min_group_size(bad)
+
+
+def test_small_groups_need_no_complement_when_together_they_reach_the_minimum() -> None:
+    counts = pd.Series({"A": 12, "B": 3, "C": 4, "D": 20})
+    assert suppress_breakdown(counts, 5).to_dict() == {"A": False, "B": True, "C": True, "D": False}
+
+
+def test_a_lone_small_group_takes_the_next_smallest_sibling_with_it() -> None:
+    counts = pd.Series({"A": 12, "B": 3, "C": 8, "D": 20})
+    assert suppress_breakdown(counts, 5).to_dict() == {"A": False, "B": True, "C": True, "D": False}
+
+
+def test_complementary_suppression_repeats_until_the_withheld_reach_the_minimum() -> None:
+    counts = pd.Series({"A": 1, "B": 1, "C": 1, "D": 30})
+    # 3 < 10: add the smallest published sibling... there is only D left.
+    assert suppress_breakdown(counts, 10).to_dict() == {"A": True, "B": True, "C": True, "D": True}
+    counts = pd.Series({"A": 2, "B": 6, "C": 7, "D": 30})
+    assert suppress_breakdown(counts, 10).tolist() == [True, True, True, False]
+
+
+def test_nothing_is_withheld_when_every_group_is_large_enough() -> None:
+    counts = pd.Series({"A": 5, "B": 6})
+    assert not suppress_breakdown(counts, 5).any()
+
+
+@given(
+    counts=st.lists(st.integers(0, 30), min_size=1, max_size=12),
+    minimum=st.integers(3, 10),
+)
+def test_published_children_never_reveal_a_remainder_below_the_minimum(
+    counts: list[int], minimum: int
+) -> None:
+    series = pd.Series(counts, index=[f"g{i}" for i in range(len(counts))])
+    withheld = suppress_breakdown(series, minimum)
+    published = series[~withheld]
+    assert (published >= minimum).all()
+    if series.sum() >= minimum:  # a parent below the minimum is not published itself
+        remainder = series.sum() - published.sum()  # parent n minus published children n
+        assert remainder == 0 or remainder >= minimum
+
+
+# --- linked breakdowns: nothing below the minimum can be recovered ---------------------------
+
+
+def _atom_frame(respondents: pd.DataFrame) -> pd.DataFrame:
+    keys = respondents[["role", "team", "department"]].astype("object")
+    return keys.where(keys.notna(), NOT_GIVEN).astype(str)
+
+
+def _members(kind: str, row: pd.Series, atoms: pd.DataFrame) -> np.ndarray:
+    if kind == "organisation":
+        return np.ones(len(atoms), dtype=bool)
+    if kind == "role,team":
+        return ((atoms["role"] == row["role"]) & (atoms["team"] == row["team"])).to_numpy()
+    return (atoms[kind] == row[kind]).to_numpy()
+
+
+def _rank(matrix: np.ndarray) -> int:
+    return int(np.linalg.matrix_rank(matrix)) if matrix.size else 0
+
+
+def _check_nothing_small_is_recoverable(
+    model: MaturityModel,
+    respondents: pd.DataFrame,
+    answers: pd.DataFrame,
+    table: pd.DataFrame,
+    by: tuple[str, ...],
+    minimum: int,
+) -> None:
+    scores = respondent_scores(model, answers)
+    keys = _atom_frame(respondents)
+    atom_table = keys.drop_duplicates().reset_index(drop=True)
+    atom_id = keys.merge(atom_table.reset_index(), on=["role", "team", "department"])["index"]
+    all_groups = GroupIndex.from_respondents(respondents).groups
+    for dim in table["dimension"].unique():
+        has_score = scores[dim].notna().to_numpy(float)
+        counts = np.bincount(atom_id.to_numpy(), weights=has_score, minlength=len(atom_table))
+        live = counts > 0  # atoms known to be empty carry no unknowns
+        atoms = atom_table[live].reset_index(drop=True)
+        rows = table[table["dimension"] == dim]
+        published = rows[~rows["suppressed"]]
+        assert (published["n"] >= minimum).all()
+        pub = np.array(
+            [_members(r["by"], r, atoms) for _, r in published.iterrows()], dtype=float
+        ).reshape(len(published), len(atoms))
+        if counts.sum() >= minimum:  # how many responded is public in every report
+            pub = np.vstack([pub, np.ones((1, len(atoms)))])
+        base = _rank(pub)
+        # Sets of respondents whose total a reader might isolate: every group of every
+        # breakdown, every role within a department, every atom (role x team x department),
+        # and the unions of two such sets. None below the minimum may be in the span of the
+        # published totals.
+        sets = {
+            f"{g['by']} {g['group']}": _members(g["by"], g, atoms)
+            for _, g in all_groups.iterrows()
+        }
+        for role in atoms["role"].unique():
+            for dept in atoms["department"].unique():
+                sets[f"{role} in {dept}"] = (
+                    (atoms["role"] == role) & (atoms["department"] == dept)
+                ).to_numpy()
+        for i in range(len(atoms)):
+            sets[f"atom {i}"] = np.arange(len(atoms)) == i
+        live_counts = counts[live]
+        small = {k: v for k, v in sets.items() if 0 < live_counts[v].sum() < minimum}
+        names = list(small)
+        for i, first in enumerate(names):
+            for second in names[i:]:
+                union = small[first] | small[second]
+                if not 0 < live_counts[union].sum() < minimum:
+                    continue
+                stacked = np.vstack([pub, union.astype(float)])
+                assert _rank(stacked) > base, f"{first} + {second} ({dim}) is recoverable"
+        # The brief's checks on each breakdown of a published parent: parent n minus the
+        # published children's n, and parent sum minus the children's n * mean.
+        table_dim = rows.set_index(["by", "group"])
+        org = table_dim.loc[("organisation", "all")] if "organisation" in by else None
+        if org is not None and not org["suppressed"]:
+            for kind in by:
+                if kind == "organisation":
+                    continue
+                kids = rows[(rows["by"] == kind) & ~rows["suppressed"]]
+                rest_n = org["n"] - kids["n"].sum()
+                rest_sum = org["n"] * org["mean"] - (kids["n"] * kids["mean"]).sum()
+                assert rest_n == 0 or rest_n >= minimum
+                if rest_n == 0:
+                    assert abs(rest_sum) < 1e-6
+        if "role,team" in by:
+            for parent_kind in ("role", "team"):
+                if parent_kind not in by:
+                    continue
+                for (_, label), parent in table_dim.loc[[parent_kind]].iterrows():
+                    if parent["suppressed"]:
+                        continue
+                    kids = rows[(rows["by"] == "role,team") & (rows[parent_kind] == label)]
+                    kids = kids[~kids["suppressed"]]
+                    rest_n = parent["n"] - kids["n"].sum()
+                    assert rest_n == 0 or rest_n >= minimum
+
+
+organisations = st.fixed_dictionaries(
+    {
+        "size": st.integers(1, 45),
+        "teams": st.integers(1, 6),
+        "departments": st.integers(1, 3),
+        "departments_by": st.sampled_from(["team", "respondent", "role and team"]),
+        "minimum": st.integers(3, 6),
+        "p_missing": st.sampled_from([0.0, 0.2, 0.45]),
+        "seed": st.integers(0, 2**31),
+        "by": st.sampled_from(
+            [KINDS, ("team",), ("role", "team"), ("role,team",), ("team", "department"),
+             ("organisation", "role,team")]
+        ),
+    }
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=organisations)
+def test_no_group_below_the_minimum_can_be_recovered_from_the_published_numbers(
+    model: MaturityModel, org: dict[str, object]
+) -> None:
+    rng = np.random.default_rng(int(org["seed"]))  # type: ignore[call-overload]
+    n = int(org["size"])  # type: ignore[call-overload]
+    answers = _answers(model, n, rng, float(org["p_missing"]))  # type: ignore[arg-type]
+    n_teams = int(org["teams"])  # type: ignore[call-overload]
+    n_depts = int(org["departments"])  # type: ignore[call-overload]
+    roles = rng.choice(["executive", "manager", "frontline"], size=n, p=[0.15, 0.25, 0.6])
+    teams = rng.choice([f"T{i}" for i in range(n_teams)], size=n)
+    if org["departments_by"] == "team":  # each team in one department
+        home = {f"T{i}": f"D{rng.integers(n_depts)}" for i in range(n_teams)}
+        depts: list[object] = [home[t] for t in teams]
+    elif org["departments_by"] == "respondent":  # teams spread over departments
+        depts = list(rng.choice([f"D{i}" for i in range(n_depts)], size=n))
+    else:  # a team split across departments along its roles
+        seat = {
+            (r, f"T{i}"): f"D{rng.integers(n_depts)}"
+            for r in ("executive", "manager", "frontline")
+            for i in range(n_teams)
+        }
+        depts = [seat[(r, t)] for r, t in zip(roles, teams, strict=True)]
+    if n and rng.random() < 0.3:
+        depts[0] = np.nan
+    respondents = _respondents(list(roles), list(teams), depts, answers.index)
+    by = tuple(org["by"])  # type: ignore[call-overload]
+    minimum = int(org["minimum"])  # type: ignore[call-overload]
+    table = score_breakdown(model, respondents, answers, by=by, min_group_size=minimum)
+    _check_nothing_small_is_recoverable(model, respondents, answers, table, by, minimum)
+
+
+def test_a_team_split_across_departments_along_roles_still_leaks_nothing(
+    model: MaturityModel,
+) -> None:
+    # Team T0's executives sit in D0, its frontline in D1: D0 is exactly the cell (exec, T0).
+    rng = np.random.default_rng(3)
+    answers = _answers(model, 40, rng, 0.0)
+    roles = ["executive"] * 6 + ["frontline"] * 14 + ["manager"] * 3 + ["frontline"] * 17
+    teams = ["T0"] * 20 + ["T1"] * 20
+    depts: list[object] = ["D0"] * 6 + ["D1"] * 14 + ["D2"] * 20
+    respondents = _respondents(roles, teams, depts, answers.index)
+    table = score_breakdown(model, respondents, answers, min_group_size=5)
+    _check_nothing_small_is_recoverable(model, respondents, answers, table, KINDS, 5)
+
+
+def test_an_executive_inside_a_team_cannot_be_isolated_through_role_and_team_totals(
+    model: MaturityModel,
+) -> None:
+    # 8 executives on the board, 1 executive inside team T1. Publishing the executive role
+    # (9) and the board team (8) would reveal the lone executive's answers.
+    rng = np.random.default_rng(5)
+    answers = _answers(model, 39, rng, 0.0)
+    roles = ["executive"] * 8 + ["executive"] + ["frontline"] * 30
+    teams = ["Board"] * 8 + ["T1"] * 16 + ["T2"] * 15
+    respondents = _respondents(roles, teams, ["D"] * 39, answers.index)
+    for by in (("role", "team"), KINDS):
+        table = score_breakdown(model, respondents, answers, by=by, min_group_size=5)
+        _check_nothing_small_is_recoverable(model, respondents, answers, table, by, 5)
+        shown = table[(table["dimension"] == "culture") & ~table["suppressed"]]
+        published = set(zip(shown["by"], shown["group"], strict=True))
+        assert not {("role", "executive"), ("team", "Board")} <= published
+
+
+def test_suppressed_rows_show_no_n_and_no_score(model: MaturityModel) -> None:
+    rng = np.random.default_rng(1)
+    answers = _answers(model, 23, rng, 0.0)
+    teams = ["A"] * 10 + ["B"] * 10 + ["C"] * 3
+    respondents = _respondents(["frontline"] * 23, teams, ["D"] * 23, answers.index)
+    table = score_breakdown(model, respondents, answers, by=["team"])
+    hidden = table[table["suppressed"]]
+    numbers = ["n", "mean", "sd", "ci_low", "ci_high", "score_100", "level", "rwg"]
+    assert hidden[numbers].isna().all().all()
+    # C (3) alone would be the organisation (public: 23 responded) minus A minus B, so one
+    # of A and B is withheld with it, even though the organisation row is not asked for.
+    assert len(set(hidden["group"])) == 2
+    assert "C" in set(hidden["group"])
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def _comment_setup() -> tuple[pd.DataFrame, pd.DataFrame]:
+    index = pd.Index([f"r{i:02d}" for i in range(26)], name="respondent_id")
+    teams = ["Big"] * 12 + ["Mid"] * 9 + ["Tiny"] * 5
+    respondents = _respondents(["frontline"] * 26, teams, ["D"] * 26, index)
+    comments = pd.DataFrame(
+        {
+            "respondent_id": ["r00", "r01", "r02", "r13", "r22", "r03"],
+            "dimension_id": ["culture", "culture", "autonomy", "culture", "culture", "autonomy"],
+            "text": ["zeta remark", "alpha remark", "mid remark", "from mid", "tiny one", "  "],
+        }
+    )
+    return comments, respondents
+
+
+def test_comments_are_released_only_for_groups_of_at_least_ten() -> None:
+    comments, respondents = _comment_setup()
+    out = releasable_comments(comments, respondents, by="team")
+    assert list(out.columns) == ["by", "group", "dimension_id", "text"]
+    assert set(out["group"]) == {"Big"}
+    assert sorted(out["text"]) == ["alpha remark", "mid remark", "zeta remark"]  # blank dropped
+    lowered = releasable_comments(comments, respondents, by="team", min_comment_group_size=9)
+    assert set(lowered["group"]) == {"Big", "Mid"}
+    whole = releasable_comments(comments, respondents, by="organisation")
+    assert len(whole) == 5
+
+
+def test_comment_order_does_not_follow_submission_order() -> None:
+    comments, respondents = _comment_setup()
+    out = releasable_comments(comments, respondents, by="organisation")
+    shuffled = releasable_comments(comments.iloc[::-1], respondents, by="organisation")
+    pd.testing.assert_frame_equal(out, shuffled)
+    assert "respondent_id" not in out.columns
+
+
+def test_comment_threshold_cannot_be_below_the_score_minimum() -> None:
+    comments, respondents = _comment_setup()
+    with pytest.raises(ParameterError, match="min_comment_group_size"):
+        releasable_comments(
+            comments, respondents, min_comment_group_size=5, min_group_size=6
+        )
+    with pytest.raises(ParameterError, match="respondent_id"):
+        bad = comments.assign(respondent_id="nobody")
+        releasable_comments(bad, respondents)

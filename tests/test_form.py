@@ -1,0 +1,386 @@
+"""The questionnaire widgets, driven in plain pytest as a respondent would: set values, click."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from assessment import MaturityModel, Questionnaire, Store, generate_invites, open_questionnaire
+from assessment._i18n import LANGUAGE_NAMES, STRINGS, text
+from assessment._model import KNOWN_LANGUAGES
+from tests.conftest import SHIPPED_MODEL
+
+Pick = Callable[[str, Any], Any]
+
+
+def widget_text(q: Questionnaire) -> str:
+    """Everything the current page shows: HTML, descriptions, option labels, field values."""
+    out: list[str] = []
+
+    def walk(w: Any) -> None:
+        for attr in ("value", "description", "placeholder"):
+            value = getattr(w, attr, None)
+            if isinstance(value, str):
+                out.append(value)
+        out.extend(str(label) for label in getattr(w, "_options_labels", ()))
+        for child in getattr(w, "children", ()):
+            walk(child)
+
+    walk(q.widget)
+    return "\n".join(out)
+
+
+def enter(q: Questionnaire, code: str, lang: str | None = None) -> None:
+    assert q.page == "language"
+    if lang is not None:
+        q.language_input.value = lang
+    q.buttons["continue"].click()
+    assert q.page == "code"
+    q.code_input.value = code
+    q.buttons["continue"].click()
+
+
+def skip(q: Questionnaire, pages: int = 1) -> None:
+    """Choose Next (twice where questions are open) to leave ``pages`` pages unanswered."""
+    for _ in range(pages):
+        before = q.page
+        q.buttons["next"].click()
+        if q.page == before:
+            q.buttons["next"].click()
+        assert q.page != before, q.notice.value
+
+
+def highest(_qid: str, radio: Any) -> Any:
+    return radio.options[-1][1]
+
+
+def answer_all(q: Questionnaire, pick: Pick = highest, comment: str = "") -> None:
+    """From the welcome page, answer every question page and stop on the review page."""
+    q.buttons["start"].click()
+    while q.page.startswith("page:"):
+        for qid, radio in q.inputs.items():
+            radio.value = pick(qid, radio)
+        if q.comment is not None and comment:
+            q.comment.value = comment
+        q.buttons["next"].click()
+        assert not q.notice.value, q.notice.value
+    assert q.page == "review"
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A store with engagement 's1' on the shipped model, offering all four languages."""
+    with Store(tmp_path_factory.mktemp("form") / "assessment.db") as store:
+        store.create_organisation("Org")
+        store.create_engagement("s1", "Org", SHIPPED_MODEL.read_text(encoding="utf-8"),
+                                languages=["nl", "en", "ru", "uk"])
+        yield store
+
+
+@pytest.mark.parametrize("lang", KNOWN_LANGUAGES)
+@pytest.mark.parametrize("role", ["executive", "manager", "frontline"])
+def test_a_respondent_completes_the_questionnaire_in_every_language_and_role(
+    shipped: Store, shipped_model: MaturityModel, lang: str, role: str
+) -> None:
+    team = f"Team {lang}-{role}"
+    code = generate_invites(shipped, "s1", role=role, team=team, department="Dept")[0].code
+    q = Questionnaire(shipped, "s1")
+    assert q.lang == "nl"  # the engagement's first language is the default
+    enter(q, code, lang)
+    assert q.page == "welcome"
+    shown = widget_text(q)
+    assert text(lang, "welcome_title") in shown
+    assert shipped_model.intro.get(lang).split()[0] in shown
+    assert "5" in shown and text(lang, "confidential_title") in shown  # min group size
+    assert team in shown
+
+    chosen: dict[str, Any] = {}
+    pages = 0
+
+    def pick(qid: str, radio: Any) -> Any:
+        nonlocal pages
+        labels = list(radio._options_labels)
+        if qid == "recommend":
+            assert labels[0].endswith(shipped_model.recommend_scale.labels.get(lang)[0])
+            chosen[qid] = 7
+            return 7
+        item = shipped_model.items.get(qid) or shipped_model.outcome_items[qid]
+        assert radio.description.endswith(item.text.get(role, lang))  # phrased for the role
+        assert labels[:5] == shipped_model.scale_of(qid).labels.get(lang)
+        if item.allow_na:
+            assert labels[5] == shipped_model.not_applicable.get(lang)
+            chosen[qid] = "na"
+            return "na"
+        assert len(labels) == 5
+        chosen[qid] = 1 + len(chosen) % 5
+        return chosen[qid]
+
+    q.buttons["start"].click()
+    while q.page.startswith("page:"):
+        pages += 1
+        total = len(shipped_model.dimensions) + 2
+        assert text(lang, "progress", page=pages, pages=total) in widget_text(q)
+        for qid, radio in q.inputs.items():
+            radio.value = pick(qid, radio)
+        if q.comment is not None:
+            q.comment.value = f"Opmerking {pages}"
+        q.buttons["next"].click()
+    assert pages == len(shipped_model.dimensions) + 1
+    assert q.page == "review"
+    assert text(lang, "review_complete") in widget_text(q)
+    q.buttons["submit"].click()
+    assert q.page == "thanks"
+    assert text(lang, "thanks_body") in widget_text(q)
+
+    responses = shipped.responses("s1")
+    mine = responses.respondents[responses.respondents["team"] == team]
+    assert len(mine) == 1
+    rid = mine.index[0]
+    assert (mine.iloc[0]["role"], mine.iloc[0]["department"], mine.iloc[0]["recommend"]) == (
+        role, "Dept", 7.0)
+    for qid, value in chosen.items():
+        if qid == "recommend":
+            continue
+        if value == "na":
+            assert responses.not_applicable.loc[rid, qid]
+        else:
+            assert responses.answers.loc[rid, qid] == value
+    stored = responses.comments[responses.comments["respondent_id"] == rid]
+    assert len(stored) == len(shipped_model.dimensions)
+
+
+@pytest.fixture
+def code(store: Store, engagement: str) -> str:
+    return generate_invites(store, engagement, role="frontline", team="Care")[0].code
+
+
+def test_unanswered_questions_are_flagged_next_to_the_item_then_may_be_skipped(
+    store: Store, engagement: str, code: str
+) -> None:
+    q = Questionnaire(store, engagement, lang="en")
+    enter(q, code)
+    q.buttons["start"].click()
+    q.inputs["cul_1"].value = 4
+    q.buttons["next"].click()
+    assert q.page == "page:culture"  # held once, with messages by the open items
+    assert "Choose Next again" in q.notice.value
+    assert q.messages["cul_1"].value == ""
+    assert "Not answered yet" in q.messages["cul_2"].value
+    assert "Not answered yet" in q.messages["cul_3"].value
+    q.buttons["next"].click()
+    assert q.page == "page:autonomy"
+    skip(q, 2)
+    assert q.page == "review"
+    open_items = q.unanswered()
+    assert open_items == {
+        "culture": ["cul_2", "cul_3"], "autonomy": ["aut_1", "aut_2"],
+        "recommend": ["recommend", "out_cx", "out_ee"],
+    }
+    shown = widget_text(q)
+    assert "These questions are not answered yet" in shown
+    assert "Departments keep customer data" not in shown  # phrased for frontline instead
+    assert "I cannot see what other departments know about a customer." in shown
+    q.goto["autonomy"].click()
+    assert q.page == "page:autonomy"
+    q.inputs["aut_1"].value = 2
+    q.inputs["aut_2"].value = 3
+    skip(q, 2)
+    assert q.page == "review" and "autonomy" not in q.unanswered()
+    q.buttons["submit"].click()
+    assert q.page == "thanks"
+    answers = store.responses(engagement).answers.iloc[0]
+    assert answers["cul_1"] == 4 and answers["aut_1"] == 2 and answers.isna()["cul_2"]
+
+
+def test_comments_are_capped_and_stripped_of_control_characters(
+    store: Store, engagement: str, code: str
+) -> None:
+    q = Questionnaire(store, engagement, lang="en")
+    enter(q, code)
+    q.buttons["start"].click()
+    for radio in q.inputs.values():
+        radio.value = 3
+    q.comment.value = "x" * 2001
+    q.buttons["next"].click()
+    assert q.page == "page:culture"
+    assert "2001 characters; the maximum is 2000" in q.comment_message.value
+    assert "correct the marked fields" in q.notice.value
+    q.comment.value = "  Line one\x00\x1b[31m\nline <b>two</b>\x7f " + "y" * 1960
+    q.buttons["next"].click()
+    assert q.page == "page:autonomy"
+    skip(q, 2)
+    q.buttons["submit"].click()
+    [stored] = store.responses(engagement).comments["text"].tolist()
+    assert stored.startswith("Line one[31m\nline <b>two</b> y")
+    assert len(stored) <= 2000 and "\x00" not in stored and "\x7f" not in stored
+
+
+def test_closing_the_window_loses_at_most_the_current_page(
+    store: Store, engagement: str, code: str
+) -> None:
+    first = Questionnaire(store, engagement, lang="nl")
+    enter(first, code)
+    first.buttons["start"].click()
+    for qid, radio in first.inputs.items():
+        radio.value = {"cul_1": 5, "cul_2": 1, "cul_3": "na"}[qid]
+    first.comment.value = "Eerste pagina"
+    first.buttons["next"].click()
+    first.inputs["aut_1"].value = 2  # the window closes before Next: this answer is lost
+
+    again = Questionnaire(store, engagement, lang="nl")
+    enter(again, code.replace("-", "").lower())
+    assert again.page == "welcome"
+    assert "Welkom terug" in widget_text(again)
+    assert again.buttons["start"].description == "Verdergaan waar ik was"
+    again.buttons["start"].click()
+    assert again.page == "page:autonomy"
+    assert again.inputs["aut_1"].value is None
+    again.buttons["back"].click()
+    assert again.page == "page:culture"
+    assert {k: r.value for k, r in again.inputs.items()} == {"cul_1": 5, "cul_2": 1, "cul_3": "na"}
+    assert again.comment.value == "Eerste pagina"
+
+
+def test_submitting_twice_with_the_same_code_stores_one_response(
+    store: Store, engagement: str, code: str
+) -> None:
+    tabs = [Questionnaire(store, engagement, lang="en") for _ in range(2)]
+    for q in tabs:
+        enter(q, code)
+        answer_all(q)
+    tabs[0].buttons["submit"].click()
+    tabs[1].buttons["submit"].click()
+    assert [q.page for q in tabs] == ["thanks", "thanks"]
+    assert "already been submitted" in widget_text(tabs[1])
+    assert store.count_respondents(engagement) == 1
+    late = Questionnaire(store, engagement)
+    enter(late, code)
+    assert late.page == "thanks" and "already been submitted" in widget_text(late)
+
+
+def test_wrong_codes_get_a_clear_message_and_no_access(
+    store: Store, engagement: str
+) -> None:
+    q = Questionnaire(store, engagement, lang="nl")
+    enter(q, "")
+    assert q.page == "code" and "Vul uw code in" in q.messages["code"].value
+    q.code_input.value = "ZZZZ-ZZZZ-ZZZZ"
+    q.buttons["continue"].click()
+    assert q.page == "code" and "niet geldig" in q.messages["code"].value
+    used = generate_invites(store, engagement, role="manager", team="T", uses=1)[0].code
+    with store.transaction() as conn:
+        conn.execute("UPDATE invite_codes SET expires_at = '2021-02-03'")
+    q.code_input.value = used
+    q.buttons["continue"].click()
+    assert q.page == "code" and "verlopen" in q.messages["code"].value
+    assert q.session is None
+
+
+def test_nothing_one_respondent_types_is_shown_to_another(store: Store, engagement: str) -> None:
+    team_code = generate_invites(store, engagement, role="manager", team="Ops", uses=5)[0].code
+    alice = Questionnaire(store, engagement, lang="en")
+    enter(alice, team_code)
+    continuation = alice.session.continuation_code if alice.session else None
+    assert continuation and continuation in widget_text(alice)
+    secret = "<img src=x onerror=alert(1)> Alice's secret"
+    answer_all(alice, comment=secret)
+    assert secret not in widget_text(alice)  # the review page does not echo comments either
+
+    bob = Questionnaire(store, engagement, lang="en")
+    enter(bob, team_code)
+    assert bob.session and bob.session.continuation_code != continuation
+    bob.buttons["start"].click()
+    while bob.page.startswith("page:"):
+        assert str(bob.session.continuation_code) in widget_text(bob)  # on every page
+        assert "Alice" not in widget_text(bob)
+        assert all(r.value is None for r in bob.inputs.values())
+        skip(bob)
+    # Alice comes back with her own continuation code and finds her comment.
+    back = Questionnaire(store, engagement, lang="en")
+    enter(back, continuation)
+    back.buttons["start"].click()
+    assert back.page == "review"  # she had reached it
+    for _ in range(3):
+        back.buttons["back"].click()
+    assert back.page == "page:culture" and back.comment.value == secret
+
+
+def test_html_in_names_and_model_text_is_escaped(store: Store, engagement: str) -> None:
+    code = generate_invites(store, engagement, role="manager", team="<b>Ops</b>")[0].code
+    q = Questionnaire(store, engagement, lang="en")
+    enter(q, code)
+    shown = widget_text(q)
+    assert "&lt;b&gt;Ops&lt;/b&gt;" in shown and "<b>Ops</b>" not in shown
+
+
+def test_a_failed_save_shows_a_message_not_a_traceback(
+    store: Store, engagement: str, code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    q = Questionnaire(store, engagement, lang="en")
+    enter(q, code)
+    q.buttons["start"].click()
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("assessment._form.save_draft", broken)
+    for radio in q.inputs.values():
+        radio.value = 2
+    q.buttons["next"].click()
+    assert q.page == "page:culture"
+    assert "could not be saved" in q.notice.value and "disk full" not in widget_text(q)
+
+
+def test_late_clicks_on_a_page_that_is_gone_do_nothing(
+    store: Store, engagement: str, code: str
+) -> None:
+    q = Questionnaire(store, engagement, lang="en")
+    enter(q, code)
+    answer_all(q)
+    submit_button = q.buttons["submit"]
+    submit_button.click()
+    submit_button.click()
+    assert q.page == "thanks" and not q.notice.value
+    assert store.count_respondents(engagement) == 1
+
+
+def test_the_form_offers_the_engagement_languages_only(store: Store, engagement: str) -> None:
+    store.create_engagement("uk-nl", "Org", SHIPPED_MODEL.read_text(encoding="utf-8"),
+                            languages=["uk", "nl"])
+    q = Questionnaire(store, "uk-nl")
+    assert q.lang == "uk"
+    assert list(q.language_input._options_labels) == ["Українська", "Nederlands"]
+    assert "Оберіть мову" in q.language_input.description
+
+
+def test_open_questionnaire_reads_the_server_environment(
+    store: Store, engagement: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSESSMENT_WORKSPACE", str(store.path.parent))
+    monkeypatch.setenv("ASSESSMENT_ENGAGEMENT", engagement)
+    q = open_questionnaire("demo", "")
+    try:
+        assert q.engagement.id == engagement and q.store.path == store.path
+        bundle = q._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in bundle
+    finally:
+        q.store.close()
+
+
+def test_every_form_string_exists_in_every_language() -> None:
+    assert set(STRINGS) == set(KNOWN_LANGUAGES) == set(LANGUAGE_NAMES)
+    keys = set(STRINGS["en"])
+    for lang, strings in STRINGS.items():
+        assert set(strings) == keys, lang
+        for key, value in strings.items():
+            assert value.strip(), (lang, key)
+            english = STRINGS["en"][key]
+            assert sorted(_fields(value)) == sorted(_fields(english)), (lang, key)
+
+
+def _fields(template: str) -> list[str]:
+    import string
+
+    return [f for _, f, _, _ in string.Formatter().parse(template) if f]

@@ -1,0 +1,506 @@
+"""The report: parameters, sections, papermill runs per unit kind and language, confidentiality,
+escaping in Chromium, offline rendering, and nbval over the committed notebook."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import papermill
+import pytest
+
+from assessment import (
+    ConfidentialityError,
+    ParameterError,
+    ReportRenderer,
+    ResponseSet,
+    Store,
+    Workspace,
+    build_demo,
+    demo_responses,
+    load_model_text,
+    models_dir,
+    prepare_report,
+    reportable_units,
+    unit_slug,
+)
+from assessment._analytics import target_gaps
+from assessment._report import SECTIONS
+from assessment._report_text import TEXTS, text
+from tests.conftest import ROOT
+from tests.test_render import chromium_or_skip
+
+NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
+MODEL_SOURCE = (models_dir() / "service-maturity.yaml").read_text(encoding="utf-8")
+#: Every unit kind at least once and every language at least once.
+MATRIX = [
+    ("organisation", "en"),
+    ("team:Customer Care Kyiv", "nl"),
+    ("role:frontline", "ru"),
+    ("department:Customer Care", "uk"),
+]
+HOSTILE_TEAM = "</script><script>alert(1)</script>"
+HOSTILE_COMMENT = "<img src=x onerror=alert(1)>"
+HOSTILE_ORG = "Acme <b>bold</b><script>alert(2)</script>"
+TOKEN = "PLANTED7f3a"
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    ws = Workspace(tmp_path_factory.mktemp("report") / "ws")
+    with ws.store() as store:
+        build_demo(store, MODEL_SOURCE)
+    return ws
+
+
+def _extra(base: ResponseSet, team: str, n: int, prefix: str, comment: str) -> ResponseSet:
+    """``n`` frontline respondents of ``base`` moved into ``team``, the first with a comment."""
+    pick = base.respondents[base.respondents["role"] == "frontline"].index[:n]
+    ids = pd.Index([f"{prefix}-{i}" for i in range(n)], name="respondent_id")
+    frames = [base.respondents.loc[pick], base.answers.loc[pick], base.not_applicable.loc[pick]]
+    respondents, answers, na = (f.set_axis(ids, axis=0) for f in frames)
+    respondents = respondents.assign(team=team, department="Support")
+    comments = pd.DataFrame({"respondent_id": [ids[0]], "dimension_id": ["culture"],
+                             "text": [comment]})
+    return ResponseSet(respondents, answers, na, comments)
+
+
+@pytest.fixture(scope="module")
+def special(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A hostile organisation and team name, a hostile comment, and planted values: a team
+    of 3 (withheld) and one of 6 (shown, but too small for comments), each with a comment
+    and respondent ids holding :data:`TOKEN`."""
+    ws = Workspace(tmp_path_factory.mktemp("special") / "ws")
+    base = demo_responses(load_model_text(MODEL_SOURCE), seed=11)
+    with ws.store() as store:
+        store.create_organisation(HOSTILE_ORG)
+        store.create_engagement("x", HOSTILE_ORG, MODEL_SOURCE, wave="W1")
+        store.add_responses("x", base, source="test")
+        for team, n, prefix, comment in (
+            (HOSTILE_TEAM, 12, "hostile", HOSTILE_COMMENT),
+            ("Tiny Team", 3, f"{TOKEN}-tiny", f"{TOKEN} tiny team comment"),
+            ("Small Team", 6, f"{TOKEN}-small", f"{TOKEN} small team comment"),
+        ):
+            store.add_responses("x", _extra(base, team, n, prefix, comment), source="test")
+    return ws
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[ReportRenderer]:
+    with ReportRenderer() as r:
+        yield r
+
+
+def _params(ws: Workspace, engagement: str, unit: str, language: str, out: Path) -> dict[str, str]:
+    return {"workspace": str(ws.path), "engagement": engagement, "unit": unit,
+            "language": language, "output_dir": str(out)}
+
+
+@pytest.fixture(scope="module")
+def rendered(
+    demo: Workspace, renderer: ReportRenderer, tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str], Any]:
+    """The matrix of reports, each rendered once in one warm kernel."""
+    out = tmp_path_factory.mktemp("matrix")
+    results = {}
+    for unit, language in MATRIX:
+        stem = f"{unit_slug(unit)}.{language}"
+        results[(unit, language)] = renderer.render(
+            NOTEBOOK, out, stem, _params(demo, "demo", unit, language, out), language=language
+        )
+    return results
+
+
+# --- parameters --------------------------------------------------------------------------
+
+
+def test_the_notebook_documents_its_parameters_for_papermill() -> None:
+    params = papermill.inspect_notebook(str(NOTEBOOK))
+    assert list(params) == ["workspace", "engagement", "unit", "language", "output_dir"]
+    for p in params.values():
+        assert p["inferred_type_name"] == "str" and p["help"]
+    assert params["engagement"]["default"] == '"demo"'
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "names"),
+    [
+        ({"engagement": "nope"}, ParameterError, ["engagement", "'nope'", "demo"]),
+        ({"language": "fr"}, ParameterError, ["language", "'fr'", "en, nl, ru, uk"]),
+        ({"unit": "squad:A"}, ParameterError, ["unit", "'squad:A'"]),
+        ({"unit": "team"}, ParameterError, ["unit", "'team'"]),
+        ({"unit": "role:boss"}, ParameterError, ["unit", "'role:boss'", "executive"]),
+        ({"unit": "team:Nobody"}, ParameterError, ["unit", "'team:Nobody'", "Billing Support"]),
+        ({"unit": "department:Nowhere"}, ParameterError, ["unit", "'department:Nowhere'"]),
+        ({"unit": "team:Complaints Desk"}, ConfidentialityError,
+         ["unit", "'team:Complaints Desk'", "minimum group size (5)"]),
+        # 12 respondents, but withheld so that the Complaints Desk cannot be worked out.
+        ({"unit": "team:Social Media Care"}, ConfidentialityError,
+         ["'team:Social Media Care'", "smaller group"]),
+        ({"workspace": "/nonexistent/ws"}, ParameterError, ["workspace", "'/nonexistent/ws'"]),
+        ({"engagement": 3}, ParameterError, ["engagement", "3"]),
+    ],
+)
+def test_invalid_parameters_are_refused_naming_the_parameter_and_value(
+    demo: Workspace, tmp_path: Path, changes: dict[str, Any], error: type[Exception],
+    names: list[str],
+) -> None:
+    params: dict[str, Any] = {"workspace": str(demo.path), "engagement": "demo",
+                              "unit": "organisation", "language": "en",
+                              "output_dir": str(tmp_path)}
+    with pytest.raises(error) as info:
+        prepare_report(**(params | changes))
+    for name in names:
+        assert name in str(info.value)
+
+
+def test_a_model_without_the_language_is_refused(tmp_path: Path) -> None:
+    mini = (ROOT / "tests" / "data" / "models" / "mini.yaml").read_text(encoding="utf-8")
+    model = load_model_text(mini)
+    with Store(tmp_path / "assessment.db") as store:
+        store.create_organisation("Org")
+        store.create_engagement("m", "Org", mini)
+        store.add_responses("m", demo_responses(model), source="test")
+    with pytest.raises(ParameterError, match=r"language: 'ru' is not a language of model 'mini'"):
+        prepare_report(str(tmp_path), "m", "organisation", "ru")
+
+
+def test_the_default_workspace_comes_from_the_environment(
+    demo: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ASSESSMENT_WORKSPACE", str(demo.path))
+    report = prepare_report()
+    assert report.unit.kind == "organisation" and report.respondents == 251
+    assert report.output_dir == demo.path / "reports" / "demo"
+
+
+def test_unit_slugs_are_ascii_unique_and_stable() -> None:
+    assert unit_slug("organisation") == "organisation"
+    slug = unit_slug("team:Служба підтримки / Kyiv")
+    assert re.fullmatch(r"team-[a-z0-9-]*-[0-9a-f]{8}", slug)
+    assert unit_slug(f"team:{HOSTILE_TEAM}").startswith("team-script-script-alert-1-script-")
+    assert unit_slug("team:A B") != unit_slug("team:A-B") != unit_slug("department:A B")
+    assert unit_slug("team:A B") == unit_slug("team:A B")
+
+
+def test_only_published_units_are_reportable(demo: Workspace) -> None:
+    teams = reportable_units(str(demo.path), "demo", "team")
+    assert "team:Customer Care Kyiv" in teams
+    assert "team:Complaints Desk" not in teams and "team:Social Media Care" not in teams
+    assert reportable_units(str(demo.path), "demo", "role") == [
+        "role:executive", "role:manager", "role:frontline"
+    ]
+    with pytest.raises(ParameterError, match="by: 'squad'"):
+        reportable_units(str(demo.path), "demo", "squad")
+
+
+def test_every_report_string_exists_in_every_language_with_the_same_placeholders() -> None:
+    import string
+
+    keys = set(TEXTS["en"])
+    fields = string.Formatter()
+    for language, strings in TEXTS.items():
+        assert set(strings) == keys, language
+        for key in keys:
+            names = {f[1] for f in fields.parse(strings[key]) if f[1]}
+            assert names == {f[1] for f in fields.parse(TEXTS["en"][key]) if f[1]}, key
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def test_without_targets_the_scorecard_says_so_and_invents_none(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    report = prepare_report(str(demo.path), "demo", "organisation", "en", str(tmp_path),
+                            targets={})
+    page = report.scorecard().html
+    assert html.escape(text("en", "no_targets")) in page
+    headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", page)
+    assert headers == ["Dimension", "Mean", "Level"]  # no target or gap columns
+    assert "target" not in str(report.charts()["scorecard"].to_dict()["datasets"])
+
+
+def test_with_targets_the_scorecard_shows_the_gaps_and_priorities(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    targets = {"culture": 4, "autonomy": 3}
+    report = prepare_report(str(demo.path), "demo", "organisation", "en", str(tmp_path),
+                            targets=targets)
+    expected = target_gaps(report.model, report.unit_scores, targets)
+    page = report.scorecard().html
+    assert html.escape(text("en", "targets_lead")) in page
+    first = expected.loc[expected["priority"] == 1, "dimension"].item()
+    assert report.model.dimension(first).name.get("en") in page
+    assert "Level 4: Embedded" in page
+
+
+def test_the_summary_gives_each_dimension_its_level_and_descriptor(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    report = prepare_report(str(demo.path), "demo", "organisation", "nl", str(tmp_path))
+    page = report.summary().html
+    assert page.count("<style>") == 1  # the style sheet, once per report
+    rows = report.unit_scores.set_index("dimension")
+    for dim in report.model.dimensions:
+        level = int(rows.loc[dim.id, "level"])
+        assert html.escape(dim.levels[level - 1].description.get("nl")) in page
+        assert html.escape(f"Niveau {level}: {report.model.level_name(level, 'nl')}") in page
+    assert "Lumen Care Services" in page and "Hele organisatie" in page
+    assert all("<style>" not in s.html for s in report.sections()[1:])
+
+
+def test_recommendations_are_the_actions_of_the_current_level(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    report = prepare_report(str(demo.path), "demo", "organisation", "uk", str(tmp_path))
+    page = report.recommendations().html
+    rows = report.unit_scores.set_index("dimension")
+    for dim in report.model.dimensions:
+        level = int(rows.loc[dim.id, "level"])
+        for action in dim.levels[level - 1].actions.get("uk"):
+            assert html.escape(action) in page
+        assert html.escape(text("uk", "towards", level=level + 1,
+                                name=report.model.level_name(level + 1, "uk"))) in page
+
+
+def test_comments_are_released_by_team_and_never_in_role_reports(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    org = prepare_report(str(demo.path), "demo", "organisation", "en", str(tmp_path))
+    assert org.comments_frame is not None and len(org.comments_frame) == 10
+    assert set(org.comments_frame["group"]) <= {
+        u.removeprefix("team:") for u in reportable_units(str(demo.path), "demo", "team")
+    } | {"Social Media Care"}  # 12 respondents: enough for comments, withheld for scores
+    team = prepare_report(str(demo.path), "demo", "team:Customer Care Kyiv", "en", str(tmp_path))
+    assert team.comments_frame is not None
+    assert set(team.comments_frame["group"]) <= {"Customer Care Kyiv"}
+    role = prepare_report(str(demo.path), "demo", "role:frontline", "en", str(tmp_path))
+    assert role.comments_frame is None
+    assert html.escape(text("en", "comments_role")) in role.comments().html
+
+
+def test_the_data_file_holds_published_rows_only(demo: Workspace, tmp_path: Path) -> None:
+    report = prepare_report(str(demo.path), "demo", "organisation", "en", str(tmp_path))
+    report.save_data()
+    frame = pd.read_csv(report.data_path)
+    assert report.data_path == tmp_path / "organisation.scores.csv"
+    hidden = frame[frame["group"] == "Complaints Desk"]
+    assert len(hidden) == 5 and hidden["suppressed"].all()
+    assert hidden[["n", "mean", "sd", "ci_low", "ci_high", "level"]].isna().all().all()
+
+
+# --- papermill runs ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("unit", "language"), MATRIX)
+def test_the_report_runs_under_papermill_for_every_unit_kind_and_language(
+    rendered: dict[tuple[str, str], Any], demo: Workspace, tmp_path: Path, unit: str,
+    language: str,
+) -> None:
+    result = rendered[(unit, language)]
+    assert result.ok, result.error
+    nb = json.loads(result.notebook.read_text(encoding="utf-8"))
+    assert nb["metadata"]["papermill"]["parameters"]["unit"] == unit
+    page = result.html.read_text(encoding="utf-8")
+    expected = prepare_report(str(demo.path), "demo", unit, language, str(tmp_path))
+    for name, key in (("summary", "sec_summary"), ("appendix", "sec_appendix"),
+                      ("answers", "sec_distribution")):
+        assert f'id="asmt-{name}"' in page and html.escape(text(language, key)) in page
+    assert page.count('class="asmt-chart"') == len(expected.charts())
+    assert html.escape(expected.unit.label(language)) in page
+    assert "import assessment" not in page  # no code in the page
+    data = result.notebook.parent / f"{expected.unit.slug}.scores.csv"
+    assert data.is_file()
+
+
+def test_a_refused_unit_fails_the_notebook_with_a_clear_message(
+    demo: Workspace, renderer: ReportRenderer, tmp_path: Path
+) -> None:
+    unit = "team:Complaints Desk"
+    result = renderer.render(NOTEBOOK, tmp_path, "refused",
+                             _params(demo, "demo", unit, "en", tmp_path))
+    assert not result.ok and result.html is None
+    assert "ConfidentialityError" in (result.error or "")
+    assert "'team:Complaints Desk' cannot be reported" in (result.error or "")
+
+
+def test_a_report_run_twice_in_one_kernel_is_the_same(
+    rendered: dict[tuple[str, str], Any], demo: Workspace, renderer: ReportRenderer
+) -> None:
+    first = rendered[("organisation", "en")]
+    out = first.html.parent
+    again = renderer.render(NOTEBOOK, out, "again", _params(demo, "demo", "organisation", "en",
+                                                            out))
+    assert again.ok, again.error
+
+    def sections(path: Path) -> list[str]:
+        return re.findall(r"<section .*?</section>", path.read_text(encoding="utf-8"), re.S)
+
+    assert len(sections(first.html)) == len(SECTIONS)
+    assert sections(again.html) == sections(first.html)
+
+
+# --- confidentiality and escaping ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def special_reports(
+    special: Workspace, renderer: ReportRenderer, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    out = tmp_path_factory.mktemp("special-out")
+    assert f"team:{HOSTILE_TEAM}" in reportable_units(str(special.path), "x", "team")
+    for unit in ("organisation", f"team:{HOSTILE_TEAM}", "team:Small Team", "role:frontline",
+                 "department:Support"):
+        result = renderer.render(NOTEBOOK, out, unit_slug(unit),
+                                 _params(special, "x", unit, "en", out))
+        assert result.ok, result.error
+    return out
+
+
+def test_no_planted_value_reaches_any_output_file(
+    special: Workspace, special_reports: Path
+) -> None:
+    with special.store() as store:
+        keys = set(store.responses("x").respondents.index)
+    files = sorted(p for p in special_reports.rglob("*") if p.is_file())
+    assert {p.suffix for p in files} == {".html", ".ipynb", ".csv"}
+    for path in files:
+        content = path.read_text(encoding="utf-8")
+        assert TOKEN not in content, path.name
+        found = [k for k in keys if k in content]
+        assert not found, (path.name, found[:3])
+    heat = (special_reports / "organisation.scores.csv").read_text(encoding="utf-8")
+    tiny = pd.read_csv(special_reports / "organisation.scores.csv")
+    tiny = tiny[tiny["group"] == "Tiny Team"]
+    assert "Tiny Team" in heat and tiny["suppressed"].all() and tiny["mean"].isna().all()
+
+
+@pytest.mark.browser
+def test_hostile_names_and_comments_are_shown_as_text_and_never_run(
+    special_reports: Path,
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_or_skip()
+    pages = [special_reports / "organisation.html",
+             special_reports / f"{unit_slug(f'team:{HOSTILE_TEAM}')}.html"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(executable), args=_ARGS)
+        dialogs: list[str] = []
+        try:
+            for path in pages:
+                page = browser.new_page()
+                dialogs.clear()
+                page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                page.goto(path.as_uri())
+                page.wait_for_timeout(300)
+                assert dialogs == [], path.name
+                assert page.locator("script").count() == 0
+                assert page.locator('img[src="x"], [onerror]').count() == 0
+                shown = page.inner_text("body")
+                assert HOSTILE_TEAM in shown and HOSTILE_ORG in shown
+                if path.name == "organisation.html":
+                    assert HOSTILE_COMMENT in shown
+                page.close()
+        finally:
+            browser.close()
+
+
+_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("unit", "language"), [MATRIX[0], MATRIX[1]])
+def test_the_page_draws_every_chart_offline_without_a_request(
+    rendered: dict[tuple[str, str], Any], demo: Workspace, tmp_path: Path, unit: str,
+    language: str,
+) -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    executable = chromium_or_skip()
+    path = rendered[(unit, language)].html
+    expected = prepare_report(str(demo.path), "demo", unit, language, str(tmp_path))
+    titles = {name: chart.title for name, chart in expected.charts().items()}
+    requests: list[str] = []
+    blocked: list[str] = []
+
+    def route(r: Route) -> None:
+        url = r.request.url
+        if url.startswith(("file://", "data:")):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(executable), args=_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 420, "height": 800})  # a narrow window
+            page.route("**/*", route)
+            page.on("request", lambda req: requests.append(req.url))
+            page.goto(path.as_uri(), wait_until="networkidle")
+            figures = page.locator("figure.asmt-chart")
+            assert figures.count() == len(titles)
+            for i in range(figures.count()):
+                figure = figures.nth(i)
+                name = figure.get_attribute("data-chart") or ""
+                svg = figure.locator("svg")
+                assert svg.count() == 1
+                assert titles[name] in (svg.text_content() or "")
+                box = svg.bounding_box()
+                assert box is not None and 0 < box["width"] <= 420 and box["height"] > 40
+                assert svg.locator("path, rect, text").count() > 5
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 420 + 40  # readable on a narrow window: no page-wide scrolling
+        finally:
+            browser.close()
+    assert blocked == []
+    assert requests == [path.as_uri()]
+
+
+# --- nbval ---------------------------------------------------------------------------------
+
+
+def test_the_committed_notebook_runs_top_to_bottom_under_nbval(demo: Workspace) -> None:
+    env = {**os.environ, "ASSESSMENT_WORKSPACE": str(demo.path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
+         "-p", "no:cacheprovider", "-q", str(NOTEBOOK)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert (demo.path / "reports" / "demo" / "organisation.scores.csv").is_file()
+
+
+def test_the_organisation_report_shows_the_roadmap_and_the_consultant_ratings(
+    tmp_path: Path,
+) -> None:
+    from assessment import Store, build_demo
+    from assessment._config import models_dir
+
+    ws = tmp_path / "ws"
+    with Store(ws / "assessment.db") as store:
+        build_demo(store, (models_dir() / "service-maturity.yaml").read_text(encoding="utf-8"))
+        store.set_rating("demo", "autonomy_lines", 5, "Evidence <b>typed</b> by a consultant")
+    org = prepare_report(workspace=str(ws), engagement="demo", language="en")
+    scorecard = org.scorecard()._repr_html_()
+    assert "Roadmap" in scorecard and "Phase" in scorecard
+    assessment = org.assessment()._repr_html_()
+    assert "Evidence &lt;b&gt;typed&lt;/b&gt; by a consultant" in assessment
+    assert "disagree" in assessment  # the survey puts autonomy far below level 5
+    team = prepare_report(workspace=str(ws), engagement="demo", unit="team:Billing Support")
+    assert "Roadmap" not in team.scorecard()._repr_html_()
+    assert "see the organisation&#x27;s report" in team.assessment()._repr_html_()

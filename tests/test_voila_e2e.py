@@ -1,0 +1,208 @@
+"""End to end: `assessment form` serves the questionnaire with Voilà; Chromium answers it.
+
+Uses Debian's chromium through Playwright (no browser download). Outside CI the test is
+skipped when chromium is missing; under CI (``$CI`` set) it fails instead.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from assessment import Store, generate_invites
+from tests.conftest import SHIPPED_MODEL
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+EXE = shutil.which("assessment", path=str(Path(sys.executable).parent)) or "assessment"
+TOKEN = "e2e-token-0123456789abcdef"
+NOTEBOOK_CODE = ("open_questionnaire", "from assessment", "engagement: str", "import ")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (required under CI)")
+        pytest.skip(message)
+    return CHROMIUM
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(port: int, path: str) -> tuple[int, str, str]:
+    """Return status, Location header and body of a plain GET (no redirects followed)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.getheader("Location") or "", resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+@dataclass
+class Served:
+    workspace: Path
+    port: int
+    code: str
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/?token={TOKEN}"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`assessment form` on a workspace with a Dutch-first engagement and one personal code."""
+    ws = tmp_path_factory.mktemp("e2e") / "ws"
+    with Store(ws / "assessment.db") as store:
+        store.create_organisation("Zorg BV")
+        store.create_engagement("e2e", "Zorg BV", SHIPPED_MODEL.read_text(encoding="utf-8"),
+                                languages=["en", "nl", "ru", "uk"])
+        code = generate_invites(store, "e2e", role="manager", team="Klantenservice",
+                                department="Service")[0].code
+    port = _free_port()
+    log = (ws / "voila.log").open("w")
+    env = {**os.environ, "ASSESSMENT_WORKSPACE": str(ws), "ASSESSMENT_FORM_TOKEN": TOKEN}
+    proc = subprocess.Popen(
+        [EXE, "form", "--engagement", "e2e", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                _get(port, "/")
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("Voilà did not start:\n" + (ws / "voila.log").read_text())
+                time.sleep(0.3)
+        yield Served(ws, port, code)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # Voilà and the kernels it started
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def test_the_server_refuses_visitors_without_the_token(served: Served) -> None:
+    status, location, body = _get(served.port, "/")
+    assert status in (302, 403) and "questionnaire" not in body.lower()
+    if status == 302:
+        assert location.startswith("/login")
+    status, _, _ = _get(served.port, "/?token=wrong-token-0000000000")
+    assert status in (302, 403)
+
+
+def test_the_page_carries_no_notebook_code(served: Served) -> None:
+    status, _, body = _get(served.port, f"/?token={TOKEN}")
+    assert status == 200
+    assert "application/vnd.jupyter.widget-view+json" in body  # the form is there...
+    for code in NOTEBOOK_CODE:
+        assert code not in body  # ...its source is not
+    assert "Traceback" not in body
+
+
+def test_a_manager_answers_every_page_in_dutch_and_submits_once(
+    served: Served, chromium: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), headless=True,
+                                     args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+            page.set_default_timeout(60_000)
+            page.goto(served.url)
+            # Language, by keyboard: focus the choice, Space selects, Enter continues.
+            dutch = page.get_by_label("Nederlands")
+            dutch.wait_for(timeout=120_000)
+            dutch.focus()
+            page.keyboard.press("Space")
+            expect(dutch).to_be_checked()
+            page.get_by_role("button", name="Continue").focus()
+            page.keyboard.press("Enter")
+            # A wrong code is refused with a clear message.
+            code_box = page.get_by_placeholder("XXXX-XXXX-XXXX")
+            code_box.focus()
+            page.keyboard.type("AAAA-BBBB-CCCC")
+            page.get_by_role("button", name="Verder").click()
+            expect(page.get_by_text("Deze code is niet geldig")).to_be_visible()
+            code_box.fill(served.code.lower())
+            page.get_by_role("button", name="Verder").click()
+            expect(page.get_by_text("Uw antwoorden zijn vertrouwelijk")).to_be_visible()
+            expect(page.get_by_text("U antwoordt als: leidinggevende, team Klantenservice."))\
+                .to_be_visible()
+            page.get_by_role("button", name="Beginnen").click()
+
+            pages = 0
+            while True:
+                review = page.get_by_role("heading", name="Controleren en versturen")
+                progress = page.get_by_text(f"Pagina {pages + 1} van ")
+                expect(progress.or_(review).first).to_be_visible()
+                if review.is_visible():
+                    break
+                pages += 1
+                groups = page.locator(".af-item.widget-radio")
+                for i in range(groups.count()):
+                    radios = groups.nth(i).locator("input[type=radio]")
+                    radios.nth(min(3, radios.count() - 1)).check()
+                textarea = page.locator("textarea")
+                if textarea.count():
+                    textarea.fill(f"Opmerking bij pagina {pages}")
+                page.get_by_role("button", name="Volgende").click()
+                expect(progress).to_be_hidden()
+            assert pages == 5  # four dimensions and the outcomes page
+            expect(page.get_by_text("U heeft alle vragen beantwoord.")).to_be_visible()
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.get_by_role("button", name="Mijn antwoorden versturen").click()
+            expect(page.get_by_role("heading", name="Dank u wel!")).to_be_visible()
+            content = page.content()
+            for code in NOTEBOOK_CODE[:3]:
+                assert code not in content
+        finally:
+            browser.close()
+
+    with Store(served.workspace / "assessment.db") as store:
+        responses = store.responses("e2e")
+        rows = store.connection.execute("SELECT role, team, department, source FROM respondents")
+        assert rows.fetchall() == [("manager", "Klantenservice", "Service", "form")]
+        model = store.model("e2e")
+        answers = responses.answers.iloc[0]
+        expected = {q: 4.0 for q in model.question_ids if not model.allows_na(q)}
+        assert answers[list(expected)].to_dict() == expected
+        assert responses.respondents.iloc[0]["recommend"] == 3.0
+        assert len(responses.comments) == len(model.dimensions)
