@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._exceptions import NotFoundError
 from ._model import MaturityModel, load_model_text
 from ._responses import ResponseSet
 from ._store import Engagement, Store
+from ._workbook import setup_engagement
 
 __all__ = [
     "DEMO_ENGAGEMENT",
@@ -206,16 +206,9 @@ def build_demo(store: Store, model_source: str, *, seed: int = 2026) -> Engageme
 
     Idempotent: when the engagement already holds responses, nothing is written.
     """
-    try:
-        store.organisation(DEMO_ORGANISATION)
-    except NotFoundError:
-        store.create_organisation(DEMO_ORGANISATION)
-    try:
-        engagement = store.engagement(DEMO_ENGAGEMENT)
-    except NotFoundError:
-        engagement = store.create_engagement(
-            DEMO_ENGAGEMENT, DEMO_ORGANISATION, model_source, wave="2026-Q4"
-        )
+    engagement = setup_engagement(
+        store, DEMO_ORGANISATION, DEMO_ENGAGEMENT, model_source, wave="2026-Q4"
+    )
     if store.count_respondents(DEMO_ENGAGEMENT, include_excluded=True) == 0:
         model = load_model_text(model_source)
         store.add_responses(DEMO_ENGAGEMENT, demo_responses(model, seed), source="demo")

@@ -39,6 +39,20 @@ MIN_GROUP_SIZE_FLOOR = 3
 DEFAULT_MIN_GROUP_SIZE = 5
 ENGAGEMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
+
+def _revision_triggers(*tables: str) -> tuple[str, ...]:
+    """Triggers that bump an engagement's revision on every change to these tables."""
+    return tuple(
+        # Table names are this module's constants, never user input.
+        f"""CREATE TRIGGER {table}_{event.lower()}_revision AFTER {event} ON {table} BEGIN
+            INSERT INTO revisions (engagement_id, revision) VALUES ({row}.engagement_id, 1)
+            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+        END"""  # noqa: S608
+        for table in tables
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+    )
+
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes the schema from version ``i`` to ``i + 1``.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -162,54 +176,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             engagement_id TEXT PRIMARY KEY,
             revision INTEGER NOT NULL
         ) WITHOUT ROWID""",
-        """CREATE TRIGGER respondents_insert_revision AFTER INSERT ON respondents BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER respondents_update_revision AFTER UPDATE ON respondents BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER respondents_delete_revision AFTER DELETE ON respondents BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (OLD.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER engagement_teams_insert_revision AFTER INSERT ON engagement_teams BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER engagement_teams_update_revision AFTER UPDATE ON engagement_teams BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER engagement_teams_delete_revision AFTER DELETE ON engagement_teams BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (OLD.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER targets_insert_revision AFTER INSERT ON targets BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER targets_update_revision AFTER UPDATE ON targets BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER targets_delete_revision AFTER DELETE ON targets BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (OLD.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER ratings_insert_revision AFTER INSERT ON ratings BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER ratings_update_revision AFTER UPDATE ON ratings BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (NEW.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
-        """CREATE TRIGGER ratings_delete_revision AFTER DELETE ON ratings BEGIN
-            INSERT INTO revisions (engagement_id, revision) VALUES (OLD.engagement_id, 1)
-            ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
-        END""",
+        *_revision_triggers("respondents", "engagement_teams", "targets", "ratings"),
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
