@@ -38,7 +38,7 @@ from ._invites import (
 from ._model import MaturityModel
 from ._responses import ResponseSet
 from ._store import Store
-from ._tabular import _CONTROL, MAX_COMMENT
+from ._text import CONTROL, MAX_COMMENT
 
 __all__ = ["FormAnswers", "FormSession", "clean_comment", "save_draft", "start_session", "submit"]
 
@@ -52,7 +52,7 @@ def _whole(value: object) -> TypeGuard[int]:
 
 def clean_comment(text: str) -> str:
     """Return a comment without control characters or outer blanks, capped in length."""
-    return _CONTROL.sub("", text).strip()[:MAX_COMMENT]
+    return CONTROL.sub("", text).strip()[:MAX_COMMENT]
 
 
 @dataclass

@@ -27,7 +27,7 @@ import pandas as pd
 from ._atomic import atomic_path
 from ._exceptions import AssessmentError, ParameterError
 from ._store import Store
-from ._tabular import _CONTROL, MAX_NAME, neutralise
+from ._text import CONTROL, MAX_NAME, neutralise
 
 __all__ = [
     "Invite",
@@ -118,7 +118,7 @@ def hash_code(code: str, *, purpose: str = "invite") -> str:
 
 
 def _name(value: str | None, what: str, *, required: bool) -> str | None:
-    clean = _CONTROL.sub("", value or "").strip()
+    clean = CONTROL.sub("", value or "").strip()
     if not clean:
         if required:
             raise ParameterError(f"{what}: must not be empty")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from ._exceptions import ImportValidationError, ParameterError
 from ._model import MaturityModel
 from ._responses import ResponseSet
 from ._store import Store
+from ._text import CONTROL, MAX_COMMENT, MAX_NAME, neutralise, restore
 
 __all__ = [
     "ImportResult",
@@ -46,21 +46,7 @@ __all__ = [
 ]
 
 ID_COLUMNS = ("respondent_id", "role", "team")
-MAX_COMMENT = 2000
-MAX_NAME = 120
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _INTEGER = r"[+-]?\d+"
-
-
-def neutralise(text: str) -> str:
-    """Return ``text`` made inert for spreadsheets (one leading apostrophe when needed)."""
-    return "'" + text if _FORMULA.match(text) else text
-
-
-def _restore(text: str) -> str:
-    return text[1:] if _ESCAPED.match(text) else text
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -146,7 +132,7 @@ def _header_problems(header: list[str], model: MaturityModel) -> list[str]:
 def _schema(model: MaturityModel, columns: Sequence[str]) -> pa.DataFrameSchema:
     def text(limit: int, required: bool) -> list[pa.Check]:
         checks = [
-            pa.Check(lambda s: ~s.str.contains(_CONTROL), error="contains control characters"),
+            pa.Check(lambda s: ~s.str.contains(CONTROL), error="contains control characters"),
             pa.Check(lambda s: s.str.len() <= limit, error=f"longer than {limit} characters"),
         ]
         if required:
@@ -259,8 +245,8 @@ def read_teams(path: str | Path) -> pd.DataFrame:
     if problems:
         raise ImportValidationError(str(p), problems)
     out = pd.DataFrame({
-        "team": raw["team"].map(_restore).to_numpy(),
-        "department": raw["department"].map(_restore).to_numpy()
+        "team": raw["team"].map(restore).to_numpy(),
+        "department": raw["department"].map(restore).to_numpy()
         if "department" in raw else None,
         "headcount": [int(c) for c in raw["headcount"]],
     })
@@ -281,7 +267,7 @@ def read_responses(path: str | Path, model: MaturityModel) -> ResponseSet:
     text_cols = [c for c in raw.columns if c in ("respondent_id", "team", "department")
                  or c.startswith("comment_")]
     for c in text_cols:
-        raw[c] = raw[c].map(_restore)
+        raw[c] = raw[c].map(restore)
     raw["role"] = raw["role"].str.lower()
     problems = _cell_problems(raw, model) or _department_problems(raw)
     if problems:
@@ -343,7 +329,7 @@ def _to_response_set(raw: pd.DataFrame, model: MaturityModel) -> ResponseSet:
     comment_rows = []
     for column in raw.columns:
         if column.startswith("comment_"):
-            cleaned = raw[column].map(lambda t: _CONTROL.sub("", t).strip())
+            cleaned = raw[column].map(lambda t: CONTROL.sub("", t).strip())
             for rid, text in zip(index, cleaned, strict=True):
                 if text:
                     comment_rows.append((rid, column.removeprefix("comment_"), text))

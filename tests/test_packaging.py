@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -26,6 +28,16 @@ def test_public_names_are_exactly_the_documented_ones() -> None:
     assert exported == {n for n in dir(assessment) if not n.startswith("_")} | {"__version__"}
     for name in exported:
         assert getattr(assessment, name) is not None
+
+
+def test_the_form_starts_without_the_analysis_stack() -> None:
+    """A Voilà kernel per respondent: opening the form must not load scipy, pandera, Altair."""
+    probe = ("import sys; from assessment import open_questionnaire; "
+             "print(' '.join(m for m in ('scipy', 'pandera', 'altair', 'papermill') "
+             "if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert loaded == []
 
 
 def test_package_is_typed() -> None:

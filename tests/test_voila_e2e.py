@@ -6,14 +6,6 @@ skipped when chromium is missing; under CI (``$CI`` set) it fails instead.
 
 from __future__ import annotations
 
-import http.client
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,19 +14,8 @@ import pytest
 
 from assessment import Store, generate_invites
 from tests.conftest import SHIPPED_MODEL
+from tests.voila import CHROMIUM_ARGS, TOKEN, form_url, http_get, require_chromium, serve_form
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-EXE = shutil.which("assessment", path=str(Path(sys.executable).parent)) or "assessment"
-TOKEN = "e2e-token-0123456789abcdef"
 NOTEBOOK_CODE = ("open_questionnaire", "from assessment", "engagement: str", "import ")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -42,29 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (required under CI)")
-        pytest.skip(message)
-    return CHROMIUM
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _get(port: int, path: str) -> tuple[int, str, str]:
-    """Return status, Location header and body of a plain GET (no redirects followed)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        conn.request("GET", path)
-        resp = conn.getresponse()
-        return resp.status, resp.getheader("Location") or "", resp.read().decode("utf-8", "replace")
-    finally:
-        conn.close()
+    return require_chromium()
 
 
 @dataclass
@@ -75,7 +34,7 @@ class Served:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/?token={TOKEN}"
+        return form_url(self.port)
 
 
 @pytest.fixture(scope="module")
@@ -88,46 +47,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                                 languages=["en", "nl", "ru", "uk"])
         code = generate_invites(store, "e2e", role="manager", team="Klantenservice",
                                 department="Service")[0].code
-    port = _free_port()
-    log = (ws / "voila.log").open("w")
-    env = {**os.environ, "ASSESSMENT_WORKSPACE": str(ws), "ASSESSMENT_FORM_TOKEN": TOKEN}
-    proc = subprocess.Popen(
-        [EXE, "form", "--engagement", "e2e", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                _get(port, "/")
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("Voilà did not start:\n" + (ws / "voila.log").read_text())
-                time.sleep(0.3)
+    with serve_form(ws, "e2e") as port:
         yield Served(ws, port, code)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # Voilà and the kernels it started
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 def test_the_server_refuses_visitors_without_the_token(served: Served) -> None:
-    status, location, body = _get(served.port, "/")
+    status, location, body = http_get(served.port, "/")
     assert status in (302, 403) and "questionnaire" not in body.lower()
     if status == 302:
         assert location.startswith("/login")
-    status, _, _ = _get(served.port, "/?token=wrong-token-0000000000")
+    status, _, _ = http_get(served.port, "/?token=wrong-token-0000000000")
     assert status in (302, 403)
 
 
 def test_the_page_carries_no_notebook_code(served: Served) -> None:
-    status, _, body = _get(served.port, f"/?token={TOKEN}")
+    status, _, body = http_get(served.port, f"/?token={TOKEN}")
     assert status == 200
     assert "application/vnd.jupyter.widget-view+json" in body  # the form is there...
     for code in NOTEBOOK_CODE:
