@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessment import (
     NotFoundError,
@@ -96,6 +99,53 @@ def test_responses_round_trip_through_the_store(store: Store, engagement: str, m
     assert back.answers.equals(data.answers)
     assert back.not_applicable.equals(data.not_applicable)
     assert sorted(back.comments["text"]) == sorted(data.comments["text"])
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_cell_reads_back_as_written(  # type: ignore[no-untyped-def]
+    tmp_path: Path, mini_model, data: st.DataObject
+) -> None:
+    """Answered, not applicable or missing, in any mix: the packed read gives back each cell."""
+    questions = mini_model.question_ids
+    n = data.draw(st.integers(1, 12))
+    values = np.full((n, len(questions)), np.nan)
+    na = np.zeros((n, len(questions)), dtype=bool)
+    for i in range(n):
+        for j, q in enumerate(questions):
+            scale = mini_model.scale_of(q)
+            kinds = ["value", "missing"] + (["na"] if mini_model.allows_na(q) else [])
+            kind = data.draw(st.sampled_from(kinds))
+            if kind == "value":
+                values[i, j] = data.draw(st.integers(scale.min, scale.max))
+            na[i, j] = kind == "na"
+    ids = pd.Index([f"r{i}" for i in range(n)], name="respondent_id")
+    people = pd.DataFrame({"role": "frontline", "team": "T", "department": None,
+                           "recommend": np.nan}, index=ids)
+    written = ResponseSet(people, pd.DataFrame(values, index=ids, columns=questions),
+                          pd.DataFrame(na, index=ids, columns=questions),
+                          pd.DataFrame(columns=["respondent_id", "dimension_id", "text"]))
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder, \
+            Store(Path(folder) / "assessment.db") as store:
+        store.create_organisation("Org")
+        store.create_engagement("e1", "Org", MINI_MODEL.read_text(encoding="utf-8"))
+        store.add_responses("e1", written, source="test")
+        back = store.responses("e1")
+    assert back.answers.equals(written.answers)
+    assert back.not_applicable.equals(written.not_applicable)
+
+
+def test_answers_to_items_the_model_lacks_are_ignored_and_reads_nest_in_transactions(
+    store: Store, engagement: str, mini_model  # type: ignore[no-untyped-def]
+) -> None:
+    data = demo_responses(mini_model)
+    store.add_responses(engagement, data, source="test")
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO answers SELECT id, 'retired-item', 3, 0 FROM respondents")
+        inside = store.responses(engagement)  # inside a write transaction: no nested BEGIN
+    assert inside.answers.equals(data.answers)
+    assert store.responses(engagement).answers.equals(data.answers)
 
 
 def test_empty_engagement_gives_empty_frames(store: Store, engagement: str, mini_model) -> None:  # type: ignore[no-untyped-def]
