@@ -471,6 +471,50 @@ def test_the_page_draws_every_chart_offline_without_a_request(
     assert requests == [path.as_uri()]
 
 
+# --- the papermill command line -----------------------------------------------------------
+
+PAPERMILL = Path(sys.executable).parent / "papermill"
+
+
+def test_the_papermill_command_runs_a_team_report_in_dutch(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    """The way a consultant scripts a report without our CLI: `papermill -p ...`."""
+    out = tmp_path / "team.ipynb"
+    proc = subprocess.run(
+        [str(PAPERMILL), str(NOTEBOOK), str(out), "-p", "workspace", str(demo.path),
+         "-p", "engagement", "demo", "-p", "unit", "team:Billing Support", "-p", "language", "nl",
+         "-p", "output_dir", str(tmp_path), "--kernel", "python3"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    assert nb["metadata"]["papermill"]["parameters"]["unit"] == "team:Billing Support"
+    shown = "".join(
+        "".join(o.get("data", {}).get("text/html", ""))
+        for cell in nb["cells"] if cell["cell_type"] == "code" for o in cell.get("outputs", [])
+    )
+    assert "Billing Support" in shown and html.escape(text("nl", "sec_summary")) in shown
+    assert not [o for c in nb["cells"] for o in c.get("outputs", [])
+                if o.get("output_type") == "error"]
+    assert (tmp_path / f"{unit_slug('team:Billing Support')}.scores.csv").is_file()
+
+
+def test_the_papermill_command_fails_clearly_on_a_group_below_the_minimum(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    proc = subprocess.run(
+        [str(PAPERMILL), str(NOTEBOOK), str(tmp_path / "x.ipynb"), "-p", "workspace",
+         str(demo.path), "-p", "unit", "team:Complaints Desk", "-p", "output_dir",
+         str(tmp_path), "--kernel", "python3"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode != 0
+    assert "ConfidentialityError" in proc.stderr
+    assert "'team:Complaints Desk' cannot be reported" in proc.stderr
+    assert list(tmp_path.glob("*.scores.csv")) == []
+
+
 # --- nbval ---------------------------------------------------------------------------------
 
 
