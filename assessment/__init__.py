@@ -29,6 +29,7 @@ __all__ = [
     "NotFoundError",
     "Organisation",
     "ParameterError",
+    "Publication",
     "Questionnaire",
     "ReliabilityReport",
     "RenderError",
@@ -43,6 +44,7 @@ __all__ = [
     "WarmKernel",
     "Workspace",
     "__version__",
+    "answer_distribution",
     "build_demo",
     "coded_answers",
     "compare_portfolio",
@@ -74,6 +76,7 @@ __all__ = [
     "plan_batch",
     "portfolio_percentiles",
     "prepare_report",
+    "publication",
     "quality_flags",
     "ratings_against_survey",
     "read_responses",
@@ -115,6 +118,7 @@ _LAZY = {
     "InviteError": "_invites",
     "MaturityModel": "_model",
     "Organisation": "_store",
+    "Publication": "_scoring",
     "Questionnaire": "_form",
     "ReliabilityReport": "_reliability",
     "RenderError": "_render",
@@ -127,6 +131,7 @@ _LAZY = {
     "Store": "_store",
     "WarmKernel": "_render",
     "Workspace": "_config",
+    "answer_distribution": "_analytics",
     "build_demo": "_demo",
     "coded_answers": "_scoring",
     "compare_portfolio": "_workbook",
@@ -158,6 +163,7 @@ _LAZY = {
     "plan_batch": "_batch",
     "portfolio_percentiles": "_compare",
     "prepare_report": "_report",
+    "publication": "_scoring",
     "quality_flags": "_quality",
     "ratings_against_survey": "_workbook",
     "read_responses": "_tabular",
@@ -187,7 +193,12 @@ _LAZY = {
 }
 
 if _typing.TYPE_CHECKING:
-    from ._analytics import strengths_and_opportunities, target_gaps, trends
+    from ._analytics import (
+        answer_distribution,
+        strengths_and_opportunities,
+        target_gaps,
+        trends,
+    )
     from ._batch import BatchResult, ReportJob, ReportOutcome, plan_batch, render_report, run_batch
     from ._compare import portfolio_percentiles
     from ._confidentiality import releasable_comments, suppress_breakdown
@@ -204,12 +215,14 @@ if _typing.TYPE_CHECKING:
     from ._responses import ResponseSet
     from ._roadmap import roadmap
     from ._scoring import (
+        Publication,
         coded_answers,
         enps,
         group_scores,
         iceberg_index,
         maturity_level,
         perception_gaps,
+        publication,
         respondent_scores,
         score_breakdown,
         trifecta,

@@ -11,16 +11,23 @@ import pandas as pd
 
 from ._confidentiality import (
     DEFAULT_MIN_GROUP_SIZE,
-    GroupIndex,
     check_breakdowns,
     check_min_group_size,
 )
 from ._exceptions import ParameterError
 from ._model import MaturityModel
-from ._scoring import LEVEL_THRESHOLDS, _aligned, _coded, _welch
+from ._scoring import (
+    LEVEL_THRESHOLDS,
+    Publication,
+    _aligned,
+    _coded,
+    _publication,
+    _welch,
+)
 
 __all__ = [
     "LEVEL_FLOORS",
+    "answer_distribution",
     "rating_agreement",
     "strengths_and_opportunities",
     "target_gaps",
@@ -41,13 +48,15 @@ def strengths_and_opportunities(
     by: str | Iterable[str] = ("organisation", "role", "team", "department"),
     k: int = 3,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    publication: Publication | None = None,
 ) -> pd.DataFrame:
     """Return the ``k`` highest and ``k`` lowest items per group, by reverse-coded mean.
 
     Item means use the reverse-coded answers, so a high mean is always good. Ties keep the
     questionnaire order. Opportunities are chosen among the items that are not strengths.
-    One suppression pattern protects all item means of the breakdowns in ``by``; a withheld
-    group gets a single row with ``suppressed`` True and nothing else.
+    Item means are item-level numbers: a group's items of a dimension take part only where
+    the engagement's :func:`~assessment.publication` pattern publishes them; a group withheld
+    altogether gets a single row with ``suppressed`` True and nothing else.
 
     Returns
     -------
@@ -55,20 +64,23 @@ def strengths_and_opportunities(
     or ``"opportunity"``), ``rank`` (1 = highest strength / lowest opportunity), ``item``,
     ``dimension``, ``reverse``, ``mean``, ``n``, ``suppressed``.
     """
-    kinds = check_breakdowns(by)
+    check_breakdowns(by)
     min_group_size = check_min_group_size(min_group_size)
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ParameterError(f"k: must be a whole number of at least 1, got {k!r}")
     answers = _aligned(respondents, answers)
+    pub = _publication(model, respondents, answers, min_group_size, publication)
     coded = _coded(model, answers)
     ids = np.asarray(list(model.items), dtype=object)
-    index = GroupIndex.from_respondents(respondents)
-    n, s1, _ = index.aggregate(coded)
-    withheld = index.protect(n, kinds, min_group_size)
-    rows = np.flatnonzero(np.isin(index.groups["by"].to_numpy(), kinds))
-    n, s1, withheld = n[rows], s1[rows], withheld[rows]
+    index = pub.index
+    answered = ~np.isnan(coded)
+    n = index.totals(answered.astype(float))
+    s1 = index.totals(np.where(answered, coded, 0.0))
+    rows = pub.rows(by)
+    n, s1, withheld = n[rows], s1[rows], pub.withheld[rows]
+    shown = ~_item_withheld(model, pub)[rows]
     mean = np.full(n.shape, np.nan)
-    np.divide(s1, n, out=mean, where=(n >= min_group_size) & ~withheld[:, None])
+    np.divide(s1, n, out=mean, where=(n >= min_group_size) & shown)
     valid = ~np.isnan(mean)
     count = valid.sum(axis=1)
     # Rank within each group: descending for strengths, ascending for opportunities.
@@ -116,6 +128,80 @@ def strengths_and_opportunities(
     out["reverse"] = out["reverse"].astype("boolean")
     out["suppressed"] = out["suppressed"].astype(bool)
     return out
+
+
+def _item_columns(model: MaturityModel, pub: Publication) -> list[int]:
+    position = {d: j for j, d in enumerate(pub.dimensions)}
+    return [position[model.item_dimension[i]] for i in model.items]
+
+
+def _item_withheld(model: MaturityModel, pub: Publication) -> np.ndarray:
+    """Groups x items: whether the item's numbers are withheld for the group."""
+    return np.asarray(pub.items_withheld[:, _item_columns(model, pub)])
+
+
+def answer_distribution(
+    model: MaturityModel,
+    respondents: pd.DataFrame,
+    answers: pd.DataFrame,
+    *,
+    by: str = "organisation",
+    group: str = "all",
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    publication: Publication | None = None,
+) -> pd.DataFrame:
+    """Return how one group answered every item: counts and percentages per answer point.
+
+    Answers as given (1-5, not reverse-coded); missing and not applicable are left out.
+    Only the items whose dimension the engagement's :func:`~assessment.publication`
+    pattern publishes at item level for the group are returned (none for a withheld group).
+
+    Parameters
+    ----------
+    by, group:
+        The group: a breakdown and a group label of the score table, e.g. ``"team"`` and
+        ``"Billing"``, or ``"role,team"`` and ``"frontline / Billing"``.
+
+    Returns
+    -------
+    One row per item and answer point: ``item``, ``dimension``, ``point`` (1-5), ``count``,
+    ``percent`` (of ``answered``) and ``answered`` (answers to the item), in questionnaire
+    order.
+    """
+    if not isinstance(by, str):
+        raise ParameterError(f"by: one breakdown expected, got {by!r}")
+    min_group_size = check_min_group_size(min_group_size)
+    answers = _aligned(respondents, answers)
+    pub = _publication(model, respondents, answers, min_group_size, publication)
+    rows = pub.rows(by)
+    labels = pub.index.groups["group"].to_numpy()[rows]
+    found = np.flatnonzero(labels == group)
+    if not len(found):
+        known = ", ".join(map(repr, labels[:20])) or "none"
+        raise ParameterError(f"group: {group!r} is not a {by} group (known: {known})")
+    g = int(rows[found[0]])
+    ids = list(model.items)
+    shown = ~_item_withheld(model, pub)[g]
+    members = pub.index.atoms[np.flatnonzero(pub.index.membership[g].toarray().ravel())]
+    mask = np.asarray(members.sum(axis=0)).ravel() > 0
+    values = answers.loc[mask, ids].to_numpy(dtype=float, na_value=np.nan)
+    points = np.arange(1, 6)
+    counts = np.column_stack([(values == p).sum(axis=0) for p in points])  # items x 5
+    answered = counts.sum(axis=1)
+    keep = shown & (answered >= min_group_size)
+    share = np.zeros(counts.shape)
+    np.divide(100.0 * counts, answered[:, None], out=share, where=answered[:, None] > 0)
+    frame = pd.DataFrame(
+        {
+            "item": np.repeat(ids, 5),
+            "dimension": np.repeat([model.item_dimension[i] for i in ids], 5),
+            "point": np.tile(points, len(ids)),
+            "count": counts.ravel(),
+            "percent": share.ravel(),
+            "answered": np.repeat(answered, 5),
+        }
+    )
+    return frame[np.repeat(keep, 5)].reset_index(drop=True)
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -220,7 +306,9 @@ def target_gaps(
     target = rows["dimension"].map(targets).to_numpy(dtype=int)
     floor = np.asarray(LEVEL_FLOORS)[target - 1]
     weight = rows["dimension"].map(weights).to_numpy(dtype=float)
-    gap = np.maximum(floor - mean, 0.0)
+    # From the mean at 9 decimals, as levels are: a mean of exactly 3.4 (computed as
+    # 3.3999999999999995) meets a level-4 target and has no gap.
+    gap = np.maximum(floor - np.round(mean, 9), 0.0)
     current = _numbers(rows, "level")
     out = rows[["by", "group", "dimension"]].copy()
     out["weight"] = weight
@@ -269,9 +357,10 @@ def rating_agreement(
     Returns
     -------
     One row per facet: ``dimension``, ``facet``, ``survey_level`` (missing when withheld),
-    ``consultant_level`` (missing when not rated or not applicable), ``evidence`` and
-    ``agreement``: ``agree`` (same level), ``differ`` (one level apart), ``disagree`` (two
-    or more), or empty when either side is missing.
+    ``consultant_level`` (missing when not rated or not applicable), ``consultant_na`` (True
+    where the consultant rated the facet "not applicable"), ``evidence`` and ``agreement``:
+    ``agree`` (same level), ``differ`` (one level apart), ``disagree`` (two or more), or
+    empty when either side is missing.
     """
     org = facet_scores[facet_scores["by"] == "organisation"]
     survey: dict[str, Any] = dict(zip(org["facet"], org["level"], strict=True))
@@ -286,13 +375,15 @@ def rating_agreement(
             c_level, evidence = rated.get(facet.id, (None, ""))
             s_val = _whole_or_none(s_level)
             c_val = _whole_or_none(c_level)
+            na = facet.id in rated and c_val is None
             agreement = ""
             if s_val is not None and c_val is not None:
                 diff = abs(s_val - c_val)
                 agreement = "agree" if diff == 0 else "differ" if diff == 1 else "disagree"
             rows.append({
                 "dimension": dim.id, "facet": facet.id, "survey_level": s_val,
-                "consultant_level": c_val, "evidence": evidence or "", "agreement": agreement,
+                "consultant_level": c_val, "consultant_na": na, "evidence": evidence or "",
+                "agreement": agreement,
             })
     out = pd.DataFrame(rows)
     return out.astype({"survey_level": "Int64", "consultant_level": "Int64"})

@@ -12,8 +12,12 @@ __all__ = ["atomic_path", "write_text_atomic"]
 
 
 @contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it into place if the block succeeds."""
+def atomic_path(target: str | Path, *, mode: int = 0o644) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it into place if the block succeeds.
+
+    The temporary file is created private (0600) and gets ``mode`` just before the rename,
+    so a file meant to stay private (``mode=0o600``) is never readable by others.
+    """
     dest = Path(target)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
@@ -23,7 +27,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb") as fh:
             os.fsync(fh.fileno())
-        os.chmod(tmp_path, 0o644)
+        os.chmod(tmp_path, mode)
         os.replace(tmp_path, dest)
     finally:
         tmp_path.unlink(missing_ok=True)

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TextIO
 from urllib.parse import quote
 
 from tqdm import tqdm
@@ -43,6 +43,7 @@ from ._config import Workspace, shipped
 from ._exceptions import AssessmentError, ParameterError
 from ._model import KNOWN_LANGUAGES
 from ._render import RenderResult, ReportRenderer, chromium_executable
+from ._report_text import LANGUAGE_NAMES, REPORT_LANGUAGES, text
 
 __all__ = [
     "BY_KINDS",
@@ -64,12 +65,15 @@ Executor = Literal["local", "dask"]
 Status = Literal["ok", "failed", "unchanged"]
 
 
-def unit_label(unit: str) -> str:
-    """Return a reader's label for ``unit``: ``Organisation`` or ``Team: NAME`` (unescaped)."""
-    if unit == ORGANISATION:
-        return "Organisation"
-    kind, _, name = unit.partition(":")
-    return f"{kind.capitalize()}: {name}"
+def unit_label(unit: str, language: str = "en") -> str:
+    """Return a reader's label for ``unit`` in ``language``: ``Whole organisation``,
+    ``Team: NAME``, ``Rol: Managers`` (unescaped); the unit itself if it is not one."""
+    from ._report import parse_unit
+
+    try:
+        return parse_unit(unit).label(language if language in REPORT_LANGUAGES else "en")
+    except ParameterError:
+        return unit
 
 
 def report_notebook() -> Path:
@@ -167,7 +171,9 @@ def _job(workspace: Workspace, engagement: str, unit: str, language: str, out: P
             "language": language,
             "output_dir": str(out),
         },
-        title=f"{engagement} · {unit_label(unit)} ({language})",
+        # The page's <title> (browser tab, PDF title), in the report's language.
+        title=(f"{text(language, 'report')} · {unit_label(unit, language)} · {engagement}"
+               if language in REPORT_LANGUAGES else f"{unit} · {engagement}"),
     )
 
 
@@ -200,10 +206,27 @@ def _fingerprint(job: ReportJob, notebook_digest: str, data_digest: str, pdf: bo
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _data_digest(workspace: Workspace) -> str:
-    """Digest of the workspace database (and its write-ahead log): any change changes it."""
-    db = workspace.db_path
-    return _file_digest(db) + _file_digest(db.with_name(db.name + "-wal"))
+def _data_digest(workspace: Workspace, engagements: Iterable[str]) -> str:
+    """Digest of what the reports read: each engagement's settings and revision.
+
+    The revision changes with every write that can change a report (respondents,
+    exclusions, teams, targets, ratings); the database file's bytes also change when SQLite
+    merely checkpoints its log, which would rebuild unchanged reports.
+    """
+    if not workspace.db_path.is_file():
+        return ""
+    from ._store import Store  # here: the batch command starts without the store's imports
+
+    state: list[Any] = [str(workspace.db_path)]
+    with Store(workspace.db_path) as store:
+        known = {e.id: e for e in store.engagements()}
+        for engagement in sorted(set(engagements)):
+            found = known.get(engagement)
+            state.append(
+                [engagement, None] if found is None
+                else [engagement, asdict(found), store.revision(engagement)]
+            )
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -419,6 +442,7 @@ def run_batch(
     force: bool = False,
     timeout: float | None = None,
     progress: bool | None = None,
+    progress_file: TextIO | None = None,
     workspace: Workspace | None = None,
 ) -> BatchResult:
     """Produce the reports of ``jobs`` in ``out_dir``, in parallel; never stop at a failure.
@@ -446,7 +470,9 @@ def run_batch(
     timeout:
         Seconds a notebook cell may run (default: no limit).
     progress:
-        Show a progress bar (default: when standard error is a terminal).
+        Show a progress bar (default: when ``progress_file`` is a terminal).
+    progress_file:
+        Where the progress bar is drawn (default: standard error).
     workspace:
         The workspace of the jobs, to notice changed data (default: the one the jobs name).
     """
@@ -465,7 +491,10 @@ def run_batch(
     if workspace is None and jobs:
         workspace = Workspace(Path(jobs[0].parameters["workspace"]))
     nb_digest = _file_digest(nb_path)
-    data_digest = _data_digest(workspace) if workspace else ""
+    data_digest = (
+        _data_digest(workspace, (str(j.parameters.get("engagement", "")) for j in jobs))
+        if workspace else ""
+    )
     jobs = [replace(j, fingerprint=_fingerprint(j, nb_digest, data_digest, pdf)) for j in jobs]
 
     previous = {} if force else _previous_successes(out)
@@ -480,7 +509,8 @@ def run_batch(
 
     args = (str(nb_path), str(out), pdf, timeout)
     bar = tqdm(
-        total=len(jobs), initial=len(done), unit="report", file=sys.stderr,
+        total=len(jobs), initial=len(done), unit="report",
+        file=sys.stderr if progress_file is None else progress_file,
         disable=None if progress is None else not progress, dynamic_ncols=True,
     )
     with bar:
@@ -500,7 +530,8 @@ def run_batch(
     outcomes = [done[job.stem] for job in jobs]
     result = BatchResult(out, outcomes, time.perf_counter() - start, out / "index.html")
     _write_manifest(result)
-    write_index(result, title=_index_title(workspace, jobs))
+    title, language = _index_title(workspace, jobs)
+    write_index(result, title=title, language=language)
     result.failures_file = _write_failures(result)
     return result
 
@@ -597,17 +628,22 @@ td.error { color: #b42318; font-family: ui-monospace, monospace; font-size: .85r
 """
 
 
-def _index_title(workspace: Workspace | None, jobs: Sequence[ReportJob]) -> str | None:
-    """``Organisation: reports of engagement E (wave)``, when the workspace says so."""
+def _index_title(workspace: Workspace | None, jobs: Sequence[ReportJob]) -> tuple[str | None, str]:
+    """The index's title and language: the engagement's first language (when it is a report
+    language, else that of the first report, else English)."""
+    fallback = next((j.language for j in jobs if j.language in REPORT_LANGUAGES), "en")
     if workspace is None or not jobs:
-        return None
+        return None, fallback
     engagement = jobs[0].parameters["engagement"]
     try:
         with workspace.store() as store:
             eng = store.engagement(engagement)
     except AssessmentError:
-        return None
-    return f"{eng.organisation}: reports of engagement {eng.id} ({eng.wave})"
+        return None, fallback
+    language = next((lang for lang in eng.languages[:1] if lang in REPORT_LANGUAGES), fallback)
+    title = text(language, "index_title", organisation=eng.organisation, engagement=eng.id,
+                 wave=eng.wave)
+    return title, language
 
 
 def _link(name: str | None, text: str) -> str:
@@ -616,32 +652,44 @@ def _link(name: str | None, text: str) -> str:
     return f'<a href="{html.escape(quote(name), quote=True)}">{html.escape(text)}</a>'
 
 
-def write_index(result: BatchResult, *, title: str | None = None) -> Path:
-    """Write ``index.html``: every report with its status and links; no script, escaped."""
+def write_index(result: BatchResult, *, title: str | None = None, language: str = "en") -> Path:
+    """Write ``index.html``: every report with its status and links; no script, escaped.
+
+    The page is in ``language`` (a report language); each report's language is named in
+    its own words (``Nederlands``, ``Українська``).
+    """
     esc = html.escape
+    lang = language if language in REPORT_LANGUAGES else "en"
+
+    def t(key: str, **values: object) -> str:
+        return esc(text(lang, key, **values))
+
     pdfs = any(o.pdf for o in result.outcomes)
     errors = any(o.error for o in result.outcomes)
     rows = []
     for o in result.outcomes:
-        status = {"ok": "ready", "unchanged": "ready (unchanged)", "failed": "failed"}[o.status]
         rows.append(
             "<tr>"
-            f"<td>{esc(unit_label(o.job.unit))}</td>"
-            f"<td>{esc(o.job.language)}</td>"
-            f'<td class="status status-{o.status}">{esc(status)}</td>'
+            f"<td>{esc(unit_label(o.job.unit, lang))}</td>"
+            f'<td lang="{esc(o.job.language)}">'
+            f"{esc(LANGUAGE_NAMES.get(o.job.language, o.job.language))}</td>"
+            f'<td class="status status-{o.status}">{t(f"status_{o.status}")}</td>'
             f"<td>{_link(o.html, 'HTML')}</td>"
             + (f"<td>{_link(o.pdf, 'PDF')}</td>" if pdfs else "")
-            + f"<td>{_link(o.notebook, 'notebook')}</td>"
+            + f"<td>{_link(o.notebook, text(lang, 'index_notebook'))}</td>"
             + (f'<td class="error">{esc(o.error or "")}</td>' if errors else "")
             + "</tr>"
         )
-    headers = ["Unit", "Language", "Status", "Report", *(["PDF"] if pdfs else []),
-               "Audit trail", *(["Error"] if errors else [])]
+    headers = [t("index_unit"), t("index_language"), t("index_status"), t("index_report"),
+               *(["PDF"] if pdfs else []), t("index_audit"),
+               *([t("index_error")] if errors else [])]
     n_failed = len(result.failures)
     engagement = result.outcomes[0].job.parameters["engagement"] if result.outcomes else ""
-    heading = title or f"Reports of engagement {engagement}"
+    heading = title or text(lang, "index_title_engagement", engagement=engagement)
+    lead = t("index_lead", total=len(result.outcomes), ready=len(result.outcomes) - n_failed,
+             failed=n_failed, when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     page = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -650,8 +698,7 @@ def write_index(result: BatchResult, *, title: str | None = None) -> Path:
 </head>
 <body>
 <h1>{esc(heading)}</h1>
-<p class="lead">{len(result.outcomes)} reports, {len(result.outcomes) - n_failed} ready,
-{n_failed} failed. Generated {esc(datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))}.</p>
+<p class="lead">{lead}</p>
 <table>
 <thead><tr>{"".join(f"<th>{h}</th>" for h in headers)}</tr></thead>
 <tbody>

@@ -40,9 +40,13 @@ ANSWER_COLOURS: Final = ("#b35806", "#f1a340", "#d4d4d4", "#6baed6", "#08519c")
 ENPS_COLOURS: Final = ("#e08214", "#bdbdbd", "#2166ac")
 #: Fill of a heatmap cell whose group is withheld.
 HIDDEN_COLOUR: Final = "#e5e5e5"
+#: Outline of the heatmap row of the report's own group.
+OUTLINE_COLOUR: Final = "#d55e00"
 PRIMARY: Final = "#1f5a96"
 ACCENT: Final = "#E69F00"
 FONT: Final = "DejaVu Sans, Helvetica Neue, Arial, sans-serif"
+#: Legend symbol of the scorecard's target ticks: a vertical stroke (an SVG path in -1..1).
+TICK_SYMBOL: Final = "M0,-1L0,1"
 #: Lower bounds of maturity levels 2-5 on the 1-5 scale, drawn as guides.
 LEVEL_BOUNDS: Final = (1.8, 2.6, 3.4, 4.2)
 WIDTH: Final = 580
@@ -94,7 +98,8 @@ def scorecard_chart(
         y=y,
         x=alt.X("base:Q", scale=x_scale, axis=_score_axis(score_title)),
         x2="mean:Q",
-        color=alt.Color("series:N", scale=alt.Scale(range=[PRIMARY]), title=None),
+        color=alt.Color("series:N", scale=alt.Scale(range=[PRIMARY]), title=None,
+                        legend=alt.Legend(symbolType="square")),
     )
     labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(
         y=y, x=alt.X("mean:Q", scale=x_scale), text=alt.Text("mean:Q", format=".2f")
@@ -103,10 +108,15 @@ def scorecard_chart(
     if "target" in data.columns and data["target"].notna().any():
         targets = data[data["target"].notna()].assign(series=target_label)
         layers.append(
-            alt.Chart(targets).mark_tick(thickness=3, size=26).encode(
+            alt.Chart(targets).mark_tick(thickness=3, size=26, opacity=1).encode(
                 y=y,
                 x=alt.X("target:Q", scale=x_scale),
-                color=alt.Color("series:N", scale=alt.Scale(range=[ACCENT]), title=None),
+                color=alt.Color(
+                    "series:N", scale=alt.Scale(range=[ACCENT]), title=None,
+                    # the legend shows a tick, like the marks (not Vega-Lite's circle)
+                    legend=alt.Legend(symbolType=TICK_SYMBOL, symbolStrokeColor=ACCENT,
+                                      symbolStrokeWidth=3, symbolSize=120),
+                ),
             )
         )
     chart = alt.layer(*layers).resolve_scale(color="independent").properties(
@@ -155,7 +165,8 @@ def heatmap_chart(
 
     ``frame``: one row per group and dimension, columns ``group`` (label), ``dimension``
     (label), ``mean`` (NaN where withheld), ``hidden`` (bool) and ``label`` (the text shown in
-    the cell: the formatted mean, or ``hidden_label``).
+    the cell: the formatted mean, or ``hidden_label``); optional ``highlight`` (bool): the
+    rows of the report's own group, drawn with a dark outline.
     """
     groups = list(dict.fromkeys(frame["group"]))
     dims = list(dict.fromkeys(frame["dimension"]))
@@ -180,10 +191,16 @@ def heatmap_chart(
     hidden_text = base.transform_filter("datum.hidden").mark_text(
         fontSize=10, fontStyle="italic", color="#5a6672"
     ).encode(x=x, y=y, text="label:N")
+    layers: list[Any] = [shown, hidden, values, hidden_text]
+    if "highlight" in frame.columns and frame["highlight"].any():
+        outlined = frame.loc[frame["highlight"].astype(bool), ["group"]].drop_duplicates()
+        layers.append(
+            alt.Chart(outlined).mark_rect(
+                fill=None, stroke=OUTLINE_COLOUR, strokeWidth=2.5, strokeJoin="round"
+            ).encode(y=y)  # no x: the rectangle spans the whole row
+        )
     width = min(WIDTH, 100 * len(dims))
-    chart = alt.layer(shown, hidden, values, hidden_text).properties(
-        title=title, width=width, height=alt.Step(24)
-    )
+    chart = alt.layer(*layers).properties(title=title, width=width, height=alt.Step(24))
     return _configured(chart)
 
 

@@ -23,18 +23,21 @@ def portfolio_percentiles(scores: pd.DataFrame, organisation: str) -> pd.DataFra
     and ``mean`` (each organisation's latest wave, suppression already applied: withheld
     means are NaN). The percentile rank is ``100 * (below + equal / 2) / n`` over the
     organisations with a score, itself included. Dimensions with fewer than
-    ``MIN_ORGANISATIONS`` scored organisations get no percentile (``NaN``) and say why.
+    ``MIN_ORGANISATIONS`` scored organisations, or without a score of ``organisation``
+    (none yet, or withheld), get no percentile (``NaN``) and say why.
     """
     if organisation not in set(scores["organisation"]):
         raise ParameterError(f"organisation {organisation!r}: has no scores in the workspace")
     rows = []
-    for dimension, group in scores.dropna(subset=["mean"]).groupby("dimension", sort=False):
+    for dimension, every in scores.groupby("dimension", sort=False):
+        group = every.dropna(subset=["mean"])
         own = group.loc[group["organisation"] == organisation, "mean"]
         n = group["organisation"].nunique()
         if own.empty or n < MIN_ORGANISATIONS:
             rows.append({"dimension": dimension, "organisations": n, "percentile": float("nan"),
-                         "note": f"needs at least {MIN_ORGANISATIONS} organisations"
-                         if n < MIN_ORGANISATIONS else "no score for this organisation"})
+                         "note": "no score for this organisation (no responses yet, or "
+                         "withheld)" if own.empty
+                         else f"needs at least {MIN_ORGANISATIONS} organisations"})
             continue
         value = float(own.iloc[0])
         below = int((group["mean"] < value).sum())

@@ -246,6 +246,22 @@ def _leaks(
     return np.unique(np.asarray(fixes, dtype=np.intp))
 
 
+def _reduced(counts: FloatArray) -> FloatArray:
+    """Fewer measures to check, protecting at least as much as ``counts`` (groups x measures).
+
+    Measures that are 0 in the same groups are replaced by their smallest count per group: a
+    derivable total of that minimum is never larger than the measure's own, and the groups
+    known to be empty are the same, so whatever the minimum's check allows, each measure's
+    check allows too.
+    """
+    if counts.shape[1] < 2:
+        return counts
+    patterns: dict[bytes, list[int]] = {}
+    for j, column in enumerate(np.packbits(counts == 0, axis=0).T):
+        patterns.setdefault(column.tobytes(), []).append(j)
+    return np.column_stack([counts[:, cols].min(axis=1) for cols in patterns.values()])
+
+
 def _protect(
     graph: _Graph,
     counts: FloatArray,
@@ -296,6 +312,7 @@ def _protect(
             )
         return np.unique(picked)
 
+    distinct = _reduced(counts)
     for _ in range(ne + 2):
         add = rule_a()
         if not len(add):
@@ -303,8 +320,8 @@ def _protect(
                 np.concatenate(
                     [np.zeros(0, dtype=np.intp)]
                     + [
-                        _leaks(graph, unknown, counts[:, j], size, min_size)
-                        for j in range(counts.shape[1])
+                        _leaks(graph, unknown, distinct[:, j], size, min_size)
+                        for j in range(distinct.shape[1])
                     ]
                 )
             )
@@ -464,6 +481,10 @@ class GroupIndex:
         )
         return cls(groups, kind, atom_of, membership, atoms, forced, graph)
 
+    def totals(self, values: FloatArray) -> FloatArray:
+        """Return the sum of ``values`` (respondents x measures, no NaN) per group."""
+        return np.asarray(self.membership @ (self.atoms @ values), dtype=float)
+
     def aggregate(self, values: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Return count, sum and sum of squares of the non-missing values per group.
 
@@ -485,21 +506,31 @@ class GroupIndex:
         return np.asarray(n, dtype=float), np.asarray(s1, dtype=float), s2
 
     def protect(
-        self, counts: FloatArray, by: Sequence[str], min_group_size: int
+        self,
+        counts: FloatArray,
+        by: Sequence[str] = BREAKDOWNS,
+        min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+        *,
+        withheld: BoolArray | None = None,
     ) -> BoolArray:
         """Return which groups are withheld when the breakdowns ``by`` are published.
 
         ``counts`` is groups x measures (the ``n`` behind each published number); one
-        pattern protects all the measures together. Groups of breakdowns not in ``by`` are
-        never published and come back False (the organisation counts as published whatever
-        ``by`` says: its totals are public anyway). A group that is not withheld may still
-        have a measure with ``n == 0``; callers show no number where ``n < min_group_size``.
+        pattern protects all the measures together: a group is withheld for all of them or
+        for none. ``withheld`` marks groups already withheld by an enclosing pattern (a
+        nested table publishes a subset of the groups of the main one). Groups of breakdowns
+        not in ``by`` are never published and come back False (the organisation counts as
+        published whatever ``by`` says: its totals are public anyway).
         """
         requested = np.isin(self.kind, [_KINDS.index(b) for b in by])
         # The organisation's totals (how many responded) are public in every report, so they
         # count as published even when the organisation row is not asked for.
         hidden = ~(requested | (self.kind == _ORG)) | self.forced
+        if withheld is not None:
+            hidden = hidden | withheld
         unknown = _protect(self.graph, counts, hidden, min_group_size)
+        if withheld is not None:
+            unknown |= withheld  # also where the measure has no answers at all
         return (unknown | self.forced) & requested
 
 
@@ -595,18 +626,20 @@ def _hierarchy_graph(
 
 
 def suppress_breakdown(
-    counts: pd.Series, min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+    counts: pd.Series | pd.DataFrame, min_group_size: int = DEFAULT_MIN_GROUP_SIZE
 ) -> pd.Series:
     """Return which children of a published parent group are withheld.
 
     ``counts`` holds the number of respondents of every child group (index: the group
-    labels). Children below ``min_group_size`` are withheld; while the withheld children
-    together hold fewer than ``min_group_size`` respondents (and more than none), the
-    smallest published sibling is withheld too (ties: the first in ``counts``' order).
+    labels); a DataFrame holds one column per measure, protected by one pattern. Children
+    below ``min_group_size`` are withheld; while the withheld children together hold fewer
+    than ``min_group_size`` respondents (and more than none), the smallest published sibling
+    is withheld too (ties: the first in ``counts``' order).
     """
     min_group_size = check_min_group_size(min_group_size)
-    n = counts.to_numpy(dtype=float)
-    k = len(n)
+    table = counts.to_frame() if isinstance(counts, pd.Series) else counts
+    values = table.to_numpy(dtype=float).reshape(len(table), -1)
+    k = len(values)
     # Vertex 0: parent = sum of children; vertex 1: a free end. The parent is published.
     graph = _Graph(
         n_vertices=2,
@@ -617,10 +650,12 @@ def suppress_breakdown(
         side=np.concatenate([[0], np.ones(k, dtype=np.intp)]),
         priority=np.zeros(1, dtype=np.intp),
     )
-    all_counts = np.concatenate([[max(n.sum(), float(min_group_size))], n])[:, None]
+    parent = np.maximum(values.sum(axis=0), float(min_group_size))
+    all_counts = np.vstack([parent[None, :], values])
     unknown = _protect(graph, all_counts, np.zeros(k + 1, dtype=bool), min_group_size)
-    withheld = unknown[1:] | (n < min_group_size)
-    return pd.Series(withheld, index=counts.index, name="suppressed")
+    small = ((values > 0) & (values < min_group_size)).any(axis=1) | (values == 0).all(axis=1)
+    withheld = unknown[1:] | small
+    return pd.Series(withheld, index=table.index, name="suppressed")
 
 
 # --- comments --------------------------------------------------------------------------

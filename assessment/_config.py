@@ -47,7 +47,8 @@ def samples_dir() -> Path:
 class Workspace:
     """A workspace folder: ``assessment.db`` and the generated outputs.
 
-    ``Workspace.resolve(None)`` uses ``$ASSESSMENT_WORKSPACE``, else ``./workspace``.
+    ``Workspace.resolve(None)`` uses ``$ASSESSMENT_WORKSPACE``, else ``./workspace``;
+    ``Workspace.find(None)`` also looks in the parent folders (see :meth:`find`).
     """
 
     path: Path
@@ -57,6 +58,24 @@ class Workspace:
         """Return the workspace at ``path``, the environment's, or ``./workspace``."""
         chosen = path or os.environ.get(WORKSPACE_ENV) or "workspace"
         return cls(Path(chosen).expanduser().resolve())
+
+    @classmethod
+    def find(cls, path: str | Path | None = None, *, start: str | Path | None = None) -> Workspace:
+        """Like :meth:`resolve`, but without ``path`` or the environment variable, look for
+        the nearest ``workspace/`` holding ``assessment.db`` in ``start`` (default: the
+        working directory) and its parents; ``./workspace`` when there is none.
+
+        A notebook opened in JupyterLab runs in its own folder (``notebooks/``), so the
+        workspace of the checkout is one level up; the command line keeps :meth:`resolve`.
+        """
+        if path or os.environ.get(WORKSPACE_ENV):
+            return cls.resolve(path)
+        here = Path(start or Path.cwd()).expanduser().resolve()
+        for folder in (here, *here.parents):
+            candidate = folder / "workspace"
+            if (candidate / DB_NAME).is_file():
+                return cls(candidate)
+        return cls(here / "workspace")
 
     @property
     def db_path(self) -> Path:

@@ -112,7 +112,12 @@ def _answers(
         value = np.clip(np.rint(latent + rng.normal(0.0, 0.65, size=n)), 1, 5)
         if item.reverse:
             value = 6 - value
-        na = (rng.random(n) < 0.08) if item.allow_na else np.zeros(n, dtype=bool)
+        if item.allow_na is True:
+            na = rng.random(n) < 0.08
+        elif item.allow_na:  # only the roles that cannot see this; many of them say so
+            na = (rng.random(n) < 0.25) & people["role"].map(item.allows_na).to_numpy(bool)
+        else:
+            na = np.zeros(n, dtype=bool)
         missing = rng.random(n) < 0.02
         columns[item_id] = np.where(na | missing, np.nan, value)
         na_columns[item_id] = na
@@ -126,7 +131,11 @@ def _answers(
     }
     for item_id, outcome in model.outcome_items.items():
         value = np.clip(np.rint(overall + shift[outcome.measures] + rng.normal(0, 0.7, n)), 1, 5)
-        na = (rng.random(n) < 0.1) if outcome.allow_na else np.zeros(n, dtype=bool)
+        na = (
+            (rng.random(n) < 0.1) & people["role"].map(outcome.allows_na).to_numpy(bool)
+            if outcome.allow_na
+            else np.zeros(n, dtype=bool)
+        )
         columns[item_id] = np.where(na, np.nan, value)
         na_columns[item_id] = na
     answers = pd.DataFrame(columns, index=people.index)
@@ -204,17 +213,20 @@ def generate_frames(
 def build_demo(store: Store, model_source: str, *, seed: int = 2026) -> Engagement:
     """Create the demo organisation and its engagement ``demo`` in ``store``, once.
 
-    Idempotent: when the engagement already holds responses, nothing is written.
+    Everything is written in one transaction, so a build killed halfway leaves nothing and
+    the next one starts afresh. Idempotent: when the engagement already holds responses,
+    nothing is written.
     """
-    engagement = setup_engagement(
-        store, DEMO_ORGANISATION, DEMO_ENGAGEMENT, model_source, wave="2026-Q4"
-    )
-    if store.count_respondents(DEMO_ENGAGEMENT, include_excluded=True) == 0:
-        model = load_model_text(model_source)
-        store.add_responses(DEMO_ENGAGEMENT, demo_responses(model, seed), source="demo")
-        store.set_teams(DEMO_ENGAGEMENT, demo_teams())
-        dims = [d.id for d in model.dimensions]
-        store.set_targets(DEMO_ENGAGEMENT, {d: DEMO_TARGETS.get(d, 4) for d in dims})
+    model = load_model_text(model_source)
+    with store.transaction():
+        engagement = setup_engagement(
+            store, DEMO_ORGANISATION, DEMO_ENGAGEMENT, model_source, wave="2026-Q4"
+        )
+        if store.count_respondents(DEMO_ENGAGEMENT, include_excluded=True) == 0:
+            store.add_responses(DEMO_ENGAGEMENT, demo_responses(model, seed), source="demo")
+            store.set_teams(DEMO_ENGAGEMENT, demo_teams())
+            dims = [d.id for d in model.dimensions]
+            store.set_targets(DEMO_ENGAGEMENT, {d: DEMO_TARGETS.get(d, 4) for d in dims})
     return engagement
 
 

@@ -4,24 +4,44 @@
 - A **shared code** (a team's, usable several times) starts a new session each time and hands
   the respondent a *personal continuation code*; entering that one resumes the session. The
   store keeps only its hash, so nobody else holding the team code can reach the draft.
+- **Drafts are encrypted** (AES-GCM, from the ``cryptography`` package) with a key derived by
+  scrypt from the clear code that reaches them (the personal code, or the continuation code)
+  and a random salt kept with the draft. Clear codes are never stored, so the database alone
+  does not show anyone's unfinished answers; whoever holds the list of personal codes still
+  can, so the consultant hands that list out and then deletes it. Drafts record only the day
+  of their last save.
+- **Shared codes are bounded**: a shared code holds at most :data:`SESSIONS_PER_USE` open
+  sessions per remaining use, and a session that saved nothing is dropped after
+  :data:`EMPTY_SESSION_DAYS` day(s), when the next session starts on that code (its holder
+  simply enters the team code again). Beyond the bound a new session is refused
+  (``reason="busy"``). A code that is used up or expired is refused at once: when a session
+  starts, when it resumes, and on every page saved, not only at Submit.
 - **Submitting** stores the answers under a random respondent id, counts the code's use,
   records a submission key and deletes the draft, all in one ``BEGIN IMMEDIATE``
   transaction. The submission key (a hash of the session) makes a second submission of the
   same session a no-op; it lives in a table without rowid and without a timestamp, so it
-  cannot be matched to the respondent row it produced.
+  cannot be matched to the respondent row it produced. The respondent row records only the
+  day, and the write-ahead log is then checkpointed (best effort), so a file copy of the
+  workspace does not keep the deleted draft beside the new respondent in one log.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import logging
 import secrets
+import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, TypeGuard
 
 import numpy as np
 import pandas as pd
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from ._invites import (
     InviteCode,
@@ -36,7 +56,7 @@ from ._invites import (
     use_invite,
 )
 from ._model import MaturityModel
-from ._responses import ResponseSet
+from ._responses import DURATION, ResponseSet
 from ._store import Store
 from ._text import CONTROL, MAX_COMMENT
 
@@ -44,6 +64,14 @@ __all__ = ["FormAnswers", "FormSession", "clean_comment", "save_draft", "start_s
 
 Answer = int | Literal["na"]
 _RESUME = "resume"
+#: Open sessions a shared code may hold per remaining use.
+SESSIONS_PER_USE = 2
+#: Days after which a shared-code session that saved nothing is dropped.
+EMPTY_SESSION_DAYS = 1
+#: Durations are stored rounded to this many seconds.
+DURATION_STEP = 10
+_SALT_BYTES, _NONCE_BYTES = 16, 12
+log = logging.getLogger("assessment.form")
 
 
 def _whole(value: object) -> TypeGuard[int]:
@@ -63,13 +91,15 @@ class FormAnswers:
     comments: dict[str, str] = field(default_factory=dict)
     recommend: int | None = None
     page: int = 0
+    #: Seconds spent in the form so far (page times, each capped by the form); None if unknown.
+    seconds: float | None = None
 
     def to_json(self) -> str:
         """Serialise for the drafts table (comments cleaned as they will be stored)."""
         comments = {d: clean_comment(t) for d, t in self.comments.items() if clean_comment(t)}
         return json.dumps(
             {"answers": self.answers, "comments": comments, "recommend": self.recommend,
-             "page": self.page},
+             "page": self.page, "seconds": self.seconds},
             ensure_ascii=False,
         )
 
@@ -99,7 +129,17 @@ class FormAnswers:
             out.recommend = rec
         page = raw.get("page")
         out.page = page if _whole(page) and page >= 0 else 0
+        seconds = raw.get("seconds")
+        if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds >= 0:
+            out.seconds = float(seconds)
         return out
+
+    @property
+    def duration(self) -> float:
+        """The time spent, rounded to :data:`DURATION_STEP` seconds (NaN when unknown)."""
+        if self.seconds is None:
+            return float("nan")
+        return float(DURATION_STEP * round(self.seconds / DURATION_STEP))
 
     def to_response_set(
         self, model: MaturityModel, respondent_id: str, role: str, team: str,
@@ -118,7 +158,8 @@ class FormAnswers:
                 values[0, j] = value
         respondents = pd.DataFrame(
             {"role": [role], "team": [team], "department": np.array([department], dtype=object),
-             "recommend": [np.nan if self.recommend is None else float(self.recommend)]},
+             "recommend": [np.nan if self.recommend is None else float(self.recommend)],
+             DURATION: [self.duration]},
             index=index,
         )
         comments = pd.DataFrame(
@@ -150,6 +191,10 @@ class FormSession:
     continuation_code: str | None = None
     #: The saved draft, when the session is resumed.
     draft: FormAnswers | None = None
+    #: The draft's encryption key, derived from the clear code; held in memory only.
+    key: bytes = field(default=b"", repr=False)
+    #: The salt the key was derived with, stored beside the draft.
+    salt: bytes = field(default=b"", repr=False)
 
     @property
     def submission_key(self) -> str:
@@ -161,14 +206,52 @@ def _submission_key(session: str) -> str:
     return hashlib.sha256(f"submission:{session}".encode()).hexdigest()
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _today() -> str:
+    """The day (UTC) recorded with drafts and submissions: never the time of day."""
+    return datetime.now(UTC).date().isoformat()
 
 
-def _submitted(store: Store, key: str) -> bool:
-    row = store.connection.execute(
-        "SELECT 1 FROM submissions WHERE submission_key = ?", (key,)
-    ).fetchone()
+def _derive_key(code: str, salt: bytes) -> bytes:
+    """Derive a draft's 256-bit key from a clear canonical code (scrypt, 16 MiB, ~50 ms)."""
+    return Scrypt(salt=salt, length=32, n=2**14, r=8, p=1).derive(f"draft:{code}".encode())
+
+
+def _bound(code_hash: str, session_hash: str) -> bytes:
+    """Authenticated data: a draft decrypts only in the row it was written to."""
+    return f"{code_hash}/{session_hash}".encode()
+
+
+def _seal(session: FormSession, answers: FormAnswers) -> str:
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    sealed = AESGCM(session.key).encrypt(
+        nonce, answers.to_json().encode(), _bound(session.code_hash, session.session_hash)
+    )
+    return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def _unseal(
+    key: bytes, code_hash: str, session_hash: str, token: str, model: MaturityModel
+) -> FormAnswers:
+    """Decrypt a stored draft; an empty or unreadable one gives empty answers."""
+    if not token:
+        return FormAnswers()
+    try:
+        raw = base64.urlsafe_b64decode(token.encode("ascii"))
+        plain = AESGCM(key).decrypt(
+            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _bound(code_hash, session_hash)
+        )
+    except (ValueError, InvalidTag):
+        log.warning("questionnaire: a draft could not be decrypted; starting it afresh")
+        return FormAnswers()
+    return FormAnswers.from_json(plain.decode("utf-8", "replace"), model)
+
+
+def _salt(value: object) -> bytes:
+    return bytes(value) if isinstance(value, bytes) and value else secrets.token_bytes(_SALT_BYTES)
+
+
+def _submitted(conn: sqlite3.Connection, key: str) -> bool:
+    row = conn.execute("SELECT 1 FROM submissions WHERE submission_key = ?", (key,)).fetchone()
     return row is not None
 
 
@@ -182,59 +265,108 @@ def _session(code: InviteCode, session_hash: str, **extra: Any) -> FormSession:
 def start_session(store: Store, engagement_id: str, code: str) -> FormSession:
     """Open the questionnaire for a typed invite or continuation code.
 
-    Raises :class:`InviteError` (``reason`` ``unknown``, ``expired``, ``used_up`` or
-    ``submitted``) when the code gives no access.
+    Raises :class:`InviteError` (``reason`` ``unknown``, ``expired``, ``used_up``,
+    ``submitted`` or ``busy``) when the code gives no access.
     """
     model = store.model(engagement_id)
-    invite = lookup_invite(store, engagement_id, code, check=False)
-    if invite is not None:
-        if invite.personal:
-            if _submitted(store, _submission_key(invite.code_hash)):
-                raise InviteError("submitted", "the answers for this code were submitted")
-            _check_open(invite, date.today())
-            row = store.connection.execute(
-                "SELECT data FROM drafts WHERE code_hash = ? AND session_hash = ''",
-                (invite.code_hash,),
-            ).fetchone()
-            draft = None if row is None else FormAnswers.from_json(str(row[0]), model)
-            return _session(invite, "", draft=draft)
-        _check_open(invite, date.today())
-        continuation = new_code()
-        session_hash = hash_code(continuation, purpose=_RESUME)
-        with store.transaction() as conn:  # so the continuation code works at once
-            conn.execute(
-                "INSERT INTO drafts (code_hash, session_hash, data, updated_at) "
-                "VALUES (?, ?, ?, ?)",
-                (invite.code_hash, session_hash, FormAnswers().to_json(), _now()),
-            )
-        return _session(invite, session_hash, continuation_code=format_code(continuation))
     canonical = normalise_code(code)
+    invite = lookup_invite(store, engagement_id, code, check=False)
+    if invite is not None and not invite.personal:
+        _check_open(invite, date.today())
+        return _new_shared_session(store, invite)
+    if invite is not None:
+        if _submitted(store.connection, _submission_key(invite.code_hash)):
+            raise InviteError("submitted", "the answers for this code were submitted")
+        _check_open(invite, date.today())
+        row = store.connection.execute(
+            "SELECT data, salt FROM drafts WHERE code_hash = ? AND session_hash = ''",
+            (invite.code_hash,),
+        ).fetchone()
+        salt = _salt(None if row is None else row[1])
+        key = _derive_key(canonical, salt)
+        draft = None if row is None else _unseal(key, invite.code_hash, "", str(row[0]), model)
+        return _session(invite, "", draft=draft, key=key, salt=salt)
     if not canonical:
         raise InviteError("unknown", "not an invite code")
     session_hash = hash_code(canonical, purpose=_RESUME)
-    if _submitted(store, _submission_key(session_hash)):
+    if _submitted(store.connection, _submission_key(session_hash)):
         raise InviteError("submitted", "the answers for this code were submitted")
     row = store.connection.execute(
-        "SELECT d.code_hash, d.data FROM drafts d JOIN invite_codes i "
+        "SELECT d.code_hash, d.data, d.salt FROM drafts d JOIN invite_codes i "
         "ON i.code_hash = d.code_hash WHERE d.session_hash = ? AND i.engagement_id = ?",
         (session_hash, engagement_id),
     ).fetchone()
     if row is None:
         raise InviteError("unknown", "no invite or continuation code matches")
     shared = code_by_hash(store.connection, engagement_id, str(row[0]))
-    if shared.expires is not None and date.today() > shared.expires:
-        raise InviteError("expired", f"the code expired on {shared.expires.isoformat()}")
-    return _session(shared, session_hash, draft=FormAnswers.from_json(str(row[1]), model))
+    _check_open(shared, date.today())  # used up meanwhile: say so now, not at Submit
+    salt = _salt(row[2])
+    key = _derive_key(canonical, salt)
+    draft = _unseal(key, shared.code_hash, session_hash, str(row[1]), model)
+    return _session(shared, session_hash, draft=draft, key=key, salt=salt)
+
+
+def _new_shared_session(store: Store, invite: InviteCode) -> FormSession:
+    """Open a session on a shared code, within the code's bound on open sessions."""
+    continuation = new_code()
+    session_hash = hash_code(continuation, purpose=_RESUME)
+    salt = _salt(None)
+    key = _derive_key(continuation, salt)
+    stale = (datetime.now(UTC).date() - timedelta(days=EMPTY_SESSION_DAYS)).isoformat()
+    _private(store)
+    with store.transaction() as conn:  # so the continuation code works at once
+        conn.execute(
+            "DELETE FROM drafts WHERE code_hash = ? AND data = '' AND updated_at < ?",
+            (invite.code_hash, stale),
+        )
+        current = code_by_hash(conn, invite.engagement_id, invite.code_hash)
+        _check_open(current, date.today())
+        (sessions,) = conn.execute(
+            "SELECT count(*) FROM drafts WHERE code_hash = ?", (invite.code_hash,)
+        ).fetchone()
+        if int(sessions) >= SESSIONS_PER_USE * (current.max_uses - current.uses):
+            raise InviteError(
+                "busy", f"the code already has {sessions} sessions in progress, its limit"
+            )
+        conn.execute(
+            "INSERT INTO drafts (code_hash, session_hash, data, updated_at, salt) "
+            "VALUES (?, ?, '', ?, ?)",
+            (invite.code_hash, session_hash, _today(), salt),
+        )
+    return _session(invite, session_hash, continuation_code=format_code(continuation),
+                    key=key, salt=salt)
+
+
+def _private(store: Store) -> None:
+    """Make deletions overwrite the deleted content on disk (drafts must not linger)."""
+    store.connection.execute("PRAGMA secure_delete = ON")
+
+
+def _check_submittable(conn: sqlite3.Connection, session: FormSession) -> None:
+    """Raise :class:`InviteError` if this session can no longer be submitted."""
+    if _submitted(conn, session.submission_key):
+        raise InviteError("submitted", "the answers for this code were submitted")
+    _check_open(code_by_hash(conn, session.engagement_id, session.code_hash), date.today())
 
 
 def save_draft(store: Store, session: FormSession, answers: FormAnswers) -> None:
-    """Save the answers so far; the respondent can close the window and resume later."""
+    """Save the answers so far, encrypted; the respondent can close the window and resume.
+
+    Raises :class:`InviteError` when the session can no longer be submitted (submitted in
+    another window, expired, or a shared code used up by others), so the respondent learns
+    it on this page rather than after the last one.
+    """
+    if not session.key:
+        raise ValueError("the session has no draft key; open it with start_session()")
+    token = _seal(session, answers)
+    _private(store)
     with store.transaction() as conn:
+        _check_submittable(conn, session)
         conn.execute(
-            "INSERT INTO drafts (code_hash, session_hash, data, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (code_hash, session_hash) DO UPDATE SET data = excluded.data, "
-            "updated_at = excluded.updated_at",
-            (session.code_hash, session.session_hash, answers.to_json(), _now()),
+            "INSERT INTO drafts (code_hash, session_hash, data, updated_at, salt) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (code_hash, session_hash) DO UPDATE SET "
+            "data = excluded.data, updated_at = excluded.updated_at, salt = excluded.salt",
+            (session.code_hash, session.session_hash, token, _today(), session.salt),
         )
 
 
@@ -243,26 +375,28 @@ def submit(store: Store, session: FormSession, answers: FormAnswers) -> bool:
 
     In one transaction: check the submission key, count the code's use (raising
     :class:`InviteError` if it expired or is used up meanwhile), store the respondent under
-    a random id with ``source="form"``, and delete the draft.
+    a random id with ``source="form"`` (with the day, not the time, and the rounded
+    duration), and delete the draft. Then checkpoint the write-ahead log.
     """
     model = store.model(session.engagement_id)
     data = answers.to_response_set(
         model, secrets.token_hex(16), session.role, session.team, session.department
     )
+    _private(store)
     with store.transaction() as conn:
-        conn.execute("PRAGMA secure_delete = ON")  # the deleted draft is overwritten on disk
-        if conn.execute(
-            "SELECT 1 FROM submissions WHERE submission_key = ?", (session.submission_key,)
-        ).fetchone():
+        if _submitted(conn, session.submission_key):
             return False
         use_invite(conn, session.engagement_id, session.code_hash)
         conn.execute(
             "INSERT INTO submissions (submission_key, engagement_id) VALUES (?, ?)",
             (session.submission_key, session.engagement_id),
         )
-        store.add_responses(session.engagement_id, data, source="form", conn=conn)
+        store.add_responses(session.engagement_id, data, source="form", conn=conn,
+                            submitted_at=_today())
         conn.execute(
             "DELETE FROM drafts WHERE code_hash = ? AND session_hash = ?",
             (session.code_hash, session.session_hash),
         )
+    if not store.checkpoint():
+        log.info("questionnaire: the write-ahead log is busy; it is checkpointed later")
     return True

@@ -3,7 +3,10 @@
 The same :class:`Questionnaire` runs in JupyterLab and under Voilà (``assessment form``).
 Flow: language -> invite code -> welcome (purpose, confidentiality) -> one page per
 dimension -> outcomes (recommendation 0-10 and trifecta ratings) -> review -> thank you.
-Each completed page is saved as a draft (``_drafts.py``); the code decides role and team.
+Each completed page is saved as a draft (``_drafts.py``), confirmed on the next page; the
+code decides role and team. The form keeps the time spent (each page's time, capped at
+:data:`PAGE_SECONDS_CAP` so a window left open overnight does not count), and the store
+records it rounded with the submission, for the "too fast" quality check.
 
 Everything a respondent sends is untrusted: selections are checked against the model,
 comments are stripped of control characters and capped, and nothing typed is ever shown
@@ -16,6 +19,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +38,13 @@ __all__ = ["ENGAGEMENT_ENV", "Questionnaire", "open_questionnaire"]
 #: The environment variable through which ``assessment form`` names the engagement.
 ENGAGEMENT_ENV = "ASSESSMENT_ENGAGEMENT"
 RECOMMEND = "recommend"
+#: At most this many seconds of one stay on a page count towards the time spent.
+PAGE_SECONDS_CAP = 600
 log = logging.getLogger("assessment.form")
+_clock = time.monotonic
+#: The message key for each reason a code gives no access (``submitted`` shows thanks).
+_REFUSED = {"unknown": "code_unknown", "expired": "code_expired", "used_up": "code_used_up",
+            "busy": "code_busy"}
 
 _CSS = """<style>
 .assessment-form { max-width: 46rem; margin: 0 auto; padding: 0.5rem 1rem 3rem;
@@ -64,6 +74,8 @@ _CSS = """<style>
   font-size: 0.95rem; margin: 0.25rem 0 0; }
 .assessment-form .af-note { background: #eef4ff; border-left: 4px solid #1a56db;
   padding: 0.5rem 0.75rem; }
+.assessment-form .af-saved, .assessment-form .af-saved p { color: #1e6b33;
+  font-size: 0.95rem; margin: 0.25rem 0 0; }
 .assessment-form .af-buttons { flex-wrap: wrap; gap: 0.5rem; margin-top: 1.25rem;
   height: auto; }
 .assessment-form .af-buttons button, .assessment-form .af-goto { min-height: 2.5rem;
@@ -141,7 +153,12 @@ class Questionnaire:
         self.index = 0
         self.notice = widgets.HTML()
         self.notice.add_class("af-message")
+        #: "Your answers so far are saved", shown on the page after each save.
+        self.saved = widgets.HTML()
+        self.saved.add_class("af-saved")
+        self._just_saved = False
         self._warned = False
+        self._since: float | None = None  # when the time on the current page started
         self.widget = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.widget.add_class("assessment-form")
         self._show_language()
@@ -155,13 +172,31 @@ class Questionnaire:
         return _esc(text(self.lang, key, **values))
 
     def _render(self, page: str, *children: Any, buttons: dict[str, Any]) -> None:
+        self._tick()
         self.page = page
         self.buttons = buttons
         self._warned = False
         self.notice.value = ""
+        self.saved.value = f"<p role='status'>✓ {self._t('saved')}</p>" if self._just_saved else ""
+        self._just_saved = False
         row = widgets.HBox(list(buttons.values()))
         row.add_class("af-buttons")
-        self.widget.children = (widgets.HTML(_CSS), *children, self.notice, row)
+        self.widget.children = (widgets.HTML(_CSS), self.saved, *children, self.notice, row)
+
+    def _tick(self) -> None:
+        """Add the time since the last tick (at most :data:`PAGE_SECONDS_CAP`) to the answers."""
+        now = _clock()
+        if self.session is not None and self._since is not None:
+            spent = min(max(now - self._since, 0.0), PAGE_SECONDS_CAP)
+            self.answers.seconds = (self.answers.seconds or 0.0) + spent
+        self._since = now
+
+    def _refused(self, exc: InviteError, message: Any) -> None:
+        """Tell the respondent why their code gives no (more) access."""
+        if exc.reason == "submitted":
+            self._show_thanks(already=True)
+        else:
+            message.value = f"<p>{self._t(_REFUSED[exc.reason])}</p>"
 
     def _reset_page_widgets(self) -> None:
         self.inputs, self.messages, self.goto = {}, {}, {}
@@ -230,16 +265,13 @@ class Questionnaire:
         try:
             session = start_session(self.store, self.engagement.id, typed)
         except InviteError as exc:
-            if exc.reason == "submitted":
-                self._show_thanks(already=True)
-                return
-            key = {"unknown": "code_unknown", "expired": "code_expired",
-                   "used_up": "code_used_up"}[exc.reason]
-            self.messages["code"].value = f"<p>{self._t(key)}</p>"
+            self._refused(exc, self.messages["code"])
             return
         self.session = session
         self.resumed = session.draft is not None
         self.answers = session.draft or FormAnswers()
+        self.answers.seconds = self.answers.seconds or 0.0
+        self._since = _clock()
         self._show_welcome()
 
     # --- welcome ------------------------------------------------------------------------------
@@ -280,7 +312,7 @@ class Questionnaire:
         options: list[tuple[str, int | str]] = list(
             zip(scale.labels.get(lang), scale.points, strict=True)
         )
-        if item.allow_na:
+        if item.allows_na(self.session.role):  # only where this role cannot judge
             options.append((self.model.not_applicable.get(lang), "na"))
         saved = self.answers.answers.get(qid)
         radio = widgets.RadioButtons(
@@ -382,7 +414,8 @@ class Questionnaire:
                 valid = isinstance(value, int) and value in self.model.recommend_scale.points
                 self.answers.recommend = value if valid else None
                 continue
-            valid = (value == "na" and self.model.allows_na(qid)) or (
+            role = self.session.role if self.session is not None else None
+            valid = (value == "na" and self.model.allows_na(qid, role)) or (
                 isinstance(value, int) and value in self.model.scale_of(qid).points
             )
             if valid:
@@ -429,7 +462,13 @@ class Questionnaire:
                 return
         target = max(index + step, 0)
         self.answers.page = target
-        save_draft(self.store, self.session, self.answers)
+        self._tick()
+        try:
+            save_draft(self.store, self.session, self.answers)
+        except InviteError as exc:
+            self._refused(exc, self.notice)
+            return
+        self._just_saved = True
         if target == index and step < 0:
             self._show_welcome()
         else:
@@ -505,13 +544,11 @@ class Questionnaire:
             return  # a late second click on a page that is gone
         button = self.buttons["submit"]
         button.disabled = True
+        self._tick()
         try:
             stored = submit(self.store, self.session, self.answers)
         except InviteError as exc:
-            key = "code_expired" if exc.reason == "expired" else "code_used_up"
-            if exc.reason == "unknown":
-                key = "code_unknown"
-            self.notice.value = f"<p>{self._t(key)}</p>"
+            self._refused(exc, self.notice)
             return
         finally:
             button.disabled = False
@@ -531,8 +568,9 @@ class Questionnaire:
 def open_questionnaire(engagement: str = "", workspace: str = "") -> Questionnaire:
     """Open the questionnaire as the notebook does: ``$ASSESSMENT_ENGAGEMENT`` (set by
     ``assessment form``) wins over ``engagement``; an empty ``workspace`` means
-    ``$ASSESSMENT_WORKSPACE`` or ``./workspace``.
+    ``$ASSESSMENT_WORKSPACE``, else the nearest ``workspace/`` holding a store in this folder
+    or a parent (a notebook in JupyterLab runs in ``notebooks/``), see :meth:`Workspace.find`.
     """
     chosen = os.environ.get(ENGAGEMENT_ENV) or engagement
-    store = Workspace.resolve(workspace or None).store()
+    store = Workspace.find(workspace or None).store()
     return Questionnaire(store, chosen)

@@ -43,6 +43,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "yet, ask the person who invited you for a new code."
         ),
         "code_submitted": "The answers for this code have already been submitted. Thank you!",
+        "code_busy": (
+            "Many people have started with this code and not yet submitted, so no new start is "
+            "possible just now. If you started before, enter the personal code you were given; "
+            "otherwise try again later or ask the person who invited you."
+        ),
         "welcome_title": "Welcome",
         "purpose_title": "What this is about",
         "confidential_title": "Your answers are confidential",
@@ -62,7 +67,6 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "progress": "Page {page} of {pages}",
         "continue_code": "Your personal code to continue later: {code}",
-        "required_hint": "Choose the answer that fits best.",
         "comment_label": "Comment (optional)",
         "comment_hint": "Up to {max} characters. Please do not write names.",
         "comment_too_long": (
@@ -70,7 +74,7 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "unanswered": "Not answered yet. You may leave it open and come back to it later.",
         "page_unanswered": (
-            "Some questions are not answered yet. Choose Next again to go on anyway."
+            "Some questions are not answered yet. Click Next again to go on anyway."
         ),
         "page_invalid": "Please correct the marked fields.",
         "outcomes_title": "Overall",
@@ -101,7 +105,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "back": "Terug",
         "next": "Volgende",
         "start": "Beginnen",
-        "resume": "Verdergaan waar ik was",
+        "resume": "Verdergaan waar ik gebleven was",
         "code_title": "Uw uitnodigingscode",
         "code_prompt": (
             "Vul de code uit uw uitnodiging in. Die vertelt ons alleen uw rol en team, "
@@ -121,6 +125,12 @@ STRINGS: dict[str, dict[str, str]] = {
             "vraag dan degene die u heeft uitgenodigd om een nieuwe code."
         ),
         "code_submitted": "De antwoorden voor deze code zijn al verstuurd. Dank u wel!",
+        "code_busy": (
+            "Veel mensen zijn met deze code begonnen en hebben nog niet verstuurd, dus opnieuw "
+            "beginnen kan nu niet. Bent u al eerder begonnen, vul dan de persoonlijke code in "
+            "die u hebt gekregen; probeer het anders later opnieuw of vraag het aan degene die "
+            "u heeft uitgenodigd."
+        ),
         "welcome_title": "Welkom",
         "purpose_title": "Waar het over gaat",
         "confidential_title": "Uw antwoorden zijn vertrouwelijk",
@@ -131,17 +141,17 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "you_answer_as": "U antwoordt als: {role}, team {team}.",
         "personal_code": (
-            "Uw team deelt de code die u invulde. Wilt u later verdergaan, bijvoorbeeld na het "
-            "sluiten van dit venster, vul dan in plaats daarvan deze persoonlijke code in: "
-            "{code}. Schrijf hem op en houd hem voor uzelf."
+            "Uw team deelt de code die u hebt ingevuld. Wilt u later verdergaan, bijvoorbeeld "
+            "na het sluiten van dit venster, vul dan in plaats daarvan deze persoonlijke code "
+            "in: {code}. Schrijf hem op en houd hem voor uzelf."
         ),
         "welcome_back": (
-            "Welkom terug. Uw eerdere antwoorden zijn bewaard; u gaat verder waar u was."
+            "Welkom terug. Uw eerdere antwoorden zijn bewaard; u gaat verder waar u gebleven "
+            "was."
         ),
         "progress": "Pagina {page} van {pages}",
         "continue_code": "Uw persoonlijke code om later verder te gaan: {code}",
-        "required_hint": "Kies het antwoord dat het beste past.",
-        "comment_label": "Toelichting (niet verplicht)",
+        "comment_label": "Toelichting (optioneel)",
         "comment_hint": "Maximaal {max} tekens. Noem alstublieft geen namen.",
         "comment_too_long": (
             "Deze toelichting heeft {n} tekens; het maximum is {max}. Maak hem korter."
@@ -150,8 +160,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "Nog niet beantwoord. U mag de vraag openlaten en er later op terugkomen."
         ),
         "page_unanswered": (
-            "Enkele vragen zijn nog niet beantwoord. Kies nogmaals Volgende om toch verder "
-            "te gaan."
+            "Enkele vragen zijn nog niet beantwoord. Klik nogmaals op Volgende om toch "
+            "verder te gaan."
         ),
         "page_invalid": "Verbeter de gemarkeerde velden.",
         "outcomes_title": "Algemeen",
@@ -160,7 +170,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "review_complete": "U heeft alle vragen beantwoord.",
         "review_open": "Deze vragen zijn nog niet beantwoord:",
         "review_note": (
-            "U kunt toch versturen; open vragen tellen als niet beantwoord. Na het versturen "
+            "U kunt nu al versturen; open vragen tellen als niet beantwoord. Na het versturen "
             "kunt u uw antwoorden niet meer wijzigen."
         ),
         "review_goto": "Naar: {page}",
@@ -169,18 +179,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "thanks_body": "Uw antwoorden zijn opgeslagen. U kunt dit venster nu sluiten.",
         "save_failed": (
             "Uw antwoorden konden nu niet worden opgeslagen. Probeer het zo opnieuw; de "
-            "pagina's die u eerder invulde, zijn bewaard."
+            "pagina's die u eerder hebt ingevuld, zijn bewaard."
         ),
         "saved": "Uw antwoorden tot nu toe zijn opgeslagen.",
-        "role_executive": "directie",
+        "role_executive": "directielid",
         "role_manager": "leidinggevende",
-        "role_frontline": "medewerker in de frontlinie",
+        "role_frontline": "medewerker met klantcontact",
     },
     "ru": {
         "language_title": "Выберите язык",
         "continue": "Далее",
         "back": "Назад",
-        "next": "Дальше",
+        "next": "Далее",
         "start": "Начать",
         "resume": "Продолжить с того же места",
         "code_title": "Ваш код приглашения",
@@ -202,13 +212,18 @@ STRINGS: dict[str, dict[str, str]] = {
             "попросите новый код у того, кто вас пригласил."
         ),
         "code_submitted": "Ответы по этому коду уже отправлены. Спасибо!",
+        "code_busy": (
+            "С этим кодом уже начали отвечать многие, но ещё не отправили ответы, поэтому "
+            "начать заново сейчас нельзя. Если вы уже начинали, введите полученный личный код; "
+            "иначе попробуйте позже или обратитесь к тому, кто вас пригласил."
+        ),
         "welcome_title": "Добро пожаловать",
         "purpose_title": "О чём эта анкета",
         "confidential_title": "Ваши ответы конфиденциальны",
         "who_sees": (
             "Кто что видит: консультанты, проводящие оценку, видят ответы без имён. Ваша "
-            "организация видит только результаты групп не меньше {min_group_size} человек "
-            "и никогда не видит индивидуальных ответов или кодов приглашения."
+            "организация видит только результаты групп численностью от {min_group_size} "
+            "человек и никогда не видит индивидуальных ответов или кодов приглашения."
         ),
         "you_answer_as": "Вы отвечаете как: {role}, команда {team}.",
         "personal_code": (
@@ -221,15 +236,15 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "progress": "Страница {page} из {pages}",
         "continue_code": "Ваш личный код, чтобы продолжить позже: {code}",
-        "required_hint": "Выберите наиболее подходящий ответ.",
         "comment_label": "Комментарий (необязательно)",
         "comment_hint": "До {max} символов. Пожалуйста, не называйте имён.",
         "comment_too_long": (
-            "В комментарии {n} символов; максимум — {max}. Пожалуйста, сократите его."
+            "Длина комментария — {n}, допускается не более {max} символов. Пожалуйста, "
+            "сократите его."
         ),
         "unanswered": "Ответа пока нет. Можно оставить вопрос и вернуться к нему позже.",
         "page_unanswered": (
-            "На некоторые вопросы ещё нет ответа. Нажмите «Дальше» ещё раз, чтобы всё равно "
+            "На некоторые вопросы ещё нет ответа. Нажмите «Далее» ещё раз, чтобы всё равно "
             "продолжить."
         ),
         "page_invalid": "Исправьте отмеченные поля.",
@@ -239,10 +254,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "review_complete": "Вы ответили на все вопросы.",
         "review_open": "На эти вопросы ещё нет ответа:",
         "review_note": (
-            "Отправить можно и сейчас; вопросы без ответа так и будут учтены. После отправки "
-            "ответы изменить нельзя."
+            "Отправить можно и сейчас; вопросы без ответа будут учтены как пропущенные. После "
+            "отправки ответы изменить нельзя."
         ),
-        "review_goto": "Перейти: {page}",
+        "review_goto": "Перейти к разделу «{page}»",
         "submit": "Отправить ответы",
         "thanks_title": "Спасибо!",
         "thanks_body": "Ваши ответы сохранены. Это окно можно закрыть.",
@@ -250,9 +265,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "Сейчас не удалось сохранить ответы. Попробуйте ещё раз чуть позже; ранее "
             "заполненные страницы сохранены."
         ),
-        "saved": "Ваши ответы на данный момент сохранены.",
+        "saved": "Ваши ответы сохранены.",
         "role_executive": "руководитель высшего звена",
-        "role_manager": "менеджер",
+        "role_manager": "линейный руководитель",
         "role_frontline": "сотрудник первой линии",
     },
     "uk": {
@@ -265,7 +280,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "code_title": "Ваш код запрошення",
         "code_prompt": (
             "Введіть код із запрошення. За ним ми дізнаємося лише вашу роль і команду, "
-            "але не ваше ім'я."
+            "але не ваше ім’я."
         ),
         "code_label": "Код",
         "code_empty": "Введіть код.",
@@ -274,13 +289,18 @@ STRINGS: dict[str, dict[str, str]] = {
             "хто вас запросив."
         ),
         "code_expired": (
-            "Строк дії цього коду минув. Попросіть новий код у того, хто вас запросив."
+            "Термін дії цього коду закінчився. Попросіть новий код у того, хто вас запросив."
         ),
         "code_used_up": (
             "Цей код уже використано максимальну кількість разів. Якщо ви ще не відповідали, "
             "попросіть новий код у того, хто вас запросив."
         ),
         "code_submitted": "Відповіді за цим кодом уже надіслано. Дякуємо!",
+        "code_busy": (
+            "З цим кодом уже почали відповідати багато людей, але ще не надіслали відповіді, "
+            "тому почати заново зараз не можна. Якщо ви вже починали, введіть отриманий "
+            "особистий код; інакше спробуйте пізніше або зверніться до того, хто вас запросив."
+        ),
         "welcome_title": "Ласкаво просимо",
         "purpose_title": "Про що ця анкета",
         "confidential_title": "Ваші відповіді конфіденційні",
@@ -300,11 +320,11 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "progress": "Сторінка {page} з {pages}",
         "continue_code": "Ваш особистий код, щоб продовжити пізніше: {code}",
-        "required_hint": "Оберіть відповідь, яка підходить найкраще.",
-        "comment_label": "Коментар (необов'язково)",
+        "comment_label": "Коментар (необов’язково)",
         "comment_hint": "До {max} символів. Будь ласка, не називайте імен.",
         "comment_too_long": (
-            "У коментарі {n} символів; максимум — {max}. Будь ласка, скоротіть його."
+            "Довжина коментаря — {n}, дозволено не більше {max} символів. Будь ласка, "
+            "скоротіть його."
         ),
         "unanswered": "Відповіді ще немає. Можна залишити питання і повернутися до нього пізніше.",
         "page_unanswered": (
@@ -318,10 +338,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "review_complete": "Ви відповіли на всі питання.",
         "review_open": "На ці питання ще немає відповіді:",
         "review_note": (
-            "Надіслати можна й зараз; питання без відповіді так і буде враховано. Після "
-            "надсилання змінити відповіді не можна."
+            "Надіслати можна й зараз; питання без відповіді будуть враховані як пропущені. "
+            "Після надсилання змінити відповіді не можна."
         ),
-        "review_goto": "Перейти: {page}",
+        "review_goto": "Перейти до розділу «{page}»",
         "submit": "Надіслати відповіді",
         "thanks_title": "Дякуємо!",
         "thanks_body": "Ваші відповіді збережено. Це вікно можна закрити.",
@@ -329,9 +349,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "Зараз не вдалося зберегти відповіді. Спробуйте ще раз трохи згодом; раніше "
             "заповнені сторінки збережено."
         ),
-        "saved": "Ваші відповіді на цей момент збережено.",
+        "saved": "Ваші відповіді збережено.",
         "role_executive": "керівник вищої ланки",
-        "role_manager": "менеджер",
+        "role_manager": "лінійний керівник",
         "role_frontline": "працівник першої лінії",
     },
 }

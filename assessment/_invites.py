@@ -48,11 +48,12 @@ CODE_LENGTH = 12
 MAX_CODES = 10_000
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
-InviteProblem = Literal["unknown", "expired", "used_up", "submitted"]
+InviteProblem = Literal["unknown", "expired", "used_up", "submitted", "busy"]
 
 
 class InviteError(AssessmentError):
-    """An invite code gives no access: unknown, expired, used up or already submitted.
+    """An invite code gives no access: unknown, expired, used up, already submitted, or (a
+    shared code) too many sessions in progress (``busy``).
 
     ``reason`` says which, so the form can answer in the respondent's language.
     """
@@ -210,7 +211,11 @@ def write_invites(invites: list[Invite], path: str | Path) -> Path:
     dest = Path(path)
     if dest.suffix.lower() != ".csv":
         raise ParameterError(f"{dest}: write the codes to a .csv file")
-    with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+    # The codes open the questionnaire: the file is private from its first byte on.
+    with (
+        atomic_path(dest, mode=0o600) as tmp,
+        open(tmp, "w", encoding="utf-8-sig", newline="") as fh,
+    ):
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(["code", "engagement", "role", "team", "department", "uses",
                          "expires"])
@@ -224,7 +229,6 @@ def write_invites(invites: list[Invite], path: str | Path) -> Path:
                 inv.max_uses,
                 inv.expires.isoformat() if inv.expires else "",
             ])
-    dest.chmod(0o600)  # the codes open the questionnaire: keep the file private
     return dest
 
 

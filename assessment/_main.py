@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+import numpy as np
 import pandas as pd
 
 from ._config import DEFAULT_MODEL, WORKSPACE_ENV, Workspace, models_dir
 from ._demo import DEMO_ENGAGEMENT, build_demo
-from ._exceptions import AssessmentError, ModelError
+from ._exceptions import AssessmentError, ModelError, StoreError
 from ._model import inspect_model
-from ._participation import participation
 from ._quality import quality_flags
+from ._roadmap import plan_table
 from ._store import Store
 from ._tabular import export_responses, import_responses, read_teams
+from ._text import neutralise
 from ._workbook import (
+    check_reportable,
     compare_portfolio,
     compare_waves,
+    create_engagement,
+    create_invites,
+    engagement_participation,
     engagement_scores,
+    ratings_against_survey,
     score_summary,
     target_plan,
 )
@@ -32,25 +39,95 @@ from ._workbook import (
 __all__ = ["cli", "main"]
 
 FORMATS = click.Choice(["table", "csv", "json"])
+#: How a missing value reads in a terminal table.
+MISSING = "-"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _engagement_option(func: F) -> F:
+    return click.option(
+        "--engagement", "engagement_id", required=True, metavar="ID",
+        help="The engagement (see `assessment engagement list`).",
+    )(func)
+
+
+def _format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=FORMATS, default="table", show_default=True,
+        help="'table' to read in a terminal; 'csv' or 'json' (one table) for scripts.",
+    )(func)
+
+
+def _decimals(values: np.ndarray) -> int:
+    """The fewest decimals (0-2) that show every value of a column rounded to 2."""
+    rounded = np.round(values[np.isfinite(values)], 2)
+    for places in (0, 1):
+        if np.allclose(rounded, np.round(rounded, places), rtol=0, atol=1e-9):
+            return places
+    return 2
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _table_column(column: pd.Series) -> list[str]:
+    if pd.api.types.is_bool_dtype(column.dtype):
+        return [MISSING if _missing(v) else "yes" if v else "no" for v in column]
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        values = column.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        places = _decimals(values)
+        return [MISSING if np.isnan(v) else f"{v:.{places}f}" for v in values]
+    return [MISSING if _missing(v) else str(v) for v in column]
+
+
+def _for_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise spreadsheet formulas in text cells; numbers stay numbers."""
+    out = frame.copy()
+    for name in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[name].dtype):
+            out[name] = out[name].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    return out
 
 
 def _emit(frame: pd.DataFrame, fmt: str) -> None:
-    """Print a frame as an aligned table, CSV or a JSON list of records."""
+    """Print a frame as an aligned table, CSV (formulas neutralised) or a JSON list of records.
+
+    Tables show numbers rounded (at most two decimals) and missing values as ``-``.
+    """
     if fmt == "json":
         click.echo(frame.to_json(orient="records", force_ascii=False, indent=1))
     elif fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        click.echo(_for_csv(frame).to_csv(index=False), nl=False)
     elif frame.empty:
         click.echo("(nothing to show)")
     else:
-        click.echo(frame.to_string(index=False))
+        columns = []
+        for name in frame.columns:
+            cells = [str(name), *_table_column(frame[name])]
+            width = max(map(len, cells))
+            numeric = pd.api.types.is_numeric_dtype(frame[name].dtype) and not (
+                pd.api.types.is_bool_dtype(frame[name].dtype))
+            columns.append([c.rjust(width) if numeric else c.ljust(width) for c in cells])
+        click.echo("\n".join("  ".join(row).rstrip() for row in zip(*columns, strict=True)))
+
+
+def _read_model_source(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from exc
 
 
 @contextmanager
 def _store(ctx: click.Context) -> Iterator[Store]:
     workspace: Workspace = ctx.obj
-    with workspace.store() as store:
-        yield store
+    try:
+        with workspace.store() as store:
+            yield store
+    except sqlite3.Error as exc:  # e.g. a locked or damaged database: say which one
+        raise StoreError(f"{workspace.db_path}: {exc}") from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,10 +154,13 @@ def model() -> None:
 
 @model.command("check")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def model_check(path: Path, fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="'text' to read, 'json' for scripts.")
+@click.option("--sources", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of the source articles: every file a facet cites must be in it.")
+def model_check(path: Path, fmt: str, sources: Path | None) -> None:
     """Validate the model at PATH and summarise it; exit 1 on any problem."""
-    result = inspect_model(path)
+    result = inspect_model(path, sources=sources)
     summary = result.summary()
     if fmt == "json":
         click.echo(json.dumps({**summary, "problems": result.problems}, indent=1))
@@ -113,7 +193,7 @@ def org_create(ctx: click.Context, name: str) -> None:
 
 
 @org.command("list")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@_format_option
 @click.pass_context
 def org_list(ctx: click.Context, fmt: str) -> None:
     """List the organisations in the workspace."""
@@ -138,11 +218,15 @@ def engagement() -> None:
 )
 @click.option("--wave", help="Wave label, e.g. 2026-Q4 (default: the date).")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date (default today).")
-@click.option("--min-group-size", type=click.IntRange(min=3), default=5, show_default=True)
+@click.option("--min-group-size", type=click.IntRange(min=3), default=5, show_default=True,
+              help="Smallest group any report shows (3 or more).")
+@click.option("--min-comment-group-size", type=click.IntRange(min=3),
+              help="Smallest group whose comments reports show (default 10, or the minimum "
+                   "group size when larger; never below it).")
 @click.option("--language", "languages", multiple=True,
               help="Language offered to respondents (repeat; the first is the default).")
-@click.option("--teams", "teams_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV/XLSX of teams: team, headcount[, department].")
+@click.option("--teams", "teams_file", type=click.Path(dir_okay=False, exists=True,
+              path_type=Path), help="CSV/XLSX of teams: team, headcount[, department].")
 @click.pass_context
 def engagement_create(
     ctx: click.Context,
@@ -152,34 +236,34 @@ def engagement_create(
     wave: str | None,
     on: Any,
     min_group_size: int,
+    min_comment_group_size: int | None,
     languages: tuple[str, ...],
     teams_file: Path | None,
 ) -> None:
-    """Create engagement ENGAGEMENT_ID for an organisation."""
-    path = model_path or models_dir() / DEFAULT_MODEL
+    """Create engagement ENGAGEMENT_ID for an organisation, with its team list if given.
+
+    The engagement and its teams are stored together: a bad team list stores neither.
+    """
+    source = _read_model_source(model_path or models_dir() / DEFAULT_MODEL)
     teams = read_teams(teams_file) if teams_file else None
     with _store(ctx) as store:
-        created = store.create_engagement(
-            engagement_id,
-            organisation,
-            path.read_text(encoding="utf-8"),
-            wave=wave,
-            on=on.date() if on else None,
-            min_group_size=min_group_size,
-            languages=languages or None,
+        created = create_engagement(
+            store, engagement_id, organisation, source, teams=teams, wave=wave,
+            on=on.date() if on else None, min_group_size=min_group_size,
+            languages=languages or None, min_comment_group_size=min_comment_group_size,
         )
-        if teams is not None:
-            store.set_teams(engagement_id, teams)
     click.echo(
         f"created engagement {created.id!r} for {created.organisation!r} "
         f"(model {created.model_id} {created.model_version}, "
-        f"minimum group size {created.min_group_size})"
+        f"minimum group size {created.min_group_size}, "
+        f"comments from groups of {created.min_comment_group_size}"
+        + (f", {len(teams)} teams" if teams is not None else "") + ")"
     )
 
 
 @engagement.command("list")
 @click.option("--org", "organisation", help="Only this organisation's engagements.")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@_format_option
 @click.pass_context
 def engagement_list(ctx: click.Context, organisation: str | None, fmt: str) -> None:
     """List engagements with their respondent counts."""
@@ -197,7 +281,7 @@ def engagement_list(ctx: click.Context, organisation: str | None, fmt: str) -> N
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--engagement", "engagement_id", required=True)
+@_engagement_option
 @click.pass_context
 def import_cmd(ctx: click.Context, file: Path, engagement_id: str) -> None:
     """Import responses from a wide CSV or XLSX FILE: all of it, or nothing."""
@@ -207,7 +291,7 @@ def import_cmd(ctx: click.Context, file: Path, engagement_id: str) -> None:
 
 
 @cli.command("export")
-@click.option("--engagement", "engagement_id", required=True)
+@_engagement_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="A .csv or .xlsx file.")
 @click.pass_context
@@ -242,11 +326,12 @@ def workspace_info(ctx: click.Context) -> None:
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.pass_context
 def workspace_backup(ctx: click.Context, dest: Path | None) -> None:
-    """Back up the database with SQLite's online backup API (safe while in use)."""
-    ws: Workspace = ctx.obj
-    target = dest or ws.path / "backups" / f"assessment-{date.today():%Y%m%d}.db"
+    """Back up the database with SQLite's online backup API (safe while in use).
+
+    DEST defaults to <workspace>/backups/assessment-YYYYMMDD-HHMMSS.db.
+    """
     with _store(ctx) as store:
-        path = store.backup(target)
+        path = store.backup(dest)
     click.echo(f"backed up to {path}")
 
 
@@ -266,27 +351,29 @@ def engagement_teams(ctx: click.Context, engagement_id: str, file: Path) -> None
 
 
 @cli.command("participation")
-@click.option("--engagement", "engagement_id", required=True)
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@_engagement_option
+@_format_option
 @click.pass_context
 def participation_cmd(ctx: click.Context, engagement_id: str, fmt: str) -> None:
-    """Show responses per team and role against headcount, with flags."""
+    """Show responses per team, role, role x team and department against headcount.
+
+    Flags rates under 60% (low_response) and the groups the reports would withhold at the
+    current count (will_be_suppressed), by the reports' own rule.
+    """
     with _store(ctx) as store:
-        eng = store.engagement(engagement_id)
-        frame = participation(
-            store.responses(engagement_id).respondents, store.teams(engagement_id),
-            eng.min_group_size,
-        )
+        frame = engagement_participation(store, engagement_id)
     _emit(frame, fmt)
 
 
 @cli.command("quality")
-@click.option("--engagement", "engagement_id", required=True)
+@_engagement_option
 @click.option("--all", "show_all", is_flag=True, help="List every response, not only flagged.")
 @click.option("--exclude", "exclude_id", metavar="RESPONDENT", help="Exclude this response.")
 @click.option("--include", "include_id", metavar="RESPONDENT", help="Take it back in.")
 @click.option("--reason", help="Why the response is excluded (required with --exclude).")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--exclusions", "list_exclusions", is_flag=True,
+              help="List the excluded responses with their reasons.")
+@_format_option
 @click.pass_context
 def quality_cmd(
     ctx: click.Context,
@@ -295,25 +382,42 @@ def quality_cmd(
     exclude_id: str | None,
     include_id: str | None,
     reason: str | None,
+    list_exclusions: bool,
     fmt: str,
 ) -> None:
     """Flag incomplete, straight-lined, too fast and duplicated responses; exclude them."""
+    if exclude_id and include_id:
+        raise click.UsageError("--exclude and --include contradict each other; give one")
+    if reason is not None and not exclude_id:
+        raise click.UsageError("--reason goes with --exclude RESPONDENT")
+    if (exclude_id or include_id) and (show_all or list_exclusions):
+        raise click.UsageError("--all and --exclusions list responses; they do not go with "
+                               "--exclude or --include")
+    if show_all and list_exclusions:
+        raise click.UsageError("give --all or --exclusions, not both")
     with _store(ctx) as store:
         if exclude_id:
-            store.exclude(engagement_id, exclude_id, reason or "")
-            click.echo(f"excluded {exclude_id!r}: {reason}")
+            if store.exclude(engagement_id, exclude_id, reason or ""):
+                click.echo(f"excluded {exclude_id!r}: {(reason or '').strip()}")
+            else:
+                click.echo(f"{exclude_id!r} was already excluded for that reason")
             return
         if include_id:
-            store.include(engagement_id, include_id)
-            click.echo(f"included {include_id!r} again")
+            if store.include(engagement_id, include_id):
+                click.echo(f"included {include_id!r} again")
+            else:
+                click.echo(f"{include_id!r} was not excluded")
+            return
+        excluded = store.exclusions(engagement_id)
+        if list_exclusions:
+            _emit(excluded, fmt)
             return
         flags = quality_flags(store.responses(engagement_id), store.model(engagement_id))
-        excluded = store.exclusions(engagement_id)
     shown = flags if show_all else flags[flags["flags"] != ""]
     _emit(shown.reset_index(), fmt)
     if fmt == "table":
         click.echo(f"{(flags['flags'] != '').sum()} of {len(flags)} responses flagged; "
-                   f"{len(excluded)} excluded")
+                   f"{len(excluded)} excluded (list them with --exclusions)")
 
 
 def _level(value: str) -> int | None:
@@ -325,17 +429,22 @@ def _level(value: str) -> int | None:
 
 
 @cli.command("rate")
-@click.option("--engagement", "engagement_id", required=True)
-@click.option("--facet", help="Facet id to rate (omit to list the ratings).")
-@click.option("--level", help="1-5, or 'na' for not applicable.")
-@click.option("--evidence", default="", help="What the rating rests on.")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@_engagement_option
+@click.option("--facet", help="Facet id to rate (omit to list the ratings beside the survey).")
+@click.option("--level", help="1-5, or 'na' for not applicable (with --facet).")
+@click.option("--evidence", default="", help="What the rating rests on (with --facet).")
+@_format_option
 @click.pass_context
 def rate_cmd(
     ctx: click.Context, engagement_id: str, facet: str | None, level: str | None,
     evidence: str, fmt: str,
 ) -> None:
-    """Record the consultant's evidence-based level of a facet, or list the ratings."""
+    """Record the consultant's evidence-based level of a facet, or list the ratings.
+
+    The list puts each facet's survey level beside the consultant's, with their agreement.
+    """
+    if not facet and (level is not None or evidence):
+        raise click.UsageError("--level and --evidence rate a facet: give --facet too")
     with _store(ctx) as store:
         if facet:
             if level is None:
@@ -343,16 +452,27 @@ def rate_cmd(
             store.set_rating(engagement_id, facet, _level(level), evidence)
             click.echo(f"rated {facet!r}: {level}")
             return
-        frame = store.ratings(engagement_id)
+        frame = ratings_against_survey(store, engagement_id)
+    if fmt == "table":
+        frame = frame.astype({"consultant_level": object})
+        frame.loc[frame["consultant_na"], "consultant_level"] = "n/a"
+        frame = frame[["dimension", "facet", "survey_level", "consultant_level", "agreement",
+                       "evidence"]]
     _emit(frame, fmt)
 
 
 @cli.command("target")
-@click.option("--engagement", "engagement_id", required=True)
+@_engagement_option
 @click.argument("targets", nargs=-1, metavar="[DIMENSION=LEVEL]...")
+@_format_option
 @click.pass_context
-def target_cmd(ctx: click.Context, engagement_id: str, targets: tuple[str, ...]) -> None:
-    """Set the client's target level per dimension, e.g. culture=4 leadership=4."""
+def target_cmd(
+    ctx: click.Context, engagement_id: str, targets: tuple[str, ...], fmt: str
+) -> None:
+    """Set the client's target level per dimension, e.g. culture=4 leadership=4.
+
+    Prints each targeted dimension's gap and its place in the phased roadmap (step 1 first).
+    """
     parsed: dict[str, int] = {}
     for item in targets:
         dim, _, value = item.partition("=")
@@ -362,20 +482,19 @@ def target_cmd(ctx: click.Context, engagement_id: str, targets: tuple[str, ...])
     with _store(ctx) as store:
         if parsed:
             store.set_targets(engagement_id, parsed)
-        if not store.targets(engagement_id):
-            click.echo("no targets set")
+        if not store.targets(engagement_id) and fmt == "table":
+            click.echo("no targets set; give them as DIMENSION=LEVEL")
             return
         gaps, plan = target_plan(store, engagement_id)
-    _emit(gaps[["dimension", "mean", "level", "target_level", "gap", "priority"]], "table")
-    click.echo("\nroadmap:")
-    _emit(plan, "table")
+    _emit(plan_table(gaps, plan), fmt)
 
 
 @cli.command("score")
-@click.option("--engagement", "engagement_id", required=True)
+@_engagement_option
 @click.option("--by", default="organisation", show_default=True,
-              type=click.Choice(["organisation", "role", "team", "department", "role,team"]))
-@click.option("--format", "fmt", type=FORMATS, default="table")
+              type=click.Choice(["organisation", "role", "team", "department", "role,team"]),
+              help="The breakdown to print.")
+@_format_option
 @click.pass_context
 def score_cmd(ctx: click.Context, engagement_id: str, by: str, fmt: str) -> None:
     """Print scores per group and dimension, with small groups suppressed."""
@@ -383,30 +502,39 @@ def score_cmd(ctx: click.Context, engagement_id: str, by: str, fmt: str) -> None
         table = engagement_scores(store, engagement_id, by=by)
     columns = ["by", "group", "dimension", "n", "mean", "sd", "ci_low", "ci_high", "score_100",
                "level", "suppressed"]
-    if fmt == "table":
-        table = table.round({"mean": 2, "sd": 2, "ci_low": 2, "ci_high": 2, "score_100": 1})
     _emit(table[columns], fmt)
 
 
+def _long(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Stack tables into one, with a first column ``kind`` naming the part of each row."""
+    frames = [frame.assign(kind=kind) for kind, frame in parts.items()]
+    out = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
+    return out[["kind", *[c for c in out.columns if c != "kind"]]]
+
+
 @cli.command("compare")
-@click.option("--engagement", "engagement_id", required=True)
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@_engagement_option
+@click.option("--what", type=click.Choice(["both", "waves", "portfolio"]), default="both",
+              show_default=True,
+              help="Earlier waves, the portfolio percentiles, or both (csv/json: one table "
+              "with a 'kind' column).")
+@_format_option
 @click.pass_context
-def compare_cmd(ctx: click.Context, engagement_id: str, fmt: str) -> None:
+def compare_cmd(ctx: click.Context, engagement_id: str, what: str, fmt: str) -> None:
     """Compare with earlier waves, and with the workspace's other organisations."""
+    parts: dict[str, pd.DataFrame] = {}
     with _store(ctx) as store:
-        waves = compare_waves(store, engagement_id)
-        portfolio = compare_portfolio(store, engagement_id)
-    if fmt == "json":
-        click.echo(json.dumps({
-            "waves": json.loads(waves.to_json(orient="records")),
-            "portfolio": json.loads(portfolio.to_json(orient="records")),
-        }, indent=1))
+        if what in ("both", "waves"):
+            parts["waves"] = compare_waves(store, engagement_id)
+        if what in ("both", "portfolio"):
+            parts["portfolio"] = compare_portfolio(store, engagement_id)
+    if fmt != "table":
+        _emit(_long(parts) if len(parts) > 1 else next(iter(parts.values())), fmt)
         return
-    click.echo("waves:")
-    _emit(waves, fmt)
-    click.echo("\nportfolio percentiles:")
-    _emit(portfolio, fmt)
+    titles = {"waves": "waves:", "portfolio": "portfolio percentiles:"}
+    for i, (kind, frame) in enumerate(parts.items()):
+        click.echo(("\n" if i else "") + titles[kind])
+        _emit(frame, fmt)
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -422,7 +550,7 @@ def demo(ctx: click.Context) -> None:
         n = store.count_respondents(DEMO_ENGAGEMENT)
         summary = score_summary(store, DEMO_ENGAGEMENT)
     click.echo(f"demo engagement {eng.id!r} of {eng.organisation!r}: {n} respondents")
-    click.echo(summary.to_string(index=False))
+    _emit(summary, "table")
 
 
 # --- reports -------------------------------------------------------------------------------
@@ -447,7 +575,7 @@ _OUT_OPTION = click.option(
 
 
 @cli.command("batch")
-@click.option("--engagement", "engagement_id", required=True)
+@_engagement_option
 @click.option("--by", type=click.Choice(["team", "role", "department"]), default="team",
               show_default=True, help="Kind of unit reported beside the organisation.")
 @click.option("--workers", type=click.IntRange(min=1),
@@ -489,6 +617,8 @@ def batch_cmd(
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     ws: Workspace = ctx.obj
+    with _store(ctx) as store:
+        check_reportable(store, engagement_id)  # before any kernel starts
     out_dir = out or ws.reports_dir / engagement_id
     jobs = plan_batch(
         ws, engagement_id, out_dir, by=by, languages=_report_languages(languages), units=units
@@ -514,7 +644,7 @@ def batch_cmd(
 
 
 @cli.command("report")
-@click.option("--engagement", "engagement_id", required=True)
+@_engagement_option
 @click.option("--unit", default="organisation", show_default=True,
               help="'organisation', or 'team:NAME', 'role:NAME', 'department:NAME'.")
 @click.option("--lang", "language", help="Report language (default: the engagement's first).")
@@ -563,7 +693,7 @@ def invite() -> None:
 
 
 @invite.command("create")
-@click.option("--engagement", "engagement_id", required=True)
+@_engagement_option
 @click.option("--team", required=True, help="The respondents' team.")
 @click.option("--role", required=True, type=click.Choice(["executive", "manager", "frontline"]),
               help="The respondents' role: it decides how the questions are phrased.")
@@ -576,7 +706,7 @@ def invite() -> None:
 @click.option("--expires", type=click.DateTime(["%Y-%m-%d"]),
               help="Last day the codes work (default: no limit).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="CSV file for the codes: the only copy in clear, keep it safe.")
+              help="New CSV file for the codes: the only copy in clear, keep it safe.")
 @click.pass_context
 def invite_create(
     ctx: click.Context,
@@ -589,24 +719,24 @@ def invite_create(
     expires: Any,
     out: Path,
 ) -> None:
-    """Generate invite codes for one team and role and write them to a CSV file."""
-    from ._invites import generate_invites, write_invites
+    """Generate invite codes for one team and role and write them to a new CSV file.
 
+    The file is checked first, and the codes are stored only once it is written.
+    """
     with _store(ctx) as store:
-        made = generate_invites(
-            store, engagement_id, role=role, team=team, department=department, uses=uses,
-            count=count, expires=expires.date() if expires else None,
+        made = create_invites(
+            store, engagement_id, out, role=role, team=team, department=department,
+            uses=uses, count=count, expires=expires.date() if expires else None,
         )
-    path = write_invites(made, out)
     click.echo(
         f"wrote {len(made)} code(s) for team {made[0].team!r}, role {role}, each usable "
-        f"{uses} time(s), to {path}; codes are stored only hashed, so keep this file"
+        f"{uses} time(s), to {out}; codes are stored only hashed, so keep this file"
     )
 
 
 @invite.command("list")
-@click.option("--engagement", "engagement_id", required=True)
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@_engagement_option
+@_format_option
 @click.pass_context
 def invite_list(ctx: click.Context, engagement_id: str, fmt: str) -> None:
     """List the engagement's codes by team, role and expiry, with how often they were used."""
@@ -618,12 +748,14 @@ def invite_list(ctx: click.Context, engagement_id: str, fmt: str) -> None:
 
 
 @cli.command("form")
-@click.option("--engagement", "engagement_id", required=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True)
+@_engagement_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True,
+              help="Port to listen on.")
 @click.option("--ip", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep the default behind an HTTPS reverse proxy.")
 @click.option("--token", envvar="ASSESSMENT_FORM_TOKEN",
-              help="Login token in the URL (default: a random one; or $ASSESSMENT_FORM_TOKEN).")
+              help="Login token in the URL (default: a random one). Prefer "
+                   "$ASSESSMENT_FORM_TOKEN: an option is visible to other users in `ps`.")
 @click.option("--open-localhost", "open_access", is_flag=True,
               help="Run WITHOUT a token, for trying the form on this machine only.")
 @click.option("--notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -651,7 +783,12 @@ def form_cmd(
 
 
 def main() -> None:
-    """Run the CLI, turning the package's own errors into a message and exit code 1."""
+    """Run the CLI, turning expected failures into ``error: ...`` and exit code 1.
+
+    Expected failures are the package's own errors and those of the operating system
+    (a file that cannot be read or written, a folder that cannot be made); a traceback
+    means a bug.
+    """
     try:
         cli(standalone_mode=False)
     except click.exceptions.Abort:
@@ -664,4 +801,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except (AssessmentError, ModelError) as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        where = [str(f) for f in (exc.filename, exc.filename2) if f is not None]
+        reason = exc.strerror or str(exc)
+        click.echo(f"error: {': '.join([*where, reason])}", err=True)
         sys.exit(1)

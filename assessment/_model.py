@@ -4,22 +4,26 @@ A model holds the questionnaire (dimensions -> facets -> items, each item phrase
 respondent role in every language), the answer scales, the outcome questions and, per
 dimension, five maturity levels with the actions that lead to the next one.
 
-``load_model`` validates a file in two passes: pydantic checks the structure and types, then
-``_semantic_problems`` checks what types cannot (unique ids, known roles and languages,
-complete translations, scale references). Every problem is reported with its exact place,
-for example ``dimensions[2].facets[0].items[3].text.frontline.nl: missing``.
+``load_model`` validates a file in three passes: the YAML parser refuses duplicate keys,
+pydantic checks the structure and types, then ``_semantic_problems`` checks what types
+cannot (unique ids, known roles and languages, complete translations, scale references).
+Structural problems that have an obvious stand-in (a field with a default, an unknown field,
+a malformed id or text) are replaced by it for the semantic pass, so one run reports both.
+Every problem is reported with its exact place, for example
+``dimensions[2].facets[0].items[3].text.frontline.nl: missing``.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
 
 from ._exceptions import ModelError
 
@@ -38,6 +42,7 @@ __all__ = [
     "inspect_model",
     "load_model",
     "load_model_text",
+    "source_problems",
 ]
 
 #: Respondent roles, from the top of the organisation to the frontline.
@@ -103,14 +108,34 @@ class Scale(_Strict):
         return range(self.min, self.max + 1)
 
 
-class Item(_Strict):
+class _AllowsNA(_Strict):
+    """``allow_na``: ``true``, ``false`` or the list of roles that may answer "not applicable"."""
+
+    allow_na: bool | list[str] = Field(
+        default=False, description="true, false or the roles that may answer 'not applicable'"
+    )
+
+    @field_validator("allow_na", mode="before")
+    @classmethod
+    def _bool_or_roles(cls, value: Any) -> Any:
+        if isinstance(value, bool) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            return value
+        raise ValueError("must be true, false or a list of roles, such as [executive]")
+
+    def allows_na(self, role: str) -> bool:
+        """Whether a respondent in ``role`` may answer "not applicable"."""
+        return self.allow_na if isinstance(self.allow_na, bool) else role in self.allow_na
+
+
+class Item(_AllowsNA):
     """A question, phrased for each role, scored on one scale."""
 
     id: str = Field(pattern=_ID)
     text: RoleText
     reverse: bool = False
     scale: str = "agreement"
-    allow_na: bool = False
     weight: float = Field(default=1.0, gt=0)
 
 
@@ -158,7 +183,7 @@ class LevelName(_Strict):
     name: Localized
 
 
-class OutcomeItem(_Strict):
+class OutcomeItem(_AllowsNA):
     """An outcome question: a trifecta rating or the perceived customer advocacy."""
 
     id: str = Field(pattern=_ID)
@@ -167,7 +192,6 @@ class OutcomeItem(_Strict):
     ]
     text: RoleText
     scale: str = "agreement"
-    allow_na: bool = False
 
 
 class RecommendQuestion(_Strict):
@@ -249,11 +273,18 @@ class MaturityModel(_Strict):
         )
         return self.scales[question.scale]
 
-    def allows_na(self, question_id: str) -> bool:
-        """Whether 'not applicable' is a valid answer to this question."""
-        if question_id in self.items:
-            return self.items[question_id].allow_na
-        return self.outcome_items[question_id].allow_na
+    def allows_na(self, question_id: str, role: str | None = None) -> bool:
+        """Whether 'not applicable' is a valid answer to this question for ``role``.
+
+        Without a role: whether it is valid for at least one of the model's roles.
+        """
+        question: Item | OutcomeItem = (
+            self.items[question_id]
+            if question_id in self.items
+            else self.outcome_items[question_id]
+        )
+        roles = self.roles if role is None else [role]
+        return any(question.allows_na(r) for r in roles)
 
     @property
     def recommend_scale(self) -> Scale:
@@ -300,6 +331,9 @@ class ModelInspection:
                 role: sum(role in item.text.root for item in m.items.values()) for role in m.roles
             },
             "reverse_coded": sum(item.reverse for item in m.items.values()),
+            "not_applicable": {
+                role: sum(item.allows_na(role) for item in m.items.values()) for role in m.roles
+            },
             "completeness": {k: round(v, 4) for k, v in self.completeness.items()},
         }
 
@@ -383,6 +417,18 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
             if node.id in RESERVED_IDS or node.id.startswith("comment_"):
                 problems.append(f"{where}: {node.id!r} is reserved for a column of the layout")
 
+    # "Not applicable" per role: known roles of this model, each once.
+    for loc, node in _walk(m, ()):
+        if isinstance(node, Item | OutcomeItem) and isinstance(node.allow_na, list):
+            for j, role in enumerate(node.allow_na):
+                where = _place((*loc, "allow_na", j))
+                if role not in KNOWN_ROLES:
+                    problems.append(f"{where}: unknown role {role!r}")
+                elif role not in m.roles:
+                    problems.append(f"{where}: role {role!r} is not in roles")
+                elif node.allow_na.index(role) != j:
+                    problems.append(f"{where}: duplicate role {role!r}")
+
     # Scales: references, kinds and label counts.
     for name, scale in m.scales.items():
         where = f"scales.{name}"
@@ -452,37 +498,205 @@ def _dependency_problems(m: MaturityModel) -> list[str]:
     return problems
 
 
-def _inspect(data: Any, path: str) -> ModelInspection:
+LISTS_OF_NAMES = ("roles", "languages")
+#: Added when a structural problem has no stand-in, so the semantic checks could not run.
+SKIPPED_CHECKS = (
+    "further checks (unique ids, roles, languages, translations, scales, levels) were "
+    "skipped; they run once the problems above are fixed"
+)
+
+
+def _structural_problem(err: Any) -> str:
+    what = "missing" if err["type"] == "missing" else err["msg"]
+    if err["type"] == "extra_forbidden":
+        what = "unknown field"
+    elif err["type"] == "value_error":
+        what = str(err["msg"]).removeprefix("Value error, ")
+    elif err["type"] == "literal_error" and err["loc"][:1] == ("roles",):
+        what = f"unknown role {err['input']!r}"
+    elif err["type"] == "literal_error" and err["loc"][:1] == ("languages",):
+        what = f"unknown language {err['input']!r}"
+    return f"{_place(err['loc'])}: {what}"
+
+
+def _unwrap(tp: Any) -> Any:
+    while isinstance(tp, type) and issubclass(tp, RootModel):
+        tp = tp.model_fields["root"].annotation
+    return tp
+
+
+def _holder(loc: tuple[int | str, ...]) -> Any:
+    """The schema type that holds the last step of ``loc`` (a model class, list or dict type)."""
+    tp: Any = MaturityModel
+    for part in loc[:-1]:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
+            info = tp.model_fields.get(part)
+            tp = info.annotation if info is not None else None
+        elif get_origin(tp) is list and isinstance(part, int):
+            tp = get_args(tp)[0]
+        elif get_origin(tp) is dict and isinstance(part, str):
+            tp = get_args(tp)[1]
+        else:
+            return None
+    return _unwrap(tp)
+
+
+#: Stand-ins for a malformed value, by the type that holds it: a text per language, an
+#: entry of a list of texts, an item's phrasing for one role.
+_BLANKS: list[tuple[Any, Any]] = [(dict[str, str], ""), (list[str], ""), (dict[str, Localized], {})]
+
+
+def _stand_in(data: Any, err: Any, counter: list[int]) -> bool:
+    """Replace the value at a structural error by a valid stand-in; False when there is none."""
+    loc = tuple(err["loc"])
+    if not loc:
+        return False
+    parent: Any = data
+    try:
+        for part in loc[:-1]:
+            parent = parent[part]
+    except (KeyError, IndexError, TypeError):
+        return False
+    key, holder = loc[-1], _holder(loc)
+    if isinstance(parent, dict) and (
+        err["type"] == "extra_forbidden"
+        or (isinstance(holder, type) and issubclass(holder, BaseModel)
+            and key in holder.model_fields and not holder.model_fields[key].is_required())
+    ):
+        parent.pop(key, None)  # an unknown field, or one with a default
+        return True
+    if isinstance(holder, type) and issubclass(holder, BaseModel) and isinstance(key, str):
+        info = holder.model_fields.get(key)
+        if key == "id":
+            counter[0] += 1
+            parent[key] = f"invalid_id_{counter[0]}"
+            return True
+        if info is not None and _unwrap(info.annotation) in (
+            dict[str, str], dict[str, list[str]], dict[str, Localized]
+        ):
+            parent[key] = {}  # a missing text: the semantic pass sees its languages missing
+            return True
+        return False
+    for holding, blank in _BLANKS:
+        if holder == holding and isinstance(parent, dict | list):
+            parent[key] = copy.copy(blank)
+            return True
+    return False
+
+
+def _under(problem: str, places: list[str]) -> bool:
+    return any(
+        problem.startswith(place) and problem[len(place):len(place) + 1] in (":", ".", "[")
+        for place in places
+    )
+
+
+def _inspect(data: Any, path: str, problems: list[str] | None = None) -> ModelInspection:
+    """Validate parsed YAML; report structural problems and, where possible, semantic ones."""
+    problems = list(problems or [])
+    if not isinstance(data, dict):
+        what = "the file is empty" if data is None else "must be a mapping (id: ..., version: ...)"
+        return ModelInspection(path, None, [*problems, f"(top level): {what}"])
     try:
         model = MaturityModel.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            what = "missing" if err["type"] == "missing" else err["msg"]
-            if err["type"] == "extra_forbidden":
-                what = "unknown field"
-            elif err["type"] == "literal_error" and err["loc"][:1] == ("roles",):
-                what = f"unknown role {err['input']!r}"
-            elif err["type"] == "literal_error" and err["loc"][:1] == ("languages",):
-                what = f"unknown language {err['input']!r}"
-            problems.append(f"{_place(err['loc'])}: {what}")
-        return ModelInspection(path, None, problems)
-    problems, completeness = _semantic_problems(model)
-    return ModelInspection(path, model, problems, completeness)
+        errors = exc.errors()
+        problems += [_structural_problem(err) for err in errors]
+        repaired = copy.deepcopy(data)
+        counter = [0]
+        removals: list[tuple[str, int]] = []
+        ok = True
+        for err in errors:
+            loc = tuple(err["loc"])
+            if err["type"] == "literal_error" and len(loc) == 2 and loc[0] in LISTS_OF_NAMES:
+                removals.append((str(loc[0]), int(loc[1])))  # an unknown role or language
+            elif not _stand_in(repaired, err, counter):
+                ok = False
+        for name, index in sorted(removals, reverse=True):
+            del repaired[name][index]
+        try:
+            stand_in = MaturityModel.model_validate(repaired) if ok else None
+        except ValidationError:
+            stand_in = None
+        if stand_in is None:
+            return ModelInspection(path, None, [*problems, SKIPPED_CHECKS])
+        places = [_place(tuple(err["loc"])) for err in errors]
+        more, completeness = _semantic_problems(stand_in)
+        problems += [p for p in more if not _under(p, places) and "invalid_id_" not in p]
+        return ModelInspection(path, None, problems, completeness)
+    more, completeness = _semantic_problems(model)
+    return ModelInspection(path, model, problems + more, completeness)
 
 
-def _parse_yaml(text: str, path: str) -> Any:
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that records every duplicate mapping key with its line."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[str] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the base class reports it
+                continue
+            if first is None:
+                seen[key] = line
+            else:
+                self.duplicates.append(
+                    f"line {line}: duplicate key {key!r} (first on line {first})"
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
+def _parse_yaml(text: str, path: str) -> tuple[Any, list[str]]:
+    """Parse YAML text; return the data and one problem per duplicate key."""
+    loader = _UniqueKeyLoader(text)
     try:
-        return yaml.safe_load(text)
+        return loader.get_single_data(), loader.duplicates
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
         problem = getattr(exc, "problem", exc)
         raise ModelError(path, [f"{where}: not valid YAML ({problem})"]) from exc
+    finally:
+        loader.dispose()
 
 
-def inspect_model(path: str | Path) -> ModelInspection:
+def source_problems(model: MaturityModel, directory: str | Path) -> list[str]:
+    """Name every source a facet cites that is not a file in ``directory``."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return [f"sources: {folder} is not a directory"]
+    present = {p.name for p in folder.iterdir() if p.is_file()}
+    problems = []
+    for i, dim in enumerate(model.dimensions):
+        for j, facet in enumerate(dim.facets):
+            for k, name in enumerate(facet.sources):
+                where = f"dimensions[{i}].facets[{j}].sources[{k}]"
+                if name != Path(name).name or name in ("", ".", ".."):
+                    problems.append(f"{where}: {name!r} must be a file name, not a path")
+                elif name not in present:
+                    problems.append(f"{where}: no file {name!r} in {folder}")
+    return problems
+
+
+def inspect_model(path: str | Path, *, sources: str | Path | None = None) -> ModelInspection:
     """Validate a model file and return the model (if it parsed), its problems and completeness.
+
+    Parameters
+    ----------
+    path:
+        A YAML model file.
+    sources:
+        Optionally, the folder of source articles: every file a facet cites must be in it.
 
     Raises :class:`ModelError` only when the file cannot be read or is not YAML.
     """
@@ -491,12 +705,17 @@ def inspect_model(path: str | Path) -> ModelInspection:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ModelError(str(p), [f"cannot read the file ({exc.strerror})"]) from exc
-    return _inspect(_parse_yaml(text, str(p)), str(p))
+    data, duplicates = _parse_yaml(text, str(p))
+    result = _inspect(data, str(p), duplicates)
+    if sources is not None and result.model is not None:
+        result.problems += source_problems(result.model, sources)
+    return result
 
 
 def load_model_text(text: str, source: str = "<model>") -> MaturityModel:
     """Parse and validate a model from YAML text; raise :class:`ModelError` on any problem."""
-    result = _inspect(_parse_yaml(text, source), source)
+    data, duplicates = _parse_yaml(text, source)
+    result = _inspect(data, source, duplicates)
     if result.model is None or result.problems:
         raise ModelError(source, result.problems)
     return result.model

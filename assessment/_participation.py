@@ -1,58 +1,158 @@
-"""Participation during fieldwork: responses per team and role against headcount.
+"""Participation during fieldwork: responses per group against headcount.
 
 This is the consultant's monitor, not a client report: it shows response counts (never
-answers) so the consultant can chase low-response teams before the survey closes. It flags
-teams under :data:`LOW_RESPONSE` of their headcount, and groups that would be withheld from
-reports at the current count (fewer respondents than the engagement's minimum group size).
+answers) so the consultant can chase low-response groups before the survey closes. It flags
+groups under :data:`LOW_RESPONSE` of their headcount, and groups the reports would withhold
+at the current count. That verdict comes from the reports' own rule (``score_breakdown`` over
+every breakdown, complementary suppression included), so a group that is large enough but
+would let a smaller one be worked out is flagged too.
+
+Headcounts come from the team list: a team's ``headcount``, and per role where the list has
+``headcount_<role>`` columns (``headcount_manager``...). Without those, role and role x team
+rows show responses and suppression but no rate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 import pandas as pd
+
+from ._confidentiality import BREAKDOWNS, NOT_GIVEN
+from ._model import MaturityModel
+from ._responses import ResponseSet
+from ._scoring import OVERALL, score_breakdown
 
 __all__ = ["LOW_RESPONSE", "participation"]
 
 #: A response rate under this share of the headcount is flagged as low.
 LOW_RESPONSE = 0.6
 
+COLUMNS = ["by", "group", "headcount", "responses", "rate", "low_response",
+           "will_be_suppressed", "note"]
+_KEYS = {"organisation": [], "role": ["role"], "team": ["team"], "department": ["department"],
+         "role,team": ["role", "team"]}
+
+
+def _label(values: pd.Series) -> pd.Series:
+    return values.astype("object").where(values.notna(), NOT_GIVEN).astype(str)
+
+
+def _headcounts(teams: pd.DataFrame, roles: list[str]) -> dict[tuple[str, tuple[str, ...]], int]:
+    """Headcount per (breakdown, key) that the team list supports."""
+    out: dict[tuple[str, tuple[str, ...]], int] = {}
+    if teams.empty:
+        return out
+    listed = teams.assign(team=teams["team"].astype(str))
+    out[("organisation", ())] = int(listed["headcount"].sum())
+    for team, count in zip(listed["team"], listed["headcount"], strict=True):
+        out[("team", (team,))] = int(count)
+    if "department" in listed and listed["department"].notna().any():
+        for dept, count in listed.groupby(_label(listed["department"]))["headcount"].sum().items():
+            out[("department", (str(dept),))] = int(count)
+    for role in roles:
+        column = f"headcount_{role}"
+        if column not in listed or listed[column].isna().all():
+            continue
+        per_team = listed[["team", column]].dropna()
+        out[("role", (role,))] = int(per_team[column].sum())
+        for team, count in zip(per_team["team"], per_team[column], strict=True):
+            out[("role,team", (role, team))] = int(count)
+    return out
+
 
 def participation(
-    respondents: pd.DataFrame, teams: pd.DataFrame, min_group_size: int
+    model: MaturityModel, responses: ResponseSet, teams: pd.DataFrame, min_group_size: int
 ) -> pd.DataFrame:
-    """Return one row per team (and per role, ``by='role'``) with counts, rates and flags.
+    """Return one row per group of every report breakdown, with counts, rates and flags.
 
     Parameters
     ----------
-    respondents:
-        ``ResponseSet.respondents`` (columns ``role`` and ``team``).
+    model:
+        The engagement's model (the suppression rule scores answers to decide).
+    responses:
+        ``Store.responses()``: the respondents included in reports, with their answers.
     teams:
-        ``Store.teams()``: ``team``, ``department``, ``headcount`` (may be empty).
+        ``Store.teams()``: ``team``, ``department``, ``headcount``, optionally
+        ``headcount_<role>`` per role (may be empty).
     min_group_size:
         The engagement's minimum reporting group size.
+
+    Returns
+    -------
+    Columns ``by`` (organisation, role, team, department, role,team), ``group``,
+    ``headcount`` (missing when the team list does not give it), ``responses``, ``rate``,
+    ``low_response`` (rate under 60%; missing without a headcount), ``will_be_suppressed``
+    (the reports would withhold the group now) and ``note`` (why, and other remarks).
+    Listed teams (and departments, and role x team cells with a headcount) without a
+    response appear with 0.
     """
-    counts = respondents.groupby("team").size().rename("responses")
-    frame = teams.set_index("team")[["headcount"]].join(counts, how="outer")
-    frame["responses"] = frame["responses"].fillna(0).astype(int)
-    headcount = frame["headcount"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(headcount > 0, frame["responses"].to_numpy() / headcount, np.nan)
-    frame["rate"] = np.round(rate, 3)
-    frame["low_response"] = rate < LOW_RESPONSE
-    frame["will_be_suppressed"] = frame["responses"] < min_group_size
-    unlisted = frame["headcount"].isna()
-    frame["note"] = np.where(unlisted, "team not in the engagement's team list", "")
-    by_team = frame.reset_index().rename(columns={"index": "team"})
-    by_team.insert(0, "by", "team")
-    roles = respondents.groupby("role").size().rename("responses").reset_index()
-    roles = roles.rename(columns={"role": "team"})
-    roles.insert(0, "by", "role")
-    roles["headcount"] = np.nan
-    roles["rate"] = np.nan
-    roles["low_response"] = False
-    roles["will_be_suppressed"] = roles["responses"] < min_group_size
-    roles["note"] = ""
-    out = pd.concat([by_team, roles[by_team.columns]], ignore_index=True)
-    out = out.rename(columns={"team": "group"})
-    out["headcount"] = out["headcount"].astype("Int64")
-    return out
+    people = responses.respondents
+    labels = pd.DataFrame(
+        {c: _label(people[c]) if c in people else pd.Series(NOT_GIVEN, index=people.index)
+         for c in ("role", "team", "department")},
+        index=people.index,
+    )
+    table = score_breakdown(model, people, responses.answers, by=BREAKDOWNS,
+                            min_group_size=min_group_size)
+    overall = table[table["dimension"] == OVERALL]
+    headcount = _headcounts(teams, list(model.roles))
+    # Without any department, the department breakdown is the organisation again: left out.
+    has_departments = bool(labels["department"].ne(NOT_GIVEN).any()) or bool(
+        "department" in teams and teams["department"].notna().any()
+    )
+    rows: list[dict[str, object]] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for kind in BREAKDOWNS:
+        if kind == "department" and not has_departments:
+            continue
+        keys = _KEYS[kind]
+        counts: dict[Hashable, int] = (
+            {(): len(people)} if not keys
+            else {k if isinstance(k, tuple) else (k,): int(v)
+                  for k, v in labels.groupby(keys).size().items()}
+        )
+        for row in overall[overall["by"] == kind].itertuples(index=False):
+            key = tuple(str(getattr(row, c)) for c in keys)
+            seen.add((kind, key))
+            rows.append(_row(kind, str(row.group), headcount.get((kind, key)),
+                             counts.get(key, 0), bool(row.suppressed), min_group_size))
+        for (hk, key), count in headcount.items():
+            if hk == kind and (kind, key) not in seen:  # listed, but nobody answered yet
+                group = "all" if kind == "organisation" else " / ".join(key)
+                rows.append(_row(kind, group, count, 0, True, min_group_size))
+                seen.add((kind, key))
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    listed = set(teams["team"].astype(str)) if not teams.empty else set()
+    unlisted = (out["by"] == "team") & ~out["group"].isin(list(listed))
+    out.loc[unlisted, "note"] = [_join("team not in the engagement's team list", n)
+                                 for n in out.loc[unlisted, "note"]]
+    return out.astype({"headcount": "Int64", "responses": int, "rate": float,
+                       "low_response": "boolean", "will_be_suppressed": bool})
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _row(
+    kind: str, group: str, headcount: int | None, responses: int, suppressed: bool, k: int
+) -> dict[str, object]:
+    rate = responses / headcount if headcount else np.nan
+    notes = []
+    if suppressed:
+        notes.append(f"fewer than {k} respondents" if responses < k
+                     else "withheld so that a smaller group cannot be worked out")
+    if headcount is not None and responses > headcount:
+        notes.append("more responses than the headcount")
+    return {
+        "by": kind,
+        "group": group,
+        "headcount": headcount,
+        "responses": responses,
+        "rate": round(rate, 3) if not np.isnan(rate) else np.nan,
+        "low_response": None if np.isnan(rate) else bool(rate < LOW_RESPONSE),
+        "will_be_suppressed": suppressed,
+        "note": _join(*notes),
+    }

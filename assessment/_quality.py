@@ -8,7 +8,9 @@ store records the reason (:meth:`Store.exclude`). Rules:
 - **straight-lining**: at least ``min_items`` dimension items answered and every one of them
   with the same raw value. Because some items are reverse-coded, the same raw answer to all
   of them is inconsistent by construction;
-- **too fast**: when a duration is known, under ``seconds_per_item`` per answered item;
+- **too fast**: when a duration is known, under ``seconds_per_item`` per answered item. The
+  form records each submission's time (``duration_seconds``: page times summed, each page
+  capped, rounded to 10 s); imported responses have one only if their file gives it;
 - **duplicate**: the same answers (values and not-applicable marks, over all questions) as an
   earlier respondent, with at least half the items answered.
 """
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._model import MaturityModel
-from ._responses import ResponseSet
+from ._responses import DURATION, ResponseSet
 
 __all__ = ["QUALITY_FLAGS", "quality_flags"]
 
@@ -43,8 +45,9 @@ def quality_flags(
     model:
         The model they were collected with.
     durations:
-        Seconds each respondent took, indexed by respondent id (form submissions); missing
-        or absent durations never raise the ``too_fast`` flag.
+        Seconds each respondent took, indexed by respondent id; default: the respondents'
+        ``duration_seconds`` (recorded by the form). Missing durations never raise the
+        ``too_fast`` flag.
     min_items:
         The fewest answered items that make a run of identical answers suspicious.
     seconds_per_item:
@@ -62,12 +65,14 @@ def quality_flags(
     hi = np.where(scored, values, -np.inf).max(axis=1)
     straight = (counts >= min_items) & (lo == hi)
 
-    if durations is None:
-        too_fast = np.zeros(len(values), dtype=bool)
-    else:
-        seconds = durations.reindex(data.answers.index).to_numpy(dtype=float)
-        with np.errstate(invalid="ignore"):
-            too_fast = seconds < seconds_per_item * np.maximum(answered, 1)
+    if durations is None and DURATION in data.respondents:
+        durations = data.respondents[DURATION]
+    seconds = (
+        np.full(len(values), np.nan) if durations is None
+        else durations.reindex(data.answers.index).to_numpy(dtype=float)
+    )
+    with np.errstate(invalid="ignore"):
+        too_fast = seconds < seconds_per_item * np.maximum(answered, 1)
 
     every = data.answers.reindex(columns=model.question_ids)
     marks = data.not_applicable.reindex(columns=model.question_ids, fill_value=False)

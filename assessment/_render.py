@@ -132,7 +132,9 @@ class WarmKernel:
         self.km = AsyncKernelManager(
             kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(self._ipc_dir, "k")
         )
-        run_sync(self.km.start_kernel)()
+        # No history database: runs restart the execution counter at 1, which the database
+        # would refuse ("Session/line number was not unique") in the middle of a report.
+        run_sync(self.km.start_kernel)(extra_arguments=["--HistoryManager.enabled=False"])
         self.kc = self.km.client()
         self.kc.start_channels()
         try:
@@ -344,7 +346,12 @@ body.jp-Notebook { max-width: 1080px; margin: 0 auto; padding: 24px 32px; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
-  body.jp-Notebook { max-width: none; padding: 0; }
+  html, body.jp-Notebook { max-width: none; margin: 0; padding: 0; }
+  /* Nothing below the last line of a section: a trailing margin alone would spill onto an
+     empty page before the next section's page break. */
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child,
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon { margin: 0 !important; padding: 0 !important; }
+  .jp-RenderedHTMLCommon > *:last-child { margin-bottom: 0 !important; }
   .jp-CodeCell:not(.jp-mod-noOutputs)
     ~ .jp-CodeCell:not(.jp-mod-noOutputs):not(.celltag_no-page-break),
   .page-break { break-before: page; }

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 import unicodedata
 from collections import OrderedDict
@@ -34,6 +35,7 @@ from . import _charts as charts
 from .__version__ import __version__
 from ._analytics import (
     LEVEL_FLOORS,
+    answer_distribution,
     rating_agreement,
     strengths_and_opportunities,
     target_gaps,
@@ -41,26 +43,35 @@ from ._analytics import (
 from ._atomic import write_text_atomic
 from ._confidentiality import (
     BREAKDOWNS,
-    DEFAULT_MIN_COMMENT_GROUP_SIZE,
     NOT_GIVEN,
     ORGANISATION_GROUP,
-    GroupIndex,
     releasable_comments,
 )
-from ._config import Workspace
+from ._config import WORKSPACE_ENV, Workspace
 from ._exceptions import ConfidentialityError, NotFoundError, ParameterError
 from ._model import KNOWN_ROLES, OUTCOME_MEASURES, MaturityModel
 from ._reliability import ReliabilityReport, reliability
 from ._report_text import REPORT_LANGUAGES, text
 from ._roadmap import roadmap
-from ._scoring import CX_EX_MARGIN, OVERALL, enps, perception_gaps, score_breakdown, trifecta
+from ._scoring import (
+    CX_EX_MARGIN,
+    OVERALL,
+    Publication,
+    enps,
+    perception_gaps,
+    publication,
+    score_breakdown,
+    trifecta,
+)
 from ._store import Engagement, Store
 
 __all__ = [
+    "PARAMETERS",
     "UNIT_KINDS",
     "Report",
     "Section",
     "Unit",
+    "check_parameters",
     "parse_unit",
     "prepare_report",
     "reportable_units",
@@ -72,10 +83,16 @@ UnitKind = Literal["organisation", "team", "role", "department"]
 UNIT_KINDS: Final = ("organisation", "team", "role", "department")
 #: Above this many teams, the organisation's heatmap shows departments instead.
 MAX_HEATMAP_ROWS: Final = 60
+#: Put before the heatmap label of the report's own group (which is also outlined).
+HIGHLIGHT_MARK: Final = "▶"
 #: Strengths and opportunities listed per report.
 TOP_ITEMS: Final = 5
 #: Engagements whose tables are kept in memory per process (a batch worker reuses them).
 CACHE_SIZE: Final = 2
+#: The report notebook's parameters, in the order of its ``parameters`` cell.
+PARAMETERS: Final = ("workspace", "engagement", "unit", "language", "output_dir")
+#: What papermill can inject as a parameter value.
+_LITERALS: Final = (str, int, float, bool, list, dict, tuple, type(None))
 
 _GROUPINGS: Final = ("organisation", "role", "team", "department")
 
@@ -160,6 +177,7 @@ class _Tables:
     model: MaturityModel
     respondents: pd.DataFrame
     answers: pd.DataFrame
+    publication: Publication
     scores: pd.DataFrame
     headcount: pd.DataFrame
     enps: pd.DataFrame
@@ -180,24 +198,12 @@ def _fingerprint(store: Store, engagement_id: str) -> tuple[Any, ...]:
     return (str(store.path), store.revision(engagement_id))
 
 
-def _headcounts(respondents: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
-    """Respondents per group of every breakdown, withheld groups protected like scores."""
-    index = GroupIndex.from_respondents(respondents)
-    n, _, _ = index.aggregate(np.ones((len(respondents), 1)))
-    withheld = index.protect(n, BREAKDOWNS, min_group_size)
-    hide = withheld | (n[:, 0] < min_group_size)
-    frame = index.groups.copy()
-    frame["n"] = pd.array(np.where(hide, np.nan, n[:, 0]), dtype="Int64")
-    frame["suppressed"] = hide
-    return frame
-
-
 def _compute(store: Store, engagement: Engagement) -> _Tables:
     model = store.model(engagement.id)
     data = store.responses(engagement.id)
     respondents, answers = data.respondents, data.answers
     k = engagement.min_group_size
-    comment_min = max(DEFAULT_MIN_COMMENT_GROUP_SIZE, k)
+    comment_min = max(engagement.min_comment_group_size, k)  # the store keeps it >= k
     if len(respondents):
         comments = releasable_comments(
             data.comments, respondents, by="team", min_comment_group_size=comment_min,
@@ -205,25 +211,29 @@ def _compute(store: Store, engagement: Engagement) -> _Tables:
         )
     else:
         comments = pd.DataFrame(columns=["by", "group", "dimension_id", "text"])
+    # One pattern for every table of the engagement: they can be read side by side.
+    pub = publication(model, respondents, answers, min_group_size=k)
+    shared: dict[str, Any] = {"min_group_size": k, "publication": pub}
     return _Tables(
         engagement=engagement,
         model=model,
         respondents=respondents,
         answers=answers,
-        scores=score_breakdown(model, respondents, answers, by=BREAKDOWNS, min_group_size=k),
-        headcount=_headcounts(respondents, k),
-        enps=enps(respondents, by=_GROUPINGS, min_group_size=k),
-        trifecta=trifecta(model, respondents, answers, by=_GROUPINGS, min_group_size=k),
+        publication=pub,
+        scores=score_breakdown(model, respondents, answers, by=BREAKDOWNS, **shared),
+        headcount=pub.headcounts(),
+        enps=enps(model, respondents, answers, by=_GROUPINGS, **shared),
+        trifecta=trifecta(model, respondents, answers, by=_GROUPINGS, **shared),
         strengths=strengths_and_opportunities(
-            model, respondents, answers, by=_GROUPINGS, k=TOP_ITEMS, min_group_size=k
+            model, respondents, answers, by=_GROUPINGS, k=TOP_ITEMS, **shared
         ),
         reliability=reliability(model, answers, min_group_size=k),
         comments=comments,
         comment_min=comment_min,
         ratings=rating_agreement(
             model,
-            score_breakdown(model, respondents, answers, by="organisation", min_group_size=k,
-                            level="facet"),
+            score_breakdown(model, respondents, answers, by="organisation", level="facet",
+                            **shared),
             store.ratings(engagement.id),
         ),
         targets=store.targets(engagement.id),
@@ -253,15 +263,44 @@ def _tables(workspace: Workspace, engagement_id: str) -> _Tables:
 
 
 def _workspace(workspace: str) -> Workspace:
+    """The workspace named, else ``$ASSESSMENT_WORKSPACE``, else the nearest ``workspace/``
+    (see :meth:`Workspace.find`: a notebook in JupyterLab runs in ``notebooks/``)."""
     if not isinstance(workspace, str | Path):
         raise ParameterError(f"workspace: must be a folder name, got {workspace!r}")
-    ws = Workspace.resolve(workspace or None)
+    ws = Workspace.find(workspace or None)
     if not ws.db_path.is_file():
+        where = (
+            f"looked in {ws.path}" if workspace or os.environ.get(WORKSPACE_ENV)
+            else f"no workspace/{ws.db_path.name} in {Path.cwd()} or a parent folder"
+        )
         raise ParameterError(
             f"workspace: {str(workspace) or str(ws.path)!r} holds no {ws.db_path.name} "
-            f"(looked in {ws.path}); pass the workspace folder or set ASSESSMENT_WORKSPACE"
+            f"({where}); pass the workspace folder or set {WORKSPACE_ENV}"
         )
     return ws
+
+
+def check_parameters(namespace: Mapping[str, object]) -> None:
+    """Refuse a parameter the report notebook does not have (papermill only warns).
+
+    ``namespace`` is the notebook's ``globals()``: every variable in it that holds a value
+    papermill can inject (a string, number, boolean, None, list or dict), does not start
+    with ``_`` and is not IPython's own, must be one of :data:`PARAMETERS`.
+    """
+    shell = namespace.get("get_ipython")
+    hidden: set[str] = set()
+    if callable(shell):
+        hidden = set(getattr(shell(), "user_ns_hidden", {}))
+    unknown = sorted(
+        name for name, value in namespace.items()
+        if not name.startswith("_") and name not in hidden and name not in PARAMETERS
+        and isinstance(value, _LITERALS)
+    )
+    if unknown:
+        raise ParameterError(
+            f"{', '.join(unknown)}: not a parameter of this notebook "
+            f"(known: {', '.join(PARAMETERS)})"
+        )
 
 
 def _unit_mask(respondents: pd.DataFrame, unit: Unit) -> pd.Series:
@@ -307,13 +346,15 @@ def prepare_report(
     output_dir: str = "",
     *,
     targets: Mapping[str, int] | None = None,
+    namespace: Mapping[str, object] | None = None,
 ) -> Report:
     """Validate the report notebook's parameters and prepare the report's tables.
 
     Parameters
     ----------
     workspace:
-        The workspace folder; empty: ``$ASSESSMENT_WORKSPACE``, else ``./workspace``.
+        The workspace folder; empty: ``$ASSESSMENT_WORKSPACE``, else the nearest
+        ``workspace/`` holding ``assessment.db``, in the working directory or a parent.
     engagement:
         The engagement id.
     unit:
@@ -326,6 +367,9 @@ def prepare_report(
         empty: ``<workspace>/reports/<engagement>``.
     targets:
         Target level per dimension id; default: the engagement's targets in the store.
+    namespace:
+        The notebook's ``globals()``: refuse a parameter the notebook does not have
+        (:func:`check_parameters`).
 
     Raises
     ------
@@ -334,6 +378,8 @@ def prepare_report(
     ConfidentialityError
         The unit is below the minimum group size or withheld to protect a smaller group.
     """
+    if namespace is not None:
+        check_parameters(namespace)
     for name, value in (("engagement", engagement), ("language", language),
                         ("output_dir", output_dir), ("workspace", workspace)):
         if not isinstance(value, str):
@@ -463,11 +509,25 @@ CSS: Final = """
 @media (max-width:40rem){.asmt{font-size:14px}.asmt h1{font-size:1.5rem}
  .asmt h2{font-size:1.2rem}.asmt th,.asmt td{padding:.3rem .35rem}}
 @media print{
- .asmt{font-size:9.5pt;max-width:none}
+ .asmt{font-size:9pt;line-height:1.4;max-width:none}
  .asmt-section{margin:0}
- .asmt h1{font-size:20pt}.asmt h2{font-size:14pt}.asmt h3{font-size:11pt}
- .asmt .asmt-card p{font-size:8.5pt;line-height:1.4}
- .asmt .asmt-cards{grid-template-columns:1fr 1fr}
+ .asmt-section>:last-child,.asmt-section>:last-child>:last-child,
+ .asmt-section>:last-child>:last-child>:last-child{margin-bottom:0;padding-bottom:0}
+ .asmt h1{font-size:18pt;margin:.1rem 0 .2rem}.asmt h2{font-size:13pt;margin-bottom:.6rem}
+ .asmt h3{font-size:10.5pt;margin:.9rem 0 .35rem}
+ .asmt p{margin:.3rem 0 .55rem}
+ .asmt .asmt-unit{font-size:11pt;margin-bottom:.5rem}
+ .asmt .asmt-meta{grid-template-columns:repeat(3,1fr);gap:.2rem 1rem;padding:.45rem .8rem;
+  margin-bottom:.6rem}
+ .asmt .asmt-confidential{font-size:8pt;padding:.35rem .7rem;margin-bottom:.8rem}
+ .asmt .asmt-overall{padding:.45rem .8rem;margin-bottom:.6rem}
+ .asmt .asmt-overall .asmt-big{font-size:1.3rem}
+ .asmt .asmt-cards{grid-template-columns:1fr 1fr;gap:.45rem;margin:0}
+ .asmt .asmt-card{padding:.45rem .7rem}
+ .asmt .asmt-card h3{font-size:10pt;margin-bottom:.2rem}
+ .asmt .asmt-card p{font-size:7.8pt;line-height:1.35;margin:.2rem 0}
+ .asmt-section>.asmt-card{margin:0 0 .5rem}
+ .asmt figure.asmt-chart{margin:.6rem 0 .8rem}
  .asmt .asmt-two{display:block}
  .asmt .asmt-badge{white-space:normal}
  .asmt nav.asmt-toc{display:none}
@@ -475,6 +535,7 @@ CSS: Final = """
  .jp-Cell .asmt-section:not(.asmt-first){break-before:auto;page-break-before:auto}
  .asmt h2,.asmt h3{break-after:avoid;page-break-after:avoid}
  .asmt tr,.asmt blockquote{break-inside:avoid;page-break-inside:avoid}
+ .asmt .asmt-keep{break-inside:avoid;page-break-inside:avoid}
  .asmt nav.asmt-toc a{color:inherit}
 }
 """
@@ -491,6 +552,13 @@ def _fmt(value: object, language: str, digits: int = 2, *, sign: bool = False) -
     if language != "en":
         out = out.replace(".", ",")
     return out.replace("-", "\u2212")
+
+
+def _interval(low: object, high: object, language: str, *, sign: bool = False) -> str:
+    """``low … high`` formatted for ``language``; a dash when the interval is not computed."""
+    if np.isnan(_float(low)) or np.isnan(_float(high)):
+        return "–"
+    return f"{_fmt(low, language, sign=sign)} … {_fmt(high, language, sign=sign)}"
 
 
 def _int(value: object) -> int | None:
@@ -586,7 +654,12 @@ class Report:
             ].iloc[0]
         )
         self._layers, self.layers_are_organisation = self._layer_rows(tables)
-        self.heatmap_rows, self.heatmap_kind, self.heatmap_note = self._heatmap_rows(tables)
+        #: The heatmap's score rows (with a ``label`` column), what its rows are (``team``,
+        #: ``department``), a note on what it shows, and the labels of the rows outlined
+        #: as this report's own group (in a team report: the team, in the whole organisation).
+        self.heatmap_rows, self.heatmap_kind, self.heatmap_note, self.heatmap_highlight = (
+            self._heatmap_rows(tables)
+        )
         self.participation = self._participation_rows(tables)
         self.enps_row = self._row(tables.enps, by, group)
         self.trifecta_row = self._row(tables.trifecta, by, group)
@@ -615,46 +688,84 @@ class Report:
         return None if rows.empty else rows.iloc[0]
 
     def _layer_rows(self, tables: _Tables) -> tuple[pd.DataFrame, bool]:
-        """Score rows by role: the team's role cells, else the organisation's roles."""
+        """Score rows by role, and whether they are the organisation's.
+
+        A team report shows the team's own role cells when at least one perception gap can
+        be computed from them; otherwise (a layer of the team is too small or withheld) it
+        shows the organisation's layers for comparison, as role and department reports do.
+        """
         scores = tables.scores
+        organisation = scores[scores["by"] == "role"].reset_index(drop=True)
         if self.unit.kind == "team":
             rows = scores[(scores["by"] == "role,team") & (scores["team"] == self.unit.name)]
-            rows = rows.assign(by="role", group=rows["role"])
-            return rows.reset_index(drop=True), False
-        rows = scores[scores["by"] == "role"]
-        return rows.reset_index(drop=True), self.unit.kind in ("role", "department")
+            rows = rows.assign(by="role", group=rows["role"]).reset_index(drop=True)
+            gaps = perception_gaps(rows) if not rows.empty else pd.DataFrame()
+            if not gaps.empty and not gaps["suppressed"].all():
+                return rows, False
+            return organisation, True
+        return organisation, self.unit.kind in ("role", "department")
 
-    def _heatmap_rows(self, tables: _Tables) -> tuple[pd.DataFrame, str, str]:
-        """Score rows of the groups in the unit's heatmap, their kind and a note."""
+    def _organisation_heatmap(self, scores: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
+        """The organisation's heatmap: teams, or departments when there are too many teams."""
+        rows = scores[scores["by"] == "team"]
+        n_teams = rows["group"].nunique()
+        if n_teams > MAX_HEATMAP_ROWS:
+            rows = scores[scores["by"] == "department"]
+            return (rows.assign(label=rows["group"]), "department",
+                    text(self.language, "heatmap_by_department", teams=n_teams))
+        return rows.assign(label=rows["group"]), "team", ""
+
+    def _heatmap_rows(self, tables: _Tables) -> tuple[pd.DataFrame, str, str, frozenset[str]]:
+        """Score rows of the groups in the unit's heatmap, their kind, a note, the highlight.
+
+        Only published numbers are shown, and never a grid of hidden cells alone: a team
+        report shows the organisation's heatmap with the team outlined; a role report the
+        role in each team (or department) when any of those cells is published, else the
+        organisation's heatmap; a department report its teams, else every department.
+        """
         scores = tables.scores
         kind = self.unit.kind
+        lang = self.language
+        highlight: frozenset[str] = frozenset()
         note = ""
-        if kind == "team":
-            rows = scores[(scores["by"] == "role,team") & (scores["team"] == self.unit.name)]
-            return rows.assign(label=rows["role"]), "role", note
-        if kind == "role":
-            rows = scores[(scores["by"] == "role,team") & (scores["role"] == self.unit.name)]
-            rows = rows.assign(label=rows["team"])
-            group_kind = "team"
-        elif kind == "department":
+        if kind == "organisation":
+            rows, group_kind, note = self._organisation_heatmap(scores)
+        elif kind == "team":
+            rows, group_kind, note = self._organisation_heatmap(scores)
+            if group_kind == "team":
+                highlight = frozenset({self.unit.name})
+                note = text(lang, "heatmap_context_team")
+            else:
+                mask = _unit_mask(tables.respondents, self.unit)
+                highlight = frozenset(tables.respondents.loc[mask, "department"].astype(str))
+                note = text(lang, "heatmap_context_team_department")
+        elif kind == "role":
+            rows = pd.DataFrame()
+            for breakdown, column in (("role,team", "team"), ("role,department", "department")):
+                if column not in scores.columns:
+                    continue
+                cells = scores[(scores["by"] == breakdown) & (scores["role"] == self.unit.name)]
+                if not cells.empty and not cells["suppressed"].all():
+                    rows, group_kind = cells.assign(label=cells[column]), column
+                    note = text(lang, f"heatmap_role_{column}")
+                    break
+            if rows.empty:
+                rows, group_kind, _ = self._organisation_heatmap(scores)
+                note = text(lang, "heatmap_context_role")
+        else:
             mask = _unit_mask(tables.respondents, self.unit)
             teams = set(tables.respondents.loc[mask, "team"].astype(str))
             rows = scores[(scores["by"] == "team") & scores["group"].isin(teams)]
-            rows = rows.assign(label=rows["group"])
-            group_kind = "team"
-        else:
-            rows = scores[scores["by"] == "team"]
-            group_kind = "team"
-            n_teams = rows["group"].nunique()
-            if n_teams > MAX_HEATMAP_ROWS:
+            rows, group_kind = rows.assign(label=rows["group"]), "team"
+            if rows.empty or rows["suppressed"].all():
                 rows = scores[scores["by"] == "department"]
-                group_kind = "department"
-                note = text(self.language, "heatmap_by_department", teams=n_teams)
-            rows = rows.assign(label=rows["group"])
+                rows, group_kind = rows.assign(label=rows["group"]), "department"
+                highlight = frozenset({self.unit.name})
+                note = text(lang, "heatmap_context_department")
         if rows["group"].nunique() > 4 * MAX_HEATMAP_ROWS:
-            note = text(self.language, "heatmap_too_many", count=rows["group"].nunique())
+            note = text(lang, "heatmap_too_many", count=rows["group"].nunique())
             rows = rows.iloc[0:0]
-        return rows.reset_index(drop=True), group_kind, note
+        return rows.reset_index(drop=True), group_kind, note, highlight
 
     def _participation_rows(self, tables: _Tables) -> pd.DataFrame:
         """Headcount rows shown in the appendix: the unit's layers, and its teams or departments."""
@@ -690,30 +801,17 @@ class Report:
     def _distribution(self, tables: _Tables) -> tuple[pd.DataFrame, int]:
         """Answer counts per item and answer point for the unit (a published group).
 
-        Items with fewer than the minimum group size of answers are dropped. Returns the
+        Items whose numbers the engagement's pattern withholds for the unit (too few
+        answers, or too few partly answered questionnaires) are dropped. Returns the
         aggregated frame (item x point) and how many items were dropped.
         """
-        model = tables.model
-        ids = list(model.items)
-        mask = _unit_mask(tables.respondents, self.unit).to_numpy()
-        values = tables.answers.loc[mask, ids].to_numpy(dtype=float, na_value=np.nan)
-        points = np.arange(1, 6)
-        counts = (values[:, :, None] == points[None, None, :]).sum(axis=0)  # items x 5
-        answered = counts.sum(axis=1)
-        keep = answered >= self.min_group_size
-        share = np.zeros(counts.shape)
-        np.divide(100.0 * counts, answered[:, None], out=share, where=answered[:, None] > 0)
-        frame = pd.DataFrame(
-            {
-                "item": np.repeat(ids, 5),
-                "point": np.tile(points, len(ids)),
-                "count": counts.ravel(),
-                "percent": share.ravel(),
-                "answered": np.repeat(answered, 5),
-            }
+        by = "organisation" if self.unit.kind == "organisation" else self.unit.kind
+        group = ORGANISATION_GROUP if self.unit.kind == "organisation" else self.unit.name
+        frame = answer_distribution(
+            tables.model, tables.respondents, tables.answers, by=by, group=group,
+            min_group_size=self.min_group_size, publication=tables.publication,
         )
-        frame = frame[np.repeat(keep, 5)].reset_index(drop=True)
-        return frame, int((~keep).sum())
+        return frame, len(tables.model.items) - frame["item"].nunique()
 
     # --- labels -----------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
@@ -800,14 +898,14 @@ class Report:
                 roles=[self._role_name(r) for r in KNOWN_ROLES],
             )
         heat = self._heatmap_frame()
-        if not heat.empty:
-            key = {"team": "chart_heatmap", "department": "chart_heatmap_departments",
-                   "role": "chart_heatmap_layers"}[self.heatmap_kind]
+        if not heat.empty and not heat["hidden"].all():  # never a chart of hidden cells only
+            key = {"team": "chart_heatmap", "department": "chart_heatmap_departments"}[
+                self.heatmap_kind
+            ]
             built["heatmap"] = charts.heatmap_chart(
                 heat,
                 title=text(lang, key),
-                group_title=text(lang, "layer" if self.heatmap_kind == "role"
-                                 else self.heatmap_kind),
+                group_title=text(lang, self.heatmap_kind),
                 score_title=text(lang, "axis_score"),
                 hidden_label=text(lang, "hidden"),
             )
@@ -889,8 +987,10 @@ class Report:
             else _fmt(m, self.language) + ("*" if lo else "")
             for h, m, lo in zip(hidden, mean, low, strict=True)
         ]
+        highlight = [str(g) in self.heatmap_highlight for g in rows["label"]]
         group_labels = [
-            self._role_name(g) if self.heatmap_kind == "role" else str(g) for g in rows["label"]
+            f"{HIGHLIGHT_MARK} {g}" if h else str(g)
+            for g, h in zip(rows["label"], highlight, strict=True)
         ]
         return pd.DataFrame(
             {
@@ -899,6 +999,7 @@ class Report:
                 "mean": np.where(hidden, np.nan, mean),
                 "hidden": hidden,
                 "label": labels,
+                "highlight": highlight,
             }
         )
 
@@ -1015,8 +1116,8 @@ class Report:
                 f'<div class="asmt-card"><h3>{esc(dim.name.get(lang))}</h3>{badge}{body}</div>'
             )
         toc = "".join(
-            f'<li><a href="#asmt-{name}">{self.t(self._title_key(name, key))}</a></li>'
-            for name, key in SECTIONS[1:]
+            f'<li><a href="#asmt-{name}">{self.t(key)}</a></li>' for name, key in SECTIONS[1:]
+            if name != "assessment" or not self._rated().empty
         )
         body = (
             f'<p class="asmt-lead">{self.t("summary_lead")}</p>{overall_html}'
@@ -1036,11 +1137,6 @@ class Report:
         return Section(section.name, section.html.replace(
             '<section class="asmt-section asmt-first" id="asmt-summary">',
             f'<section class="asmt-section asmt-first" id="asmt-summary">{header}', 1))
-
-    def _title_key(self, name: str, key: str) -> str:
-        if name == "heatmap" and self.unit.kind == "team":
-            return "sec_heatmap_layers"
-        return key
 
     def scorecard(self) -> Section:
         """Current level per dimension against the target (or a note that none is set)."""
@@ -1084,6 +1180,7 @@ class Report:
                        (self.t("current"), False), (self.t("target"), False),
                        (self.t("gap"), True), (self.t("priority"), True)]
         parts.append(_table(headers, table_rows))
+        parts.append(self._assessment_note())
         if self.roadmap is not None and not self.roadmap.empty:
             parts.append(f'<h3>{self.t("roadmap")}</h3>'
                          f'<p class="asmt-lead">{self.t("roadmap_lead")}</p>')
@@ -1099,22 +1196,39 @@ class Report:
             ))
         return self._section("scorecard", "sec_scorecard", "".join(parts))
 
-    def assessment(self) -> Section:
-        """The consultant's evidence-based level per facet beside the survey's level."""
+    def _rated(self) -> pd.DataFrame:
+        """The consultant's ratings the report shows: the organisation report's only."""
         if self.unit.kind != "organisation":
-            body = f'<p class="asmt-lead">{self.t("assessment_unit")}</p>'
-            return self._section("assessment", "sec_assessment", body)
-        rated = self.ratings[self.ratings["consultant_level"].notna()
-                             | (self.ratings["evidence"] != "")]
+            return self.ratings.iloc[0:0]
+        return self.ratings[self.ratings["consultant_level"].notna()
+                            | self.ratings["consultant_na"] | (self.ratings["evidence"] != "")]
+
+    def _assessment_note(self) -> str:
+        """Where there is no consultant's assessment to show, the scorecard says why."""
+        if not self._rated().empty:
+            return ""
+        key = "no_ratings" if self.unit.kind == "organisation" else "assessment_unit"
+        return self._para(key, "asmt-note")
+
+    def assessment(self) -> Section | None:
+        """The consultant's evidence-based level per facet beside the survey's level.
+
+        ``None`` (no section, so no page of its own) in a unit report and before the
+        consultant rated a facet: the scorecard says so instead.
+        """
+        rated = self._rated()
         if rated.empty:
-            body = f'<p class="asmt-lead">{self.t("no_ratings")}</p>'
-            return self._section("assessment", "sec_assessment", body)
+            return None
         facets = {f.id: f.name.get(self.language) for d in self.model.dimensions
                   for f in d.facets}
+        not_applicable = f'<span class="asmt-badge asmt-l0">{self.t("not_applicable")}</span>'
         rows = [
             [esc(self._dim_name(str(r.dimension))), esc(facets[str(r.facet)]),
-             self._level(r.survey_level), self._level(r.consultant_level),
-             esc(self.t(str(r.agreement))) if r.agreement else "–", esc(r.evidence)]
+             self._level(r.survey_level),
+             # A rated facet without a level was rated "not applicable".
+             not_applicable if _int(r.consultant_level) is None
+             else self._level(r.consultant_level),
+             self.t(str(r.agreement)) if r.agreement else "–", esc(r.evidence)]
             for r in rated.itertuples(index=False)
         ]
         body = f'<p class="asmt-lead">{self.t("assessment_lead")}</p>' + _table(
@@ -1130,7 +1244,7 @@ class Report:
         lang = self.language
         parts = [f'<p class="asmt-lead">{self.t("iceberg_lead")}</p>']
         if self.layers_are_organisation:
-            parts.append(f'<p class="asmt-note">{self.t(f"iceberg_context_{self.unit.kind}")}</p>')
+            parts.append(self._para(f"iceberg_context_{self.unit.kind}", "asmt-note"))
         parts.append(self._figure("iceberg"))
         gaps = perception_gaps(self._layers) if not self._layers.empty else pd.DataFrame()
         if gaps.empty or gaps["suppressed"].all():
@@ -1152,8 +1266,7 @@ class Report:
                 else:
                     cells = [
                         esc(_fmt(row["gap"], lang, sign=True)),
-                        esc(f"{_fmt(row['ci_low'], lang, sign=True)} … "
-                            f"{_fmt(row['ci_high'], lang, sign=True)}"),
+                        esc(_interval(row["ci_low"], row["ci_high"], lang, sign=True)),
                     ]
                 table_rows.append([esc(self._dim_name(row["dimension"])), self.t(label), *cells])
             parts.append(_table(
@@ -1164,16 +1277,19 @@ class Report:
         return self._section("perception_gap", "sec_iceberg", "".join(parts))
 
     def heatmap(self) -> Section:
-        """Dimensions by team (or by layer in a team report), withheld cells marked hidden."""
+        """Dimensions by team (or department), withheld cells marked hidden; a note instead
+        of a chart whose cells would all be hidden."""
         parts = [f'<p class="asmt-lead">{self.t("heatmap_lead", min=self.min_group_size)}</p>']
         if self.heatmap_note:
             parts.append(f'<p class="asmt-note">{esc(self.heatmap_note)}</p>')
-        parts.append(self._figure("heatmap"))
+        figure = self._figure("heatmap")
+        parts.append(figure or self._para("heatmap_all_hidden", "asmt-hidden",
+                                          min=self.min_group_size))
         if not self.heatmap_rows.empty and self.heatmap_rows["consensus"].astype("object").eq(
             "low consensus"
         ).any():
             parts.append(f'<p class="asmt-note">{self.t("heatmap_consensus")}</p>')
-        return self._section("heatmap", self._title_key("heatmap", "sec_heatmap"), "".join(parts))
+        return self._section("heatmap", "sec_heatmap", "".join(parts))
 
     def answers(self) -> Section:
         """Diverging stacked bars of the answers to every question, per dimension."""
@@ -1327,7 +1443,7 @@ class Report:
             rel_rows.append([
                 esc(self._dim_name(s["dimension"])), esc(s["k"]), esc(_int(s["n"])),
                 esc(_fmt(s["alpha"], lang)),
-                esc(f"{_fmt(s['ci_low'], lang)} … {_fmt(s['ci_high'], lang)}"),
+                esc(_interval(s["ci_low"], s["ci_high"], lang)),
                 "; ".join(flags),
             ])
         parts.append(_table(
@@ -1341,16 +1457,21 @@ class Report:
             ("summary_lead", {}),
             ("method_gap", {}),
             ("method_outcomes", {"margin": _fmt(CX_EX_MARGIN, lang)}),
-            ("method_confidentiality", {"min": k, "comment_min": self.comment_min}),
         ):
             parts.append(f"<p>{self.t(key, **values)}</p>")
-        parts.append(self._para("generated", "asmt-note", model=self.model.id,
-                                version=self.model.version, package=__version__))
+        # The footer line keeps the last paragraph with it: never a page of the footer alone.
+        parts.append(
+            '<div class="asmt-keep">'
+            + self._para("method_confidentiality", min=k, comment_min=self.comment_min)
+            + self._para("generated", "asmt-note", model=self.model.id,
+                         version=self.model.version, package=__version__)
+            + "</div>"
+        )
         return self._section("appendix", "sec_appendix", "".join(parts))
 
     def sections(self) -> list[Section]:
-        """Every section, in report order."""
-        return [getattr(self, name)() for name, _ in SECTIONS]
+        """Every section the report shows, in report order."""
+        return [s for name, _ in SECTIONS if (s := getattr(self, name)()) is not None]
 
     # --- data file ---------------------------------------------------------------------------
     @property
@@ -1363,7 +1484,7 @@ class Report:
         columns = ["by", "group", "dimension", "n", "mean", "sd", "ci_low", "ci_high",
                    "score_100", "level", "suppressed"]
         layers = self._layers.copy()
-        if self.unit.kind == "team":
+        if self.unit.kind == "team" and not self.layers_are_organisation:
             layers["by"] = "role,team"
             layers["group"] = [f"{r} / {self.unit.name}" for r in layers["role"]]
         frames = [self.unit_scores[columns], layers[columns], self.heatmap_rows[columns]]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["REPORT_LANGUAGES", "TEXTS", "text"]
+__all__ = ["LANGUAGE_NAMES", "REPORT_LANGUAGES", "TEXTS", "text"]
 
 #: Languages a report can be written in.
 REPORT_LANGUAGES: Final = ("en", "nl", "ru", "uk")
+#: Each report language in its own words (the index lists reports of several languages).
+LANGUAGE_NAMES: Final = {"en": "English", "nl": "Nederlands", "ru": "Русский", "uk": "Українська"}
 
 _EN: Final = {
     "sec_assessment": "Consultant's assessment beside the survey",
@@ -64,7 +66,6 @@ _EN: Final = {
     "sec_scorecard": "Scorecard: current level and target",
     "sec_iceberg": "Perception gap between executives, managers and frontline",
     "sec_heatmap": "Dimensions by team",
-    "sec_heatmap_layers": "Dimensions by layer in this team",
     "sec_distribution": "Answers per question",
     "sec_outcomes": "Trifecta balance, customer versus employee experience, and eNPS",
     "sec_strengths": "Strengths and opportunities",
@@ -154,7 +155,6 @@ _EN: Final = {
     ),
     "chart_heatmap": "Mean score by team and dimension",
     "chart_heatmap_departments": "Mean score by department and dimension",
-    "chart_heatmap_layers": "Mean score by layer and dimension",
     "team": "Team",
     "department": "Department",
     "distribution_lead": (
@@ -162,7 +162,10 @@ _EN: Final = {
         "left, agreement to the right. Questions are quoted as put to {role}. ↺ marks a "
         "reverse-worded question, where agreeing is unfavourable."
     ),
-    "distribution_dropped": "{count} questions with fewer than {min} answers are not shown.",
+    "distribution_dropped": (
+        "Not shown: {count} questions. Answers to a question are shown only where at least "
+        "{min} people answered it, here and in every group it could be combined with."
+    ),
     "chart_distribution": "Answers: {dimension}",
     "axis_share": "Share of answers (%)",
     "question": "Question",
@@ -273,6 +276,48 @@ _EN: Final = {
         "are drawn from group totals only."
     ),
     "generated": "Model {model} {version}; report generated with assessment {package}.",
+    "iceberg_context_team": (
+        "The layers of this team are not shown separately: at least one of them is too small. "
+        "The layers below are those of the whole organisation, for comparison."
+    ),
+    "heatmap_context_team": (
+        "For comparison, the heatmap shows every team of the organisation; this team is "
+        "marked ▶ and outlined."
+    ),
+    "heatmap_context_team_department": (
+        "For comparison, the heatmap shows every department of the organisation; the "
+        "department of this team is marked ▶ and outlined."
+    ),
+    "heatmap_context_role": (
+        "This role is not shown team by team: in each team its group is too small, or "
+        "withheld so that a smaller group cannot be worked out. For comparison, the heatmap "
+        "shows whole teams (every layer)."
+    ),
+    "heatmap_context_department": (
+        "The teams of this department are not shown separately: each is too small, or "
+        "withheld so that a smaller group cannot be worked out. For comparison, the heatmap "
+        "shows every department; this department is marked ▶ and outlined."
+    ),
+    "heatmap_role_team": "Each row is this role within one team.",
+    "heatmap_role_department": "Each row is this role within one department.",
+    "heatmap_all_hidden": (
+        "No group of this heatmap can be shown: each has fewer than {min} respondents, or is "
+        "withheld so that a smaller group cannot be worked out."
+    ),
+    "not_applicable": "not applicable",
+    "index_title": "{organisation}: reports of engagement {engagement} ({wave})",
+    "index_title_engagement": "Reports of engagement {engagement}",
+    "index_lead": "{total} reports: {ready} ready, {failed} failed. Generated {when}.",
+    "index_unit": "Unit",
+    "index_language": "Language",
+    "index_status": "Status",
+    "index_report": "Report",
+    "index_audit": "Audit trail",
+    "index_error": "Error",
+    "index_notebook": "notebook",
+    "status_ok": "ready",
+    "status_unchanged": "ready (unchanged)",
+    "status_failed": "failed",
 }
 
 _NL: Final = {
@@ -326,7 +371,6 @@ _NL: Final = {
     "sec_scorecard": "Scorekaart: huidig niveau en doel",
     "sec_iceberg": "Verschil in beeld tussen directie, leidinggevenden en frontlinie",
     "sec_heatmap": "Dimensies per team",
-    "sec_heatmap_layers": "Dimensies per laag in dit team",
     "sec_distribution": "Antwoorden per vraag",
     "sec_outcomes": "Balans in de trifecta, klant- tegenover medewerkerbeleving, en eNPS",
     "sec_strengths": "Sterke punten en kansen",
@@ -416,7 +460,6 @@ _NL: Final = {
     ),
     "chart_heatmap": "Gemiddelde score per team en dimensie",
     "chart_heatmap_departments": "Gemiddelde score per afdeling en dimensie",
-    "chart_heatmap_layers": "Gemiddelde score per laag en dimensie",
     "team": "Team",
     "department": "Afdeling",
     "distribution_lead": (
@@ -424,7 +467,11 @@ _NL: Final = {
         "naar links, eens naar rechts. Vragen staan zoals ze aan {role} zijn gesteld. ↺ markeert "
         "een omgekeerd geformuleerde vraag, waarbij instemmen ongunstig is."
     ),
-    "distribution_dropped": "{count} vragen met minder dan {min} antwoorden worden niet getoond.",
+    "distribution_dropped": (
+        "Niet getoond: {count} vragen. De antwoorden op een vraag worden alleen getoond als "
+        "ten minste {min} mensen die vraag hebben beantwoord, hier en in elke groep waarmee "
+        "ze te combineren zijn."
+    ),
     "chart_distribution": "Antwoorden: {dimension}",
     "axis_share": "Aandeel van de antwoorden (%)",
     "question": "Vraag",
@@ -537,6 +584,48 @@ _NL: Final = {
         "respondenten, in een neutrale volgorde. Grafieken zijn getekend uit groepstotalen."
     ),
     "generated": "Model {model} {version}; rapport gemaakt met assessment {package}.",
+    "iceberg_context_team": (
+        "De lagen van dit team worden niet apart getoond: minstens één ervan is te klein. "
+        "Hieronder staan ter vergelijking de lagen van de hele organisatie."
+    ),
+    "heatmap_context_team": (
+        "Ter vergelijking toont de heatmap alle teams van de organisatie; dit team is "
+        "gemarkeerd met ▶ en omlijnd."
+    ),
+    "heatmap_context_team_department": (
+        "Ter vergelijking toont de heatmap alle afdelingen van de organisatie; de afdeling "
+        "van dit team is gemarkeerd met ▶ en omlijnd."
+    ),
+    "heatmap_context_role": (
+        "Deze rol wordt niet per team getoond: in elk team is de groep te klein, of verborgen "
+        "zodat een kleinere groep niet af te leiden is. Ter vergelijking toont de heatmap "
+        "hele teams (alle lagen)."
+    ),
+    "heatmap_context_department": (
+        "De teams van deze afdeling worden niet apart getoond: elk team is te klein, of "
+        "verborgen zodat een kleinere groep niet af te leiden is. Ter vergelijking toont de "
+        "heatmap alle afdelingen; deze afdeling is gemarkeerd met ▶ en omlijnd."
+    ),
+    "heatmap_role_team": "Elke rij is deze rol binnen één team.",
+    "heatmap_role_department": "Elke rij is deze rol binnen één afdeling.",
+    "heatmap_all_hidden": (
+        "Geen enkele groep van deze heatmap kan worden getoond: elke groep heeft minder dan "
+        "{min} respondenten, of is verborgen zodat een kleinere groep niet af te leiden is."
+    ),
+    "not_applicable": "niet van toepassing",
+    "index_title": "{organisation}: rapporten van opdracht {engagement} ({wave})",
+    "index_title_engagement": "Rapporten van opdracht {engagement}",
+    "index_lead": "{total} rapporten: {ready} klaar, {failed} mislukt. Gemaakt op {when}.",
+    "index_unit": "Eenheid",
+    "index_language": "Taal",
+    "index_status": "Status",
+    "index_report": "Rapport",
+    "index_audit": "Controlespoor",
+    "index_error": "Fout",
+    "index_notebook": "notebook",
+    "status_ok": "klaar",
+    "status_unchanged": "klaar (ongewijzigd)",
+    "status_failed": "mislukt",
 }
 
 _RU: Final = {
@@ -588,7 +677,6 @@ _RU: Final = {
     "sec_scorecard": "Карта показателей: текущий уровень и цель",
     "sec_iceberg": "Разрыв восприятия между руководством, менеджерами и первой линией",
     "sec_heatmap": "Измерения по командам",
-    "sec_heatmap_layers": "Измерения по уровням в этой команде",
     "sec_distribution": "Ответы на каждый вопрос",
     "sec_outcomes": "Баланс трёх результатов, клиентский опыт против опыта сотрудников и eNPS",
     "sec_strengths": "Сильные стороны и зоны роста",
@@ -677,7 +765,6 @@ _RU: Final = {
     ),
     "chart_heatmap": "Средний балл по командам и измерениям",
     "chart_heatmap_departments": "Средний балл по подразделениям и измерениям",
-    "chart_heatmap_layers": "Средний балл по уровням и измерениям",
     "team": "Команда",
     "department": "Подразделение",
     "distribution_lead": (
@@ -686,7 +773,9 @@ _RU: Final = {
         "сформулированный вопрос, где согласие — неблагоприятный ответ."
     ),
     "distribution_dropped": (
-        "Вопросы, на которые ответили меньше {min} человек ({count}), не показаны."
+        "Не показано вопросов: {count}. Ответы на вопрос показываются, только если на него "
+        "ответили не менее {min} человек — здесь и в каждой группе, с которой эти данные "
+        "можно сопоставить."
     ),
     "chart_distribution": "Ответы: {dimension}",
     "axis_share": "Доля ответов (%)",
@@ -798,6 +887,48 @@ _RU: Final = {
         "порядке. Графики строятся только по итогам групп."
     ),
     "generated": "Модель {model} {version}; отчёт создан программой assessment {package}.",
+    "iceberg_context_team": (
+        "Уровни этой команды не показаны по отдельности: хотя бы один из них слишком мал. "
+        "Ниже для сравнения показаны уровни всей организации."
+    ),
+    "heatmap_context_team": (
+        "Для сравнения тепловая карта показывает все команды организации; эта команда "
+        "отмечена ▶ и обведена."
+    ),
+    "heatmap_context_team_department": (
+        "Для сравнения тепловая карта показывает все подразделения организации; подразделение "
+        "этой команды отмечено ▶ и обведено."
+    ),
+    "heatmap_context_role": (
+        "Эта роль не показана по командам: в каждой команде её группа слишком мала или "
+        "скрыта, чтобы нельзя было вычислить меньшую группу. Для сравнения тепловая карта "
+        "показывает команды целиком (все уровни)."
+    ),
+    "heatmap_context_department": (
+        "Команды этого подразделения не показаны по отдельности: каждая слишком мала или "
+        "скрыта, чтобы нельзя было вычислить меньшую группу. Для сравнения тепловая карта "
+        "показывает все подразделения; это подразделение отмечено ▶ и обведено."
+    ),
+    "heatmap_role_team": "Каждая строка — эта роль в одной команде.",
+    "heatmap_role_department": "Каждая строка — эта роль в одном подразделении.",
+    "heatmap_all_hidden": (
+        "Ни одну группу этой тепловой карты нельзя показать: в каждой меньше {min} "
+        "респондентов или она скрыта, чтобы нельзя было вычислить меньшую группу."
+    ),
+    "not_applicable": "неприменимо",
+    "index_title": "{organisation}: отчёты проекта {engagement} ({wave})",
+    "index_title_engagement": "Отчёты проекта {engagement}",
+    "index_lead": "Отчётов: {total}; готово: {ready}, с ошибкой: {failed}. Создано {when}.",
+    "index_unit": "Объект",
+    "index_language": "Язык",
+    "index_status": "Статус",
+    "index_report": "Отчёт",
+    "index_audit": "Журнал расчёта",
+    "index_error": "Ошибка",
+    "index_notebook": "блокнот",
+    "status_ok": "готов",
+    "status_unchanged": "готов (без изменений)",
+    "status_failed": "ошибка",
 }
 
 _UK: Final = {
@@ -849,7 +980,6 @@ _UK: Final = {
     "sec_scorecard": "Картка показників: поточний рівень і ціль",
     "sec_iceberg": "Розрив сприйняття між керівництвом, менеджерами та першою лінією",
     "sec_heatmap": "Виміри за командами",
-    "sec_heatmap_layers": "Виміри за рівнями в цій команді",
     "sec_distribution": "Відповіді на кожне питання",
     "sec_outcomes": "Баланс трьох результатів, клієнтський досвід проти досвіду працівників і eNPS",
     "sec_strengths": "Сильні сторони та можливості",
@@ -939,7 +1069,6 @@ _UK: Final = {
     ),
     "chart_heatmap": "Середній бал за командами та вимірами",
     "chart_heatmap_departments": "Середній бал за підрозділами та вимірами",
-    "chart_heatmap_layers": "Середній бал за рівнями та вимірами",
     "team": "Команда",
     "department": "Підрозділ",
     "distribution_lead": (
@@ -947,7 +1076,11 @@ _UK: Final = {
         "згода праворуч. Питання наведено у формулюванні для {role}. ↺ позначає обернено "
         "сформульоване питання, де згода — несприятлива відповідь."
     ),
-    "distribution_dropped": "Питання, на які відповіли менше {min} осіб ({count}), не показано.",
+    "distribution_dropped": (
+        "Не показано питань: {count}. Відповіді на питання показуються, лише якщо на нього "
+        "відповіли щонайменше {min} осіб — тут і в кожній групі, з якою ці дані можна "
+        "зіставити."
+    ),
     "chart_distribution": "Відповіді: {dimension}",
     "axis_share": "Частка відповідей (%)",
     "question": "Питання",
@@ -1057,6 +1190,48 @@ _UK: Final = {
         "порядку. Графіки будуються лише з підсумків груп."
     ),
     "generated": "Модель {model} {version}; звіт створено програмою assessment {package}.",
+    "iceberg_context_team": (
+        "Рівні цієї команди не показано окремо: принаймні один із них замалий. Нижче для "
+        "порівняння показано рівні всієї організації."
+    ),
+    "heatmap_context_team": (
+        "Для порівняння теплова карта показує всі команди організації; цю команду позначено ▶ "
+        "й обведено."
+    ),
+    "heatmap_context_team_department": (
+        "Для порівняння теплова карта показує всі підрозділи організації; підрозділ цієї "
+        "команди позначено ▶ й обведено."
+    ),
+    "heatmap_context_role": (
+        "Цю роль не показано за командами: у кожній команді її група замала або прихована, "
+        "щоб не можна було обчислити меншу групу. Для порівняння теплова карта показує "
+        "команди цілком (усі рівні)."
+    ),
+    "heatmap_context_department": (
+        "Команди цього підрозділу не показано окремо: кожна замала або прихована, щоб не "
+        "можна було обчислити меншу групу. Для порівняння теплова карта показує всі "
+        "підрозділи; цей підрозділ позначено ▶ й обведено."
+    ),
+    "heatmap_role_team": "Кожен рядок — ця роль в одній команді.",
+    "heatmap_role_department": "Кожен рядок — ця роль в одному підрозділі.",
+    "heatmap_all_hidden": (
+        "Жодну групу цієї теплової карти не можна показати: у кожній менше {min} респондентів "
+        "або її приховано, щоб не можна було обчислити меншу групу."
+    ),
+    "not_applicable": "не застосовується",
+    "index_title": "{organisation}: звіти проєкту {engagement} ({wave})",
+    "index_title_engagement": "Звіти проєкту {engagement}",
+    "index_lead": "Звітів: {total}; готово: {ready}, з помилкою: {failed}. Створено {when}.",
+    "index_unit": "Об'єкт",
+    "index_language": "Мова",
+    "index_status": "Статус",
+    "index_report": "Звіт",
+    "index_audit": "Журнал розрахунку",
+    "index_error": "Помилка",
+    "index_notebook": "блокнот",
+    "status_ok": "готовий",
+    "status_unchanged": "готовий (без змін)",
+    "status_failed": "помилка",
 }
 
 #: Report strings per language, then per key.

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["RESPONDENT_COLUMNS", "ResponseSet"]
+__all__ = ["DURATION", "MAX_DURATION_SECONDS", "RESPONDENT_COLUMNS", "ResponseSet"]
 
 #: Columns of ``ResponseSet.respondents``, indexed by ``respondent_id``.
 RESPONDENT_COLUMNS = ("role", "team", "department", "recommend")
+#: The respondents' column with the seconds each took (NaN when unknown, e.g. imports).
+DURATION = "duration_seconds"
+#: The longest duration a response file may give (30 days).
+MAX_DURATION_SECONDS = 30 * 24 * 3600
 
 
 @dataclass
@@ -17,7 +22,9 @@ class ResponseSet:
     """Responses of one engagement, as frames aligned on ``respondent_id``.
 
     - ``respondents``: index ``respondent_id`` (str); columns ``role``, ``team``,
-      ``department`` (may be missing) and ``recommend`` (0-10 as float, NaN when unanswered).
+      ``department`` (may be missing), ``recommend`` (0-10 as float, NaN when unanswered)
+      and ``duration_seconds`` (time spent in the form, as float; NaN when unknown, and
+      added as NaN when the given frame lacks it).
     - ``answers``: same index; one float column per question id (dimension items, then
       outcome items), raw 1-5 values as answered; NaN when missing *or* not applicable.
     - ``not_applicable``: same shape as ``answers``; True where the answer was "not applicable".
@@ -29,6 +36,10 @@ class ResponseSet:
     not_applicable: pd.DataFrame
     comments: pd.DataFrame
 
+    def __post_init__(self) -> None:
+        if DURATION not in self.respondents.columns:
+            self.respondents = self.respondents.assign(**{DURATION: np.nan})
+
     def __len__(self) -> int:
         return len(self.respondents)
 
@@ -38,7 +49,8 @@ class ResponseSet:
         index = pd.Index([], dtype=str, name="respondent_id")
         respondents = pd.DataFrame(
             {"role": pd.Series(dtype=str), "team": pd.Series(dtype=str),
-             "department": pd.Series(dtype=object), "recommend": pd.Series(dtype=float)},
+             "department": pd.Series(dtype=object), "recommend": pd.Series(dtype=float),
+             DURATION: pd.Series(dtype=float)},
             index=index,
         )
         answers = pd.DataFrame({q: pd.Series(dtype=float) for q in question_ids}, index=index)

@@ -8,12 +8,13 @@ coaching, for example). Within a phase, the largest weighted gap comes first (se
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ._exceptions import ParameterError
 from ._model import MaturityModel
 
-__all__ = ["roadmap"]
+__all__ = ["plan_table", "roadmap"]
 
 
 def roadmap(model: MaturityModel, gaps: pd.DataFrame) -> pd.DataFrame:
@@ -56,3 +57,23 @@ def roadmap(model: MaturityModel, gaps: pd.DataFrame) -> pd.DataFrame:
     )
     out.insert(1, "step", range(1, len(out) + 1))
     return out[columns].reset_index(drop=True)
+
+
+def plan_table(gaps: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per targeted dimension of one group: its gap and its place in the plan.
+
+    Columns: ``dimension``, ``mean``, ``level``, ``target_level``, ``gap``, ``weighted_gap``,
+    ``phase``, ``step``, ``after`` and ``status`` (``open``, ``met`` or ``withheld``), in
+    roadmap order, then the met and withheld dimensions in questionnaire order.
+    """
+    out = gaps[["dimension", "mean", "level", "target_level", "gap", "weighted_gap"]].copy()
+    for column in ("phase", "step", "after"):
+        out[column] = out["dimension"].map(dict(zip(plan["dimension"], plan[column],
+                                                    strict=True)))
+    out["status"] = np.where(
+        gaps["suppressed"].to_numpy(dtype=bool), "withheld",
+        np.where(out["step"].notna().to_numpy(), "open", "met"),
+    )
+    out["after"] = out["after"].fillna("").astype(str)
+    out = out.astype({"phase": "Int64", "step": "Int64"})
+    return out.sort_values("step", kind="stable", na_position="last").reset_index(drop=True)

@@ -15,6 +15,7 @@ sums go through sparse membership matrices, and the anonymity rule lives in
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -40,12 +41,14 @@ __all__ = [
     "CX_EX_MARGIN",
     "LEVEL_THRESHOLDS",
     "OVERALL",
+    "Publication",
     "coded_answers",
     "enps",
     "group_scores",
     "iceberg_index",
     "maturity_level",
     "perception_gaps",
+    "publication",
     "respondent_scores",
     "score_breakdown",
     "trifecta",
@@ -53,6 +56,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
 
 #: Upper bounds (exclusive) of maturity levels 1-4 on the 1-5 scale; above the last is 5.
 LEVEL_THRESHOLDS: Final = (1.8, 2.6, 3.4, 4.2)
@@ -247,23 +251,37 @@ def _counts(values: FloatArray, missing: BoolArray) -> pd.arrays.IntegerArray:
 
 def _score_columns(
     n: FloatArray, s1: FloatArray, s2: FloatArray, withheld: BoolArray, min_group_size: int
-) -> dict[str, Any]:
-    """The published columns of score rows (flat arrays), NaN where withheld."""
+) -> dict[str, FloatArray]:
+    """The published numbers of score rows (arrays of any shape), NaN where withheld."""
     hide = withheld | (n < min_group_size)
     st = _stats(n, s1, s2)
     for key in st:
         st[key] = np.where(hide, np.nan, st[key])
     mean = st["mean"]
     return {
-        "n": _counts(n, hide),
+        "n": np.where(hide, np.nan, n),
         "mean": mean,
         "sd": st["sd"],
         "ci_low": st["ci_low"],
         "ci_high": st["ci_high"],
         "score_100": (mean - _SCALE_MIN) / (_SCALE_MAX - _SCALE_MIN) * 100.0,
-        "level": _counts(_levels(mean), np.isnan(mean)),
+        "level": _levels(mean),
         "suppressed": hide,
     }
+
+
+def _frame_columns(cols: dict[str, FloatArray]) -> dict[str, Any]:
+    """:func:`_score_columns` flattened into table columns (``n`` and ``level`` as Int64)."""
+    out: dict[str, Any] = {}
+    for key, value in cols.items():
+        flat = np.asarray(value).ravel()
+        if key in ("n", "level"):
+            out[key] = _counts(flat, np.isnan(flat))
+        elif key == "suppressed":
+            out[key] = flat.astype(bool)
+        else:
+            out[key] = flat
+    return out
 
 
 def group_scores(
@@ -284,7 +302,11 @@ def group_scores(
         ``all``. Suppression treats the groups as one breakdown of a published parent
         (all rows of ``scores``); for linked breakdowns use :func:`score_breakdown`.
     min_group_size:
-        Groups with fewer respondents (per column: with a score) get no numbers.
+        A group with fewer respondents with a score in any column gets no numbers at all;
+        one pattern protects every column. The columns are taken as separate measures: do
+        not pass a respondent-level ``overall`` beside the dimensions it averages (the sets
+        behind the two differ when scores are missing); :func:`score_breakdown` computes the
+        overall score from the group's dimension means instead.
 
     Returns
     -------
@@ -310,13 +332,9 @@ def group_scores(
         n[:, j] = np.bincount(codes, weights=valid[:, j].astype(float), minlength=k)
         s1[:, j] = np.bincount(codes, weights=filled[:, j], minlength=k)
         s2[:, j] = np.bincount(codes, weights=filled[:, j] ** 2, minlength=k)
-    withheld = np.column_stack(
-        [
-            suppress_breakdown(pd.Series(n[:, j]), min_group_size).to_numpy()
-            for j in range(values.shape[1])
-        ]
-    ) if values.shape[1] else np.zeros((k, 0), dtype=bool)
-    cols = _score_columns(n.ravel(), s1.ravel(), s2.ravel(), withheld.ravel(), min_group_size)
+    joint = suppress_breakdown(pd.DataFrame(n), min_group_size).to_numpy()
+    withheld = np.repeat(joint[:, None], values.shape[1], axis=1)
+    cols = _frame_columns(_score_columns(n, s1, s2, withheld, min_group_size))
     frame = pd.DataFrame(
         {
             "group": np.repeat(np.asarray(names, dtype=object), values.shape[1]),
@@ -327,6 +345,147 @@ def group_scores(
     return frame
 
 
+# --- the engagement-wide publication pattern ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Which groups of an engagement's respondents may be published, decided once.
+
+    Build it with :func:`publication`. Every table computed from the same respondents
+    (scores, headcounts, eNPS, trifecta, strengths, answer distributions, facet scores)
+    publishes a subset of the groups this pattern publishes, whichever breakdowns it is
+    asked for, so any combination of tables reveals no group below the minimum (the rules
+    are in ``docs/scoring.md``).
+    """
+
+    index: GroupIndex
+    min_group_size: int
+    #: The respondents it was computed for, in order.
+    respondent_ids: pd.Index
+    #: Dimension ids, in model order (the columns of :attr:`items_withheld`).
+    dimensions: tuple[str, ...]
+    #: Respondents per group (every group of every breakdown).
+    headcount: FloatArray
+    #: The main pattern: the group's headcount, dimension and overall scores are withheld.
+    withheld: BoolArray
+    #: Groups x dimensions: the item-level numbers of the dimension (answer distributions,
+    #: item means, facet scores, within-group agreement) are withheld. Implies ``withheld``.
+    items_withheld: BoolArray
+
+    def check(self, respondents: pd.DataFrame, min_group_size: int) -> None:
+        """Raise :class:`ParameterError` unless this pattern was made for these inputs."""
+        if min_group_size != self.min_group_size:
+            raise ParameterError(
+                f"publication: made for min_group_size {self.min_group_size}, "
+                f"got {min_group_size}"
+            )
+        if not respondents.index.equals(self.respondent_ids):
+            raise ParameterError("publication: made for other respondents")
+
+    def rows(self, by: str | Iterable[str]) -> IntArray:
+        """Positions of the groups of the breakdowns ``by``, in table order."""
+        kinds = check_breakdowns(by)
+        return np.flatnonzero(np.isin(self.index.groups["by"].to_numpy(), kinds))
+
+    def headcounts(self, by: str | Iterable[str] = BREAKDOWNS) -> pd.DataFrame:
+        """Respondents per group: ``by``, ``group``, ``role``, ``team``, ``department``, ``n``,
+        ``suppressed`` (withheld groups show no ``n``)."""
+        rows = self.rows(by)
+        hide = self.withheld[rows]
+        frame = self.index.groups.iloc[rows].reset_index(drop=True)
+        frame["n"] = _counts(self.headcount[rows], hide)
+        frame["suppressed"] = hide
+        return frame
+
+
+def _has_score(answered: FloatArray, member: FloatArray) -> BoolArray:
+    """Respondents x units: whether the respondent has a score (at least half answered)."""
+    count = answered @ member
+    result: BoolArray = (2 * count >= member.sum(axis=0)) & (count > 0)
+    return result
+
+
+def _facet_dimension(model: MaturityModel, facets: Sequence[str]) -> IntArray:
+    """Position of every facet's dimension among the model's dimensions."""
+    position = {d.id: j for j, d in enumerate(model.dimensions)}
+    owner = {f.id: position[d.id] for d in model.dimensions for f in d.facets}
+    return np.array([owner[f] for f in facets], dtype=np.intp)
+
+
+def publication(
+    model: MaturityModel,
+    respondents: pd.DataFrame,
+    answers: pd.DataFrame,
+    *,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+) -> Publication:
+    """Decide, once for all tables, which groups of the respondents may be published.
+
+    The main pattern protects, for every group of every breakdown at once, the headcount,
+    the number of respondents with any dimension score and the number with a score in each
+    dimension: a group is published whole or not at all.
+
+    Item-level numbers of a dimension (answer distributions, item means, facet scores,
+    rwg(J)) get a nested pattern: published only for groups the main pattern publishes,
+    with each item's and facet's number of answers protected the same way. Every other
+    table (eNPS, trifecta) nests its own counts in the main pattern likewise. Pass the
+    result to the table functions of one report to compute it once; they compute the same
+    pattern themselves when it is not given.
+
+    Parameters
+    ----------
+    model, respondents, answers:
+        As for :func:`score_breakdown`.
+    min_group_size:
+        The engagement's minimum reporting group size (default 5, at least 3).
+    """
+    min_group_size = check_min_group_size(min_group_size)
+    answers = _aligned(respondents, answers)
+    index = GroupIndex.from_respondents(respondents)
+    answered, _ = split_missing(_coded(model, answers))
+    dims, member = _units(model, "dimension")
+    has = _has_score(answered, member)
+    main = np.column_stack([np.ones(len(answers)), has.any(axis=1), has]).astype(float)
+    counts = index.totals(main)
+    withheld = index.protect(counts, BREAKDOWNS, min_group_size)
+
+    facets, facet_member = _units(model, "facet")
+    facet_has = _has_score(answered, facet_member)
+    facet_dim = _facet_dimension(model, facets)
+    items_withheld = np.zeros((len(index.groups), len(dims)), dtype=bool)
+    for j in range(len(dims)):
+        measures = np.column_stack(
+            [answered[:, member[:, j] > 0], facet_has[:, facet_dim == j]]
+        ).astype(float)
+        items_withheld[:, j] = index.protect(
+            index.totals(measures), BREAKDOWNS, min_group_size, withheld=withheld
+        )
+    return Publication(
+        index=index,
+        min_group_size=min_group_size,
+        respondent_ids=respondents.index,
+        dimensions=tuple(dims),
+        headcount=counts[:, 0],
+        withheld=withheld,
+        items_withheld=items_withheld | withheld[:, None],
+    )
+
+
+def _publication(
+    model: MaturityModel,
+    respondents: pd.DataFrame,
+    answers: pd.DataFrame,
+    min_group_size: int,
+    given: Publication | None,
+) -> Publication:
+    """``given`` after checking it fits, else a new :func:`publication`."""
+    if given is None:
+        return publication(model, respondents, answers, min_group_size=min_group_size)
+    given.check(respondents, min_group_size)
+    return given
+
+
 def score_breakdown(
     model: MaturityModel,
     respondents: pd.DataFrame,
@@ -335,14 +494,16 @@ def score_breakdown(
     by: str | Iterable[str] = BREAKDOWNS,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     level: Literal["dimension", "facet"] = "dimension",
+    publication: Publication | None = None,
 ) -> pd.DataFrame:
     """Return the score table: one row per group and dimension (and ``overall``).
 
     Every rule is in ``docs/scoring.md``. A group's score is the mean of its respondents'
     scores, with n, standard deviation, t-based 95% CI, the 0-100 form ``(mean - 1) / 4 *
-    100`` and the maturity level. Small groups are withheld, and complementary suppression
-    across all the breakdowns in ``by`` makes sure none can be worked out from the others:
-    publish the breakdowns of one report from one call.
+    100`` and the maturity level. The overall score is the weighted mean of the group's
+    dimension means (model weights). Which groups are withheld is decided by the
+    engagement-wide :func:`publication` pattern, whatever ``by`` asks for, so tables of
+    different breakdowns can be put side by side without revealing a small group.
 
     Parameters
     ----------
@@ -360,6 +521,8 @@ def score_breakdown(
         The engagement's minimum reporting group size (default 5, at least 3).
     level:
         ``"dimension"`` (default: dimensions and ``overall``) or ``"facet"``.
+    publication:
+        The pattern from :func:`publication` for these respondents (computed when absent).
 
     Returns
     -------
@@ -367,54 +530,86 @@ def score_breakdown(
     keys), ``dimension`` (and ``facet`` at facet level), ``n``, ``mean``, ``sd``, ``ci_low``,
     ``ci_high``, ``score_100``, ``level``, ``suppressed``, ``rwg`` (within-group agreement
     rwg(J)) and ``consensus`` (``"low consensus"`` when rwg(J) < 0.70). Withheld rows have
-    ``suppressed`` True and every number missing, ``n`` included.
+    ``suppressed`` True and every number missing, ``n`` included. The ``overall`` row has
+    no ``sd``, interval or ``rwg``; its ``n`` counts the members with any dimension score.
+    Facet scores and rwg(J) are item-level numbers (see :func:`publication`).
     """
-    kinds = check_breakdowns(by)
+    check_breakdowns(by)
     min_group_size = check_min_group_size(min_group_size)
     answers = _aligned(respondents, answers)
+    pub = _publication(model, respondents, answers, min_group_size, publication)
+    index = pub.index
     units, member = _units(model, level)
     answered, filled = split_missing(_coded(model, answers))
     unit_scores = _unit_scores(model, answered, filled, member)
-    if level == "dimension":
-        unit_scores = np.column_stack([unit_scores, _overall(model, unit_scores)])
-        labels = [*units, OVERALL]
-    else:
-        labels = units
-    index = GroupIndex.from_respondents(respondents)
-    n, s1, s2 = index.aggregate(unit_scores)
-    withheld = np.column_stack(
-        [index.protect(n[:, [j]], kinds, min_group_size) for j in range(len(labels))]
+    dim_of_unit = (
+        np.arange(len(units)) if level == "dimension" else _facet_dimension(model, units)
     )
-    rows = np.flatnonzero(np.isin(index.groups["by"].to_numpy(), kinds))
-    m = len(labels)
-    cols = _score_columns(
-        n[rows].ravel(), s1[rows].ravel(), s2[rows].ravel(), withheld[rows].ravel(),
-        min_group_size,
+    rows = pub.rows(by)
+    n, s1, s2 = (x[rows] for x in index.aggregate(unit_scores))
+    item_withheld = pub.items_withheld[rows][:, dim_of_unit]
+    withheld = (
+        np.repeat(pub.withheld[rows][:, None], len(units), axis=1) if level == "dimension"
+        else item_withheld
     )
-    # Within-group agreement from the item moments of each group.
+    cols = _score_columns(n, s1, s2, withheld, min_group_size)
+    # Within-group agreement from the item moments of each group (item-level numbers).
+    _, dim_member = _units(model, "dimension")
     item_n, item_s1, item_s2 = index.aggregate_filled(answered, filled)
-    rwg = rwg_from_moments(item_n[rows], item_s1[rows], item_s2[rows], member)
+    rwg = rwg_from_moments(item_n[rows], item_s1[rows], item_s2[rows], dim_member)
+    rwg = np.where(pub.items_withheld[rows], np.nan, rwg)[:, dim_of_unit]
+    rwg = np.where(np.isnan(cols["mean"]), np.nan, rwg)
+    labels = list(units)
     if level == "dimension":
+        weights = np.array([d.weight for d in model.dimensions])
+        has_any = np.asarray(~np.isnan(unit_scores).all(axis=1), dtype=float)
+        n_any = index.totals(has_any[:, None])[rows, 0]
+        overall = _overall_columns(cols, weights, n_any, pub.withheld[rows], min_group_size)
+        cols = {key: np.column_stack([cols[key], overall[key]]) for key in cols}
         rwg = np.column_stack([rwg, np.full(len(rows), np.nan)])
-    rwg = np.where(np.asarray(cols["suppressed"]).reshape(len(rows), m), np.nan, rwg).ravel()
+        labels.append(OVERALL)
+    m = len(labels)
     keys = index.groups.iloc[rows].reset_index(drop=True)
     frame = keys.loc[keys.index.repeat(m)].reset_index(drop=True)
     if level == "facet":
-        facet_dimension = model.item_dimension
-        dim_of_facet = {
-            model.item_facet[item]: facet_dimension[item] for item in model.items
-        }
-        frame["dimension"] = [dim_of_facet[f] for f in labels] * len(rows)
+        frame["dimension"] = [pub.dimensions[j] for j in dim_of_unit] * len(rows)
         frame["facet"] = labels * len(rows)
     else:
         frame["dimension"] = labels * len(rows)
-    for key, value in cols.items():
+    for key, value in _frame_columns(cols).items():
         frame[key] = value
-    frame["rwg"] = rwg
-    labels_consensus = np.where(rwg < LOW_CONSENSUS, "low consensus", "adequate").astype(object)
-    labels_consensus[np.isnan(rwg)] = None
-    frame["consensus"] = pd.array(labels_consensus, dtype="string")
+    flat_rwg = rwg.ravel()
+    frame["rwg"] = flat_rwg
+    consensus = np.where(flat_rwg < LOW_CONSENSUS, "low consensus", "adequate").astype(object)
+    consensus[np.isnan(flat_rwg)] = None
+    frame["consensus"] = pd.array(consensus, dtype="string")
     return frame
+
+
+def _overall_columns(
+    cols: dict[str, FloatArray],
+    weights: FloatArray,
+    n_any: FloatArray,
+    withheld: BoolArray,
+    min_group_size: int,
+) -> dict[str, FloatArray]:
+    """The overall row of every group: the weighted mean of its published dimension means."""
+    means = cols["mean"]
+    complete = ~np.isnan(means).any(axis=1) & ~withheld
+    mean = np.full(len(means), np.nan)
+    mean[complete] = (means[complete] @ weights) / weights.sum()
+    hide = withheld | (n_any < min_group_size)
+    nan = np.full(len(means), np.nan)
+    return {
+        "n": np.where(hide, np.nan, n_any),
+        "mean": mean,
+        "sd": nan,
+        "ci_low": nan,
+        "ci_high": nan,
+        "score_100": (mean - _SCALE_MIN) / (_SCALE_MAX - _SCALE_MIN) * 100.0,
+        "level": _levels(mean),
+        "suppressed": hide,
+    }
 
 
 # --- gaps, eNPS, trifecta --------------------------------------------------------------------
@@ -498,37 +693,42 @@ def iceberg_index(gaps: pd.DataFrame) -> float:
 
 
 def _table(
-    index: GroupIndex, kinds: Sequence[str], columns: dict[str, Any]
+    pub: Publication, rows: IntArray, columns: dict[str, Any]
 ) -> pd.DataFrame:
-    """Group keys of the requested breakdowns plus ``columns`` (already restricted to them)."""
-    rows = np.flatnonzero(np.isin(index.groups["by"].to_numpy(), kinds))
-    frame = index.groups.iloc[rows].reset_index(drop=True)
+    """Group keys of ``rows`` plus ``columns`` (already restricted to them)."""
+    frame = pub.index.groups.iloc[rows].reset_index(drop=True)
     for key, value in columns.items():
         frame[key] = value
     return frame
 
 
 def enps(
+    model: MaturityModel,
     respondents: pd.DataFrame,
+    answers: pd.DataFrame,
     *,
     by: str | Iterable[str] = ("organisation",),
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    publication: Publication | None = None,
 ) -> pd.DataFrame:
     """Return the employee Net Promoter Score per group.
 
     eNPS = percent answering 9-10 (promoters) minus percent answering 0-6 (detractors), of
     those who answered the 0-10 recommendation question (``respondents["recommend"]``).
+    Groups withheld by the engagement's :func:`publication` pattern are withheld here too,
+    and more where too few answered the question.
 
     Returns
     -------
     Columns ``by``, ``group``, ``role``, ``team``, ``department``, ``n`` (who answered),
     ``promoters``, ``passives``, ``detractors`` (percent), ``enps``, ``suppressed``.
     """
-    kinds = check_breakdowns(by)
+    check_breakdowns(by)
     min_group_size = check_min_group_size(min_group_size)
     if "recommend" not in respondents.columns:
         raise ParameterError("respondents: missing column recommend")
     recommend = _matrix(respondents, ["recommend"], 0, 10, "respondents")[:, 0]
+    pub = _publication(model, respondents, answers, min_group_size, publication)
     answered = ~np.isnan(recommend)
     indicators = np.column_stack(
         [
@@ -536,17 +736,16 @@ def enps(
             np.where(answered, recommend <= 6, np.nan),
         ]
     ).astype(float)
-    index = GroupIndex.from_respondents(respondents)
-    n, s1, _ = index.aggregate(indicators)
-    withheld = index.protect(n[:, :1], kinds, min_group_size)
-    rows = np.flatnonzero(np.isin(index.groups["by"].to_numpy(), kinds))
+    n, s1, _ = pub.index.aggregate(indicators)
+    withheld = pub.index.protect(n[:, :1], BREAKDOWNS, min_group_size, withheld=pub.withheld)
+    rows = pub.rows(by)
     count = n[rows, 0]
     hide = withheld[rows] | (count < min_group_size)
     share = np.full((len(rows), 2), np.nan)
     np.divide(100.0 * s1[rows], count[:, None], out=share, where=~hide[:, None])
     return _table(
-        index,
-        kinds,
+        pub,
+        rows,
         {
             "n": _counts(count, hide),
             "promoters": share[:, 0],
@@ -582,6 +781,7 @@ def trifecta(
     by: str | Iterable[str] = ("organisation",),
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     margin: float = CX_EX_MARGIN,
+    publication: Publication | None = None,
 ) -> pd.DataFrame:
     """Return the trifecta balance and customer advocacy per group.
 
@@ -597,16 +797,16 @@ def trifecta(
     of answers behind any of the four means), the four measures, ``spread``, ``weakest``,
     ``cx_minus_ex``, ``cx_outruns_ex``, ``suppressed``.
     """
-    kinds = check_breakdowns(by)
+    check_breakdowns(by)
     min_group_size = check_min_group_size(min_group_size)
     if not np.isfinite(margin) or margin < 0:
         raise ParameterError(f"margin: must be a non-negative number, got {margin!r}")
     answers = _aligned(respondents, answers)
+    pub = _publication(model, respondents, answers, min_group_size, publication)
     values = _outcome_scores(model, answers)
-    index = GroupIndex.from_respondents(respondents)
-    n, s1, _ = index.aggregate(values)
-    withheld = index.protect(n, kinds, min_group_size)
-    rows = np.flatnonzero(np.isin(index.groups["by"].to_numpy(), kinds))
+    n, s1, _ = pub.index.aggregate(values)
+    withheld = pub.index.protect(n, BREAKDOWNS, min_group_size, withheld=pub.withheld)
+    rows = pub.rows(by)
     count = n[rows]
     hide = withheld[rows] | (count.max(axis=1) < min_group_size)
     means = np.full(count.shape, np.nan)
@@ -622,7 +822,9 @@ def trifecta(
         for i, j in zip(np.flatnonzero(has_three), low, strict=True):
             weakest[int(i)] = OUTCOME_MEASURES[int(j)]
     cx_minus_ex = means[:, 1] - means[:, 2]
-    flag = pd.arrays.BooleanArray(cx_minus_ex > margin, np.isnan(cx_minus_ex))
+    # Compared at 9 decimals: a difference of exactly the margin (0.25 computed as
+    # 0.2500000000000002) does not "exceed" it.
+    flag = pd.arrays.BooleanArray(np.round(cx_minus_ex, 9) > margin, np.isnan(cx_minus_ex))
     columns: dict[str, Any] = {"n": _counts(count.max(axis=1), hide)}
     for j, measure in enumerate(OUTCOME_MEASURES):
         columns[measure] = means[:, j]
@@ -633,4 +835,4 @@ def trifecta(
         "cx_outruns_ex": flag,
         "suppressed": hide,
     }
-    return _table(index, kinds, columns)
+    return _table(pub, rows, columns)

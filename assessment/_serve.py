@@ -6,9 +6,12 @@ hides tracebacks from respondents and runs one kernel per visitor with the noteb
 as working directory; the workspace and the engagement reach the kernel through
 ``$ASSESSMENT_WORKSPACE`` and ``$ASSESSMENT_ENGAGEMENT``.
 
-The login token is written to a private Voilà config file rather than the command line, so
-other users of the machine cannot read it from the process list. Without a token the server
-only starts when asked explicitly, and then only on a loopback address.
+The login token is written to a private Voilà config file rather than Voilà's command line,
+so other users of the machine cannot read it from the process list (``--token`` on
+``assessment form``'s own command line is visible there: prefer ``$ASSESSMENT_FORM_TOKEN``).
+Without a token the server only starts when asked explicitly, and then only on a loopback
+address. Stopped by Ctrl-C, SIGTERM (systemd, ``kill``) or SIGHUP, :func:`serve_form` stops
+Voilà and removes the config file.
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from ._config import WORKSPACE_ENV, Workspace, shipped
 from ._exceptions import ParameterError
@@ -143,18 +151,56 @@ def form_server(
     return FormServer(argv, env, url, secret, config_dir, nb)
 
 
-def serve_form(server: FormServer) -> int:
-    """Run Voilà until it stops or is interrupted; return its exit code."""
+class _Stop(Exception):
+    """Raised in the main thread when the server is asked to stop by a signal."""
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`_Stop` (once), like Ctrl-C into KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set in the main thread
+        return
+    stopping = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise _Stop(signal.Signals(signum).name)
+
+    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {sig: signal.signal(sig, stop) for sig in wanted}
     try:
-        proc = subprocess.Popen(server.argv, env=server.env, cwd=server.notebook.parent)
-        try:
-            return proc.wait()
-        except KeyboardInterrupt:
-            proc.terminate()
-            try:
-                return proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                return proc.wait()
+        yield
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def serve_form(server: FormServer) -> int:
+    """Run Voilà until it stops, or is stopped by Ctrl-C, SIGTERM or SIGHUP; return its code.
+
+    However it stops, Voilà is terminated (killed after 10 s) and the private config folder
+    with the token is removed.
+    """
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        with _stop_on_signals():
+            try:
+                proc = subprocess.Popen(server.argv, env=server.env, cwd=server.notebook.parent)
+                return proc.wait()
+            except (KeyboardInterrupt, _Stop):
+                if proc is None:
+                    return 1
+                proc.terminate()
+                try:
+                    return proc.wait(timeout=10)
+                except (subprocess.TimeoutExpired, KeyboardInterrupt):
+                    proc.kill()
+                    return proc.wait()
+    finally:
+        if proc is not None and proc.poll() is None:  # a second signal cut the stop short
+            proc.kill()
+            proc.wait()
         shutil.rmtree(server.config_dir, ignore_errors=True)

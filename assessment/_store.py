@@ -29,7 +29,8 @@ import pandas as pd
 
 from ._exceptions import NotFoundError, ParameterError, StoreError
 from ._model import MaturityModel, load_model_text
-from ._responses import ResponseSet
+from ._responses import DURATION, ResponseSet
+from ._text import CONTROL, MAX_COMMENT, MAX_NAME, neutralise, restore
 
 __all__ = ["DB_NAME", "MIGRATIONS", "Engagement", "Organisation", "Store"]
 
@@ -37,6 +38,7 @@ DB_NAME = "assessment.db"
 #: The smallest minimum group size any engagement may use.
 MIN_GROUP_SIZE_FLOOR = 3
 DEFAULT_MIN_GROUP_SIZE = 5
+DEFAULT_MIN_COMMENT_GROUP_SIZE = 10
 ENGAGEMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -178,12 +180,43 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) WITHOUT ROWID""",
         *_revision_triggers("respondents", "engagement_teams", "targets", "ratings"),
     ),
+    (
+        # How long a form respondent took (seconds, rounded), for the "too fast" check.
+        "ALTER TABLE respondents ADD COLUMN duration_seconds INTEGER "
+        "CHECK (duration_seconds IS NULL OR duration_seconds >= 0)",
+        # Free-text comments are released only for groups at least this large.
+        "ALTER TABLE engagements ADD COLUMN min_comment_group_size INTEGER NOT NULL DEFAULT 10",
+        "UPDATE engagements SET min_comment_group_size = "
+        "max(min_comment_group_size, min_group_size)",
+        *(
+            f"""CREATE TRIGGER engagements_{event.lower()}_comment_group BEFORE {event}
+            ON engagements WHEN NEW.min_comment_group_size < NEW.min_group_size BEGIN
+                SELECT RAISE(ABORT, 'min_comment_group_size is below min_group_size');
+            END"""
+            for event in ("INSERT", "UPDATE")
+        ),
+        # Drafts are encrypted with a key derived from the respondent's code and this salt
+        # (_drafts.py); drafts stored in clear before cannot be encrypted without the code,
+        # so their answers are dropped (the session itself stays open).
+        "ALTER TABLE drafts ADD COLUMN salt BLOB",
+        "UPDATE drafts SET data = '', salt = randomblob(16), "
+        "updated_at = substr(updated_at, 1, 10)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def unused_path(path: Path) -> Path:
+    """Return ``path``, or the first of ``stem-2.ext``, ``stem-3.ext``... that does not exist."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
 
 
 # Code points of the packed answers: a value v is chr(_VALUE_BASE + v), so any scale value
@@ -229,6 +262,8 @@ class Engagement:
     min_group_size: int
     #: Languages offered to respondents; the first is the default.
     languages: tuple[str, ...] = ("en",)
+    #: The smallest group whose free-text comments may be shown (never below min_group_size).
+    min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP_SIZE
 
 
 class Store:
@@ -251,8 +286,9 @@ class Store:
             self._conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
-        self._migrate()
+        self._depth = 0  # nesting of open write transactions (see transaction())
         self._models: dict[tuple[str, str], MaturityModel] = {}
+        self._migrate()
 
     # --- lifecycle -----------------------------------------------------------------------
     def close(self) -> None:
@@ -267,14 +303,37 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a write transaction (``BEGIN IMMEDIATE``): all of it is stored, or none."""
+        """Run a write transaction (``BEGIN IMMEDIATE``): all of it is stored, or none.
+
+        Inside another transaction of this store it becomes a savepoint of that one, so
+        several writes (an engagement and its teams, say) can be stored as one unit.
+        """
+        if self._depth:
+            name = f"nested_{self._depth}"
+            self._conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute(f"ROLLBACK TO {name}")
+                self._conn.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._depth -= 1
+            self._conn.execute(f"RELEASE {name}")
+            return
         self._conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield self._conn
+            self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            self._models.clear()
             raise
-        self._conn.execute("COMMIT")
+        finally:
+            self._depth = 0
 
     @property
     def schema_version(self) -> int:
@@ -297,13 +356,41 @@ class Store:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {target:d}")
 
+    def checkpoint(self, *, wait_ms: int = 2000) -> bool:
+        """Copy the write-ahead log into the database file and empty it; True if done.
+
+        Best effort: a reader in the middle of a long read (or a stream of writers) can keep
+        it from finishing within ``wait_ms``; the next checkpoint catches up. The form calls
+        it after each submission, so a file copy of the workspace does not hold the deleted
+        draft (and its code's hash) in the same log as the new respondent.
+        """
+        if self._conn.in_transaction:
+            return False
+        (previous,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
+        self._conn.execute(f"PRAGMA busy_timeout = {int(wait_ms):d}")
+        try:
+            busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError:  # locked by another connection
+            return False
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(previous):d}")
+        return int(busy) == 0
+
     def integrity_check(self) -> str:
         """Return SQLite's ``PRAGMA integrity_check`` verdict (``"ok"`` when sound)."""
         return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
 
-    def backup(self, dest: str | Path) -> Path:
-        """Copy the live database to ``dest`` with SQLite's online backup API."""
-        target = Path(dest)
+    def backup(self, dest: str | Path | None = None) -> Path:
+        """Copy the live database to ``dest`` with SQLite's online backup API.
+
+        Without ``dest``: ``backups/assessment-YYYYMMDD-HHMMSS.db`` beside the database,
+        numbered (``-2``, ``-3``...) when that name is taken.
+        """
+        if dest is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            target = unused_path(self.path.parent / "backups" / f"assessment-{stamp}.db")
+        else:
+            target = Path(dest)
         if target.exists():
             raise ParameterError(f"{target}: already exists; choose a new backup file")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -358,11 +445,14 @@ class Store:
         on: date | None = None,
         min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
         languages: Sequence[str] | None = None,
+        min_comment_group_size: int | None = None,
     ) -> Engagement:
         """Create an engagement of ``organisation`` on the model given as YAML text.
 
         The model text is stored in the workspace, so later runs score and report with
-        exactly the model version the engagement was created with.
+        exactly the model version the engagement was created with. Comments are shown only
+        for groups of at least ``min_comment_group_size`` respondents (default: 10, or
+        ``min_group_size`` when that is larger; never below ``min_group_size``).
         """
         if not ENGAGEMENT_ID.match(engagement_id):
             raise ParameterError(
@@ -372,6 +462,16 @@ class Store:
         if min_group_size < MIN_GROUP_SIZE_FLOOR:
             raise ParameterError(
                 f"min_group_size: {min_group_size} is below the floor of {MIN_GROUP_SIZE_FLOOR}"
+            )
+        comment_size = (
+            max(DEFAULT_MIN_COMMENT_GROUP_SIZE, min_group_size)
+            if min_comment_group_size is None else min_comment_group_size
+        )
+        if (isinstance(comment_size, bool) or not isinstance(comment_size, int)
+                or comment_size < min_group_size):
+            raise ParameterError(
+                f"min_comment_group_size: {comment_size!r} must be a whole number of at least "
+                f"min_group_size ({min_group_size})"
             )
         model = load_model_text(model_source)
         offered = list(languages or model.languages)
@@ -400,10 +500,10 @@ class Store:
             try:
                 conn.execute(
                     "INSERT INTO engagements (id, organisation_id, wave, date, model_id, "
-                    "model_version, min_group_size, languages, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "model_version, min_group_size, languages, created_at, "
+                    "min_comment_group_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (engagement_id, org.id, wave or when, when, model.id, model.version,
-                     min_group_size, ",".join(dict.fromkeys(offered)), _now()),
+                     min_group_size, ",".join(dict.fromkeys(offered)), _now(), comment_size),
                 )
             except sqlite3.IntegrityError as exc:
                 raise ParameterError(f"engagement {engagement_id!r} already exists") from exc
@@ -411,15 +511,16 @@ class Store:
 
     _ENGAGEMENT_SQL = (
         "SELECT e.id, o.name, e.wave, e.date, e.model_id, e.model_version, e.min_group_size, "
-        "e.languages FROM engagements e JOIN organisations o ON o.id = e.organisation_id"
+        "e.languages, e.min_comment_group_size "
+        "FROM engagements e JOIN organisations o ON o.id = e.organisation_id"
     )
 
     @staticmethod
     def _engagement(row: tuple[Any, ...]) -> Engagement:
-        eid, org, wave, on, model_id, model_version, min_size, languages = row
+        eid, org, wave, on, model_id, model_version, min_size, languages, comment_size = row
         return Engagement(
             eid, org, wave, on, model_id, model_version, int(min_size),
-            tuple(str(languages).split(",")),
+            tuple(str(languages).split(",")), int(comment_size),
         )
 
     def engagement(self, engagement_id: str) -> Engagement:
@@ -473,16 +574,22 @@ class Store:
         file_name: str | None = None,
         sha256: str | None = None,
         conn: sqlite3.Connection | None = None,
+        submitted_at: str | None = None,
     ) -> int:
         """Store validated responses in one transaction; return how many respondents.
 
         Either every respondent, answer and comment of ``data`` is stored, or (on any error,
         or if the process dies) none of it. Pass ``conn`` (from an open
         :meth:`transaction`) to write as part of that transaction instead of a new one.
+        ``submitted_at`` replaces the time recorded with each respondent (default: now, to
+        the second); the form passes only the date, so no submission can be matched to a
+        moment in an access log.
         """
         self.engagement(engagement_id)
         now = _now()
-        resp = data.respondents
+        when = submitted_at or now
+        resp = _canonical_groups(data.respondents)
+        _check_comment_lengths(data.comments)
         answers = data.answers
         na = data.not_applicable.reindex_like(answers).fillna(False).astype(bool)
         with self.transaction() if conn is None else nullcontext(conn) as conn:
@@ -490,16 +597,22 @@ class Store:
             row_ids = np.arange(first, first + len(resp), dtype=np.int64)
             recommend = resp["recommend"].astype(float).to_numpy()
             dept = resp["department"].astype(object).where(resp["department"].notna(), None)
+            seconds = (
+                resp[DURATION].astype(float).to_numpy() if DURATION in resp
+                else np.full(len(resp), np.nan)
+            )
             try:
                 conn.executemany(
                     "INSERT INTO respondents (id, engagement_id, respondent_key, role, team, "
-                    "department, recommend, source, submitted_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    "department, recommend, source, submitted_at, duration_seconds) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (
                         (int(rid), engagement_id, str(key), str(role), str(team), d,
-                         None if np.isnan(rec) else int(rec), source, now)
-                        for rid, key, role, team, d, rec in zip(
+                         None if np.isnan(rec) else int(rec), source, when,
+                         None if np.isnan(sec) else int(sec))
+                        for rid, key, role, team, d, rec, sec in zip(
                             row_ids, resp.index, resp["role"], resp["team"], dept, recommend,
-                            strict=True,
+                            seconds, strict=True,
                         )
                     ),
                 )
@@ -522,14 +635,18 @@ class Store:
                 ),
             )
             position = pd.Series(row_ids, index=resp.index)
+            # Stored comments are canonical, as import and the form make them: no control
+            # characters (so CRLF becomes LF), no outer blanks, no empty comment. Exports then
+            # round-trip exactly, whichever way the text came in.
+            comments = (
+                (int(position[rid]), str(dim), CONTROL.sub("", str(text)).strip())
+                for rid, dim, text in data.comments[
+                    ["respondent_id", "dimension_id", "text"]
+                ].itertuples(index=False)
+            )
             conn.executemany(
                 "INSERT INTO comments (respondent_id, dimension_id, text) VALUES (?,?,?)",
-                (
-                    (int(position[rid]), str(dim), str(text))
-                    for rid, dim, text in data.comments[
-                        ["respondent_id", "dimension_id", "text"]
-                    ].itertuples(index=False)
-                ),
+                (row for row in comments if row[2]),
             )
             if file_name is not None:
                 conn.execute(
@@ -596,7 +713,7 @@ class Store:
             )
         if not resp:
             return ResponseSet.empty(questions)
-        keys, roles, teams, departments, recommend, packed = zip(*resp, strict=True)
+        keys, roles, teams, departments, recommend, seconds, packed = zip(*resp, strict=True)
         values, na = _unpack_answers(packed, len(questions))
         index = pd.Index(keys, name="respondent_id", dtype=object).astype(str)
         respondents = pd.DataFrame(
@@ -605,6 +722,7 @@ class Store:
                 "team": np.asarray(teams, dtype=object).astype(str),
                 "department": np.asarray(departments, dtype=object),
                 "recommend": np.asarray(recommend, dtype=float),
+                DURATION: np.asarray(seconds, dtype=float),
             },
             index=index,
         )
@@ -647,7 +765,8 @@ class Store:
         conn.executemany("INSERT INTO temp.model_columns VALUES (?, ?)",
                          [(q, i) for i, q in enumerate(questions)])
         return conn.execute(
-            "SELECT r.respondent_key, r.role, r.team, r.department, r.recommend, ("
+            "SELECT r.respondent_key, r.role, r.team, r.department, r.recommend, "
+            "r.duration_seconds, ("
             " SELECT group_concat(char(32 + m.col, CASE WHEN a.not_applicable THEN ?"
             " WHEN a.value IS NULL THEN ? ELSE ? + a.value END), '')"
             " FROM answers a JOIN temp.model_columns m ON m.item_id = a.item_id"
@@ -658,28 +777,48 @@ class Store:
         ).fetchall()
 
     # --- data quality ----------------------------------------------------------------------
-    def exclude(self, engagement_id: str, respondent_id: str, reason: str) -> None:
-        """Leave a respondent out of every score and report, recording why."""
+    def exclude(self, engagement_id: str, respondent_id: str, reason: str) -> bool:
+        """Leave a respondent out of every score and report, recording why.
+
+        Return False when it already was, for the same reason. An exclusion with another
+        reason is an error, never overwritten: :meth:`include` it first.
+        """
         why = reason.strip()
         if not why:
             raise ParameterError("reason: say why the response is excluded")
-        self._set_exclusion(engagement_id, respondent_id, why)
+        return self._set_exclusion(engagement_id, respondent_id, why)
 
-    def include(self, engagement_id: str, respondent_id: str) -> None:
-        """Take a respondent back into scores and reports (undo :meth:`exclude`)."""
-        self._set_exclusion(engagement_id, respondent_id, None)
+    def include(self, engagement_id: str, respondent_id: str) -> bool:
+        """Take a respondent back into scores and reports (undo :meth:`exclude`).
 
-    def _set_exclusion(self, engagement_id: str, respondent_id: str, reason: str | None) -> None:
+        Return False when it was not excluded.
+        """
+        return self._set_exclusion(engagement_id, respondent_id, None)
+
+    def _set_exclusion(self, engagement_id: str, respondent_id: str, reason: str | None) -> bool:
         with self.transaction() as conn:
-            cur = conn.execute(
+            row = conn.execute(
+                "SELECT excluded_reason FROM respondents "
+                "WHERE engagement_id = ? AND respondent_key = ?",
+                (engagement_id, respondent_id),
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(
+                    f"no respondent {respondent_id!r} in engagement {engagement_id!r}"
+                )
+            if row[0] == reason:
+                return False  # nothing to change: no write, no new revision
+            if row[0] is not None and reason is not None:
+                raise ParameterError(
+                    f"respondent {respondent_id!r} is already excluded (reason: {row[0]!r}); "
+                    "include it again first to give a new reason"
+                )
+            conn.execute(
                 "UPDATE respondents SET excluded_reason = ? "
                 "WHERE engagement_id = ? AND respondent_key = ?",
                 (reason, engagement_id, respondent_id),
             )
-        if cur.rowcount == 0:
-            raise NotFoundError(
-                f"no respondent {respondent_id!r} in engagement {engagement_id!r}"
-            )
+        return True
 
     def exclusions(self, engagement_id: str) -> pd.DataFrame:
         """Return the excluded respondents with their reasons."""
@@ -715,6 +854,12 @@ class Store:
         if problems:
             raise ParameterError("; ".join(problems))
         with self.transaction() as conn:
+            stored = conn.execute(
+                "SELECT engagement_id, team, department, headcount FROM engagement_teams "
+                "WHERE engagement_id = ?", (engagement_id,),
+            ).fetchall()
+            if sorted(stored, key=str) == sorted(rows, key=str):
+                return  # unchanged: no write, so the revision (and the reports) stay
             conn.execute("DELETE FROM engagement_teams WHERE engagement_id = ?", (engagement_id,))
             conn.executemany(
                 "INSERT INTO engagement_teams (engagement_id, team, department, headcount) "
@@ -743,7 +888,8 @@ class Store:
             conn.executemany(
                 "INSERT INTO targets (engagement_id, dimension_id, level, set_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (engagement_id, dimension_id) "
-                "DO UPDATE SET level = excluded.level, set_at = excluded.set_at",
+                "DO UPDATE SET level = excluded.level, set_at = excluded.set_at "
+                "WHERE targets.level IS NOT excluded.level",  # unchanged: keep the revision
                 [(engagement_id, d, int(v), _now()) for d, v in targets.items()],
             )
 
@@ -758,9 +904,12 @@ class Store:
         self, engagement_id: str, facet_id: str, level: int | None, evidence: str = ""
     ) -> None:
         """Record the consultant's evidence-based level (1-5, None = not applicable) of a facet."""
-        facets = {f.id for d in self.model(engagement_id).dimensions for f in d.facets}
+        facets = [f.id for d in self.model(engagement_id).dimensions for f in d.facets]
         if facet_id not in facets:
-            raise ParameterError(f"facet {facet_id!r}: not a facet of the engagement's model")
+            raise ParameterError(
+                f"facet {facet_id!r}: not a facet of the engagement's model; known facets: "
+                + ", ".join(facets)
+            )
         if level is not None and (isinstance(level, bool) or not 1 <= level <= 5):
             raise ParameterError(f"rating of {facet_id!r}: a level from 1 to 5, got {level!r}")
         with self.transaction() as conn:
@@ -768,7 +917,8 @@ class Store:
                 "INSERT INTO ratings (engagement_id, facet_id, level, evidence, rated_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (engagement_id, facet_id) DO UPDATE SET "
                 "level = excluded.level, evidence = excluded.evidence, "
-                "rated_at = excluded.rated_at",
+                "rated_at = excluded.rated_at WHERE ratings.level IS NOT excluded.level "
+                "OR ratings.evidence IS NOT excluded.evidence",  # unchanged: keep the revision
                 (engagement_id, facet_id, level, evidence.strip(), _now()),
             )
 
@@ -779,4 +929,45 @@ class Store:
             "WHERE engagement_id = ? ORDER BY facet_id",
             self._conn,
             params=(engagement_id,),
+        )
+
+
+def _canonical_groups(respondents: pd.DataFrame) -> pd.DataFrame:
+    """Team and department names as an export re-imports them: without outer blanks.
+
+    Raises :class:`ParameterError` naming the respondent for what an import refuses: a blank
+    team, control characters, a name longer than the cap. So whatever the library stores
+    exports and re-imports unchanged.
+    """
+    out = respondents.copy()
+    for column in ("team", "department"):
+        values = out[column].astype("object")
+        given = values.notna()
+        text = values[given].astype(str).map(lambda t: restore(neutralise(t).strip()))
+        for problem, bad in (
+            ("contains control characters", text.str.contains(CONTROL)),
+            (f"longer than {MAX_NAME} characters", text.str.len() > MAX_NAME),
+            ("must not be blank", text == ""),
+        ):
+            if bad.any():
+                rid = text.index[bad][0]
+                raise ParameterError(f"respondent {rid!r}, {column}: {problem}")
+        if column == "team" and not given.all():
+            raise ParameterError(
+                f"respondent {values.index[~given][0]!r}, team: must not be blank"
+            )
+        values[given] = text
+        out[column] = values
+    return out
+
+
+def _check_comment_lengths(comments: pd.DataFrame) -> None:
+    """Raise :class:`ParameterError` for a comment longer than import and the form accept."""
+    lengths = comments["text"].astype(str).str.len()
+    too_long = lengths > MAX_COMMENT
+    if too_long.any():
+        row = comments[too_long].iloc[0]
+        raise ParameterError(
+            f"respondent {row['respondent_id']!r}, comment on {row['dimension_id']}: "
+            f"{lengths[too_long].iloc[0]} characters, at most {MAX_COMMENT}"
         )

@@ -3,22 +3,36 @@
 Layout, one row per respondent::
 
     respondent_id, role, team[, department], <item id>..., [comment_<dimension id>...], recommend
+        [, duration_seconds]
+
+``duration_seconds`` (whole seconds spent answering; blank when unknown) is optional on import
+and exported when any respondent has one (form submissions record it).
 
 Item values are whole numbers on the item's scale; blank means missing and ``NA`` means
 "not applicable". CSV may be UTF-8 with or without BOM, comma- or semicolon-delimited, with
 CRLF or LF line ends; ``.xlsx`` uses the first sheet. Rows are numbered as a spreadsheet
-shows them: the header is row 1, the first respondent row 2.
+shows them: the header is row 1, the first respondent row 2. Blank rows at the end are not
+respondents, and empty header cells at the end of the header (the trailing delimiters some
+exports write) are ignored when their column is empty too. Validation reports every problem
+at once where it can: the header's, then every cell of the known columns, rows of the wrong
+length and teams placed in two departments. "Not applicable" is accepted only from the roles
+the item allows it for.
 
 Exports neutralise spreadsheet formulas: a text cell that begins with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return (after any leading apostrophes) gets one more leading
 apostrophe, and imports remove exactly that apostrophe again, so files round-trip exactly.
+Comments are canonical wherever they come from (no control characters, so CRLF is LF, no
+outer blanks: the store, the form and import agree), and an ``.xlsx`` export refuses, with
+its row and column, a control character that a worksheet cannot hold.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +45,7 @@ import pandera.pandas as pa
 from ._atomic import atomic_path
 from ._exceptions import ImportValidationError, ParameterError
 from ._model import MaturityModel
-from ._responses import ResponseSet
+from ._responses import DURATION, MAX_DURATION_SECONDS, ResponseSet
 from ._store import Store
 from ._text import CONTROL, MAX_COMMENT, MAX_NAME, neutralise, restore
 
@@ -47,6 +61,8 @@ __all__ = [
 
 ID_COLUMNS = ("respondent_id", "role", "team")
 _INTEGER = r"[+-]?\d+"
+#: A problem with where it is, for sorting: (row, column position or -1 for the row, text).
+_Problem = tuple[int, int, str]
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -67,8 +83,10 @@ def _read_csv(path: Path) -> list[list[str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
         raise ImportValidationError(
-            str(path), [f"byte {exc.start}: the file is not UTF-8 text; save it as CSV UTF-8"]
+            str(path),
+            [f"line {line} (byte {exc.start}): the file is not UTF-8 text; save it as CSV UTF-8"],
         ) from exc
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -87,8 +105,6 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
     return rows
 
 
@@ -101,11 +117,29 @@ def _read_rows(path: Path) -> list[list[str]]:
     return _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
 
 
+def _known_columns(model: MaturityModel) -> list[str]:
+    """Every column name the response layout of ``model`` allows."""
+    return [
+        *ID_COLUMNS, "department", *model.question_ids,
+        *(f"comment_{d.id}" for d in model.dimensions), "recommend", DURATION,
+    ]
+
+
+def _did_you_mean(name: str, known: Sequence[str]) -> str:
+    """A hint naming the known column that ``name`` was probably meant to be."""
+    folded = re.sub(r"[\s-]+", "_", name.strip().lower())
+    close = [folded] if folded in known else difflib.get_close_matches(folded, known, 1, 0.8)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _header_problems(header: list[str], model: MaturityModel) -> list[str]:
     problems = []
-    known_dims = {d.id for d in model.dimensions}
-    questions = set(model.question_ids)
-    allowed = {*ID_COLUMNS, "department", "recommend"}
+    known = _known_columns(model)
+    if not set(header) & set(known):
+        problems.append(
+            f"row 1: none of the {len(header)} column names is a column of model {model.id}; "
+            "the first row must name the columns (respondent_id, role, team, then item ids)"
+        )
     seen: set[str] = set()
     for i, name in enumerate(header):
         where = f"row 1, column {i + 1}"
@@ -113,20 +147,31 @@ def _header_problems(header: list[str], model: MaturityModel) -> list[str]:
             problems.append(f"{where}: empty column name")
         elif name in seen:
             problems.append(f"{where}: duplicate column {name!r}")
-        elif name.startswith("comment_"):
-            if name.removeprefix("comment_") not in known_dims:
-                problems.append(
-                    f"{where}: comment column {name!r} names no dimension of model {model.id}"
-                )
-        elif name not in allowed and name not in questions:
+        elif name.startswith("comment_") and name not in known:
+            problems.append(
+                f"{where}: comment column {name!r} names no dimension of model {model.id}"
+                + _did_you_mean(name, known)
+            )
+        elif name not in known:
             problems.append(
                 f"{where}: unknown column {name!r} (not an item id of model {model.id})"
+                + _did_you_mean(name, known)
             )
         seen.add(name)
     for required in ID_COLUMNS:
         if required not in seen:
             problems.append(f"row 1: missing column {required!r}")
     return problems
+
+
+def _usable(header: list[str], model: MaturityModel) -> list[int]:
+    """Positions of the columns whose cells can be checked: known names, first occurrence."""
+    known, seen, out = set(_known_columns(model)), set(), []
+    for i, name in enumerate(header):
+        if name in known and name not in seen:
+            out.append(i)
+        seen.add(name)
+    return out
 
 
 def _schema(model: MaturityModel, columns: Sequence[str]) -> pa.DataFrameSchema:
@@ -157,16 +202,21 @@ def _schema(model: MaturityModel, columns: Sequence[str]) -> pa.DataFrameSchema:
             )
         return checks
 
+    # Missing columns are header problems, reported before the cells.
     cols: dict[str, pa.Column] = {
-        "respondent_id": pa.Column(checks=text(64, True), unique=True, report_duplicates="all"),
+        "respondent_id": pa.Column(
+            checks=text(64, True), unique=True, report_duplicates="all", required=False
+        ),
         "role": pa.Column(
             checks=pa.Check(
                 lambda s: s.isin(model.roles), error=f"role must be one of {', '.join(model.roles)}"
-            )
+            ),
+            required=False,
         ),
-        "team": pa.Column(checks=text(MAX_NAME, True)),
+        "team": pa.Column(checks=text(MAX_NAME, True), required=False),
         "department": pa.Column(checks=text(MAX_NAME, False), required=False),
         "recommend": pa.Column(checks=number(0, 10, False), required=False),
+        DURATION: pa.Column(checks=number(0, MAX_DURATION_SECONDS, False), required=False),
     }
     for q in model.question_ids:
         scale = model.scale_of(q)
@@ -177,59 +227,100 @@ def _schema(model: MaturityModel, columns: Sequence[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(cols, strict=False, coerce=False)
 
 
-def _cell_problems(frame: pd.DataFrame, model: MaturityModel) -> list[str]:
+def _cell_problems(frame: pd.DataFrame, model: MaturityModel) -> list[_Problem]:
+    """Every bad cell of the (known, unique) columns; rows numbered by the frame's index."""
+    order = {c: i for i, c in enumerate(frame.columns)}
+    out: list[_Problem] = []
     try:
         _schema(model, list(frame.columns)).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        cases = cases[cases["index"].notna()].copy()
-        cases["row"] = cases["index"].astype(int) + 2
-        cases["order"] = cases["column"].map({c: i for i, c in enumerate(frame.columns)})
-        cases = cases.sort_values(["row", "order"], kind="stable")
-        out = []
-        for row, column, check, value in cases[
-            ["row", "column", "check", "failure_case"]
+        cases = cases[cases["index"].notna()]
+        for index, column, check, value in cases[
+            ["index", "column", "check", "failure_case"]
         ].itertuples(index=False):
             what = "duplicate respondent id" if check == "field_uniqueness" else check
-            out.append(f"row {row}, column {column!r}: {what} (got {str(value)[:40]!r})")
-        return out
-    return []
+            row = int(index) + 2
+            out.append((row, order[column], f"row {row}, column {column!r}: {what} "
+                                            f"(got {str(value)[:40]!r})"))
+    if "role" in frame.columns:
+        out += _role_na_problems(frame, model, order)
+    return out
 
 
-def _frame(rows: list[list[str]], path: Path) -> pd.DataFrame:
-    """Turn the raw rows into a string frame, or raise for a missing header or bad shape."""
-    if not rows or not any(c.strip() for c in rows[0]):
+def _role_na_problems(
+    frame: pd.DataFrame, model: MaturityModel, order: dict[str, int]
+) -> list[_Problem]:
+    """'Not applicable' given by a role that the item does not allow it for."""
+    out: list[_Problem] = []
+    for q in model.question_ids:
+        if q not in frame.columns or not model.allows_na(q):
+            continue  # an item without any N/A is checked by the schema
+        refused = [r for r in model.roles if not model.allows_na(q, r)]
+        bad = (frame[q].str.upper() == "NA") & frame["role"].isin(refused)
+        for index, role in zip(frame.index[bad], frame.loc[bad, "role"], strict=True):
+            row = int(index) + 2
+            out.append((row, order[q], f"row {row}, column {q!r}: 'not applicable' is not "
+                                       f"allowed for role {role} (got 'NA')"))
+    return out
+
+
+def _blank(row: Sequence[str]) -> bool:
+    return not any(c.strip() for c in row)
+
+
+def _frame(
+    rows: list[list[str]], path: Path, roles: Sequence[str] = (),
+    expected: str = "respondent_id, role, team, then item ids",
+) -> tuple[pd.DataFrame, list[_Problem]]:
+    """Turn raw rows into a string frame indexed by body position, plus ragged-row problems.
+
+    Trailing blank rows are dropped (they are not respondents), and so are trailing header
+    cells that are empty over the whole column (the trailing delimiters some exports add).
+    Raises for an empty file, a file without a header or without respondents.
+    """
+    rows = list(rows)
+    while rows and _blank(rows[-1]):
+        rows.pop()
+    if not rows or _blank(rows[0]):
         raise ImportValidationError(str(path), ["the file is empty"])
     header = [c.strip() for c in rows[0]]
-    if not set(ID_COLUMNS) & set(header):
+    body = rows[1:]
+    while header and not header[-1] and all(
+        len(r) < len(header) or not r[len(header) - 1].strip() for r in body
+    ):
+        header.pop()
+    if any(re.fullmatch(_INTEGER, c) or c.upper() == "NA" or c.lower() in roles for c in header):
         raise ImportValidationError(
             str(path),
-            ["row 1: missing header; the first row must name the columns "
-             "(respondent_id, role, team, then item ids)"],
+            ["row 1: missing header; the first row holds answers "
+             f"({', '.join(repr(c) for c in header[:3])}, ...) where the column names "
+             f"({expected}) should be"],
         )
-    body = rows[1:]
-    problems = [
-        f"row {i + 2}: {len(r)} cells, the header has {len(header)}"
-        for i, r in enumerate(body)
-        if len(r) > len(header) and any(c.strip() for c in r[len(header):])
-    ]
-    if problems:
-        raise ImportValidationError(str(path), problems)
     width = len(header)
-    data = [(r + [""] * width)[:width] for r in body]
-    if not data:
+    problems: list[_Problem] = []
+    data, index = [], []
+    for i, r in enumerate(body):
+        if len(r) > width and not _blank(r[width:]):
+            problems.append((i + 2, -1, f"row {i + 2}: {len(r)} cells, the header has {width}"))
+        else:
+            data.append((r + [""] * width)[:width])
+            index.append(i)
+    if not body:
         raise ImportValidationError(str(path), ["no respondents: the file has only a header"])
-    frame = pd.DataFrame(data, columns=header, dtype=object)
+    frame = pd.DataFrame(data, columns=header, index=index, dtype=object)
     for i, name in enumerate(header):
         if not name.startswith("comment_"):
-            frame.isetitem(i, frame.iloc[:, i].str.strip().to_numpy())
-    return frame
+            frame.isetitem(i, frame.iloc[:, i].astype(str).str.strip().to_numpy())
+    return frame, problems
 
 
 def read_teams(path: str | Path) -> pd.DataFrame:
     """Read a team list (``team``, ``headcount``[, ``department``]) from ``.csv`` or ``.xlsx``."""
     p = Path(path)
-    raw = _frame(_read_rows(p), p)
+    raw, ragged = _frame(_read_rows(p), p, expected="team, headcount[, department]")
+    if ragged:
+        raise ImportValidationError(str(p), [text for *_, text in sorted(ragged)])
     problems = [f"row 1: missing column {c!r}" for c in ("team", "headcount") if c not in raw]
     problems += [
         f"row 1: unknown column {c!r}" for c in raw.columns
@@ -237,7 +328,7 @@ def read_teams(path: str | Path) -> pd.DataFrame:
     ]
     if problems:
         raise ImportValidationError(str(p), problems)
-    for i, (team, count) in enumerate(zip(raw["team"], raw["headcount"], strict=True)):
+    for i, team, count in zip(raw.index, raw["team"], raw["headcount"], strict=True):
         if not team:
             problems.append(f"row {i + 2}, column 'team': must not be blank")
         if not count.isdigit():
@@ -257,43 +348,47 @@ def read_responses(path: str | Path, model: MaturityModel) -> ResponseSet:
     """Read and validate a response file against ``model``; raise on any problem.
 
     Raises :class:`ImportValidationError` listing every problem with its row and column
-    (the first 50, then a count).
+    (the first 50, then a count): the header's problems first, then, row by row, the cells
+    of every known column, rows of the wrong length and teams in two departments.
     """
     p = Path(path)
-    raw = _frame(_read_rows(p), p)
-    problems = _header_problems(list(raw.columns), model)
+    raw, ragged = _frame(_read_rows(p), p, model.roles)
+    header = list(raw.columns)
+    problems = _header_problems(header, model)
+    usable = _usable(header, model)
+    frame = raw.iloc[:, usable].copy()
+    for c in frame.columns:
+        if c in ("respondent_id", "team", "department") or c.startswith("comment_"):
+            frame[c] = frame[c].map(restore)
+    if "role" in frame.columns:
+        frame["role"] = frame["role"].str.lower()
+    # Sort by row, then by the column's place in the file.
+    position = dict(zip(frame.columns, usable, strict=True))
+    found = [(row, position[frame.columns[col]], text)
+             for row, col, text in _cell_problems(frame, model)]
+    found += [(row, position["department"], text) for row, text in _department_problems(frame)]
+    problems += [text for *_, text in sorted([*ragged, *found], key=lambda p: p[:2])]
     if problems:
         raise ImportValidationError(str(p), problems)
-    text_cols = [c for c in raw.columns if c in ("respondent_id", "team", "department")
-                 or c.startswith("comment_")]
-    for c in text_cols:
-        raw[c] = raw[c].map(restore)
-    raw["role"] = raw["role"].str.lower()
-    problems = _cell_problems(raw, model) or _department_problems(raw)
-    if problems:
-        raise ImportValidationError(str(p), problems)
-    return _to_response_set(raw, model)
+    return _to_response_set(frame, model)
 
 
-def _department_problems(
-    raw: pd.DataFrame, known: dict[str, str | None] | None = None
-) -> list[str]:
+def _department_problems(raw: pd.DataFrame) -> list[tuple[int, str]]:
     """A team belongs to one department (blank included): otherwise the two would overlap."""
-    if "department" not in raw.columns:
+    if "department" not in raw.columns or "team" not in raw.columns:
         return []
-    first: dict[str, tuple[str, str]] = {
-        team: (dept or "", "stored responses") for team, dept in (known or {}).items()
-    }
+    first: dict[str, tuple[str, str]] = {}
     problems = []
-    for i, (team, dept) in enumerate(zip(raw["team"], raw["department"], strict=True)):
+    for i, team, dept in zip(raw.index, raw["team"], raw["department"], strict=True):
         if team not in first:
             first[team] = (dept, f"row {i + 2}")
         elif first[team][0] != dept:
             seen, where = first[team]
-            problems.append(
+            problems.append((
+                i + 2,
                 f"row {i + 2}, column 'department': team {team!r} is in department {seen!r} "
-                f"in {where}; a team belongs to one department"
-            )
+                f"in {where}; a team belongs to one department",
+            ))
     return problems
 
 
@@ -312,24 +407,26 @@ def _to_response_set(raw: pd.DataFrame, model: MaturityModel) -> ResponseSet:
         if "department" in raw.columns
         else pd.Series([None] * len(raw))
     )
-    recommend = (
-        pd.to_numeric(raw["recommend"].where(raw["recommend"] != ""), errors="coerce")
-        if "recommend" in raw.columns
-        else pd.Series(np.nan, index=raw.index)
-    )
+    def numbers(column: str) -> np.ndarray:
+        if column not in raw.columns:
+            return np.full(len(raw), np.nan)
+        cells = raw[column].where(raw[column] != "")
+        return pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
+
     respondents = pd.DataFrame(
         {
             "role": raw["role"].to_numpy(),
             "team": raw["team"].to_numpy(),
             "department": department.astype(object).to_numpy(),
-            "recommend": recommend.astype(float).to_numpy(),
+            "recommend": numbers("recommend"),
+            DURATION: numbers(DURATION),
         },
         index=index,
     )
     comment_rows = []
     for column in raw.columns:
         if column.startswith("comment_"):
-            cleaned = raw[column].map(lambda t: CONTROL.sub("", t).strip())
+            cleaned = raw[column].map(_canonical)
             for rid, text in zip(index, cleaned, strict=True):
                 if text:
                     comment_rows.append((rid, column.removeprefix("comment_"), text))
@@ -349,8 +446,11 @@ def _wide_rows(data: ResponseSet, model: MaturityModel) -> tuple[list[str], list
     dims = [d.id for d in model.dimensions]
     questions = model.question_ids
     header = [*ID_COLUMNS, "department", *questions, *(f"comment_{d}" for d in dims), "recommend"]
+    seconds = data.respondents[DURATION].to_numpy(dtype=float)
+    timed = bool((~np.isnan(seconds)).any())
+    header += [DURATION] if timed else []
     comments = {
-        (str(r), str(d)): str(t)
+        (str(r), str(d)): _canonical(str(t))
         for r, d, t in data.comments[["respondent_id", "dimension_id", "text"]].itertuples(
             index=False
         )
@@ -374,8 +474,31 @@ def _wide_rows(data: ResponseSet, model: MaturityModel) -> tuple[list[str], list
                 for j, v in enumerate(values[i])]
         row += [neutralise(comments.get((str(rid), d), "")) for d in dims]
         row.append("" if pd.isna(rec) else int(rec))
+        row += ["" if np.isnan(seconds[i]) else int(seconds[i])] if timed else []
         rows.append(row)
     return header, rows
+
+
+def _canonical(comment: str) -> str:
+    """A comment as it is stored: no control characters (CRLF becomes LF), no outer blanks."""
+    return CONTROL.sub("", comment).strip()
+
+
+#: What a worksheet cell cannot hold unchanged: C0 controls (XML refuses them) and CR (XML
+#: reads it back as LF). Tab and LF are fine.
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def _check_xlsx_text(dest: Path, header: list[str], i: int, row: list[Any]) -> None:
+    """Refuse, with its row and column, text that an .xlsx cell cannot hold unchanged."""
+    for name, value in zip(header, row, strict=True):
+        found = _NOT_IN_XLSX.search(value) if isinstance(value, str) else None
+        if found:
+            raise ParameterError(
+                f"{dest}: row {i + 2}, column {name!r} contains the control character "
+                f"U+{ord(found.group()):04X}, which an .xlsx file cannot hold unchanged; "
+                "export to .csv instead"
+            )
 
 
 def write_responses(data: ResponseSet, model: MaturityModel, path: str | Path) -> Path:
@@ -385,6 +508,9 @@ def write_responses(data: ResponseSet, model: MaturityModel, path: str | Path) -
     if suffix not in (".csv", ".xlsx"):
         raise ParameterError(f"{dest}: export to a .csv or .xlsx file")
     header, rows = _wide_rows(data, model)
+    if suffix == ".xlsx":
+        for i, row in enumerate(rows):
+            _check_xlsx_text(dest, header, i, row)
     with atomic_path(dest) as tmp:
         if suffix == ".csv":
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:

@@ -10,7 +10,13 @@ import re
 
 MAX_COMMENT = 2000
 MAX_NAME = 120
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Characters removed from (or refused in) anything a person types: C0 controls except tab
+#: and line feed, DEL and the C1 controls (U+0080-U+009F), and the bidirectional embeddings,
+#: overrides and isolates (U+202A-U+202E, U+2066-U+2069), which can make a comment or a team
+#: name display in another order than it is stored ("Trojan Source"). Zero-width joiners
+#: (U+200C, U+200D) and the plain direction marks (U+200E, U+200F) are kept: they reorder
+#: nothing, and emoji sequences and some scripts need them.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 

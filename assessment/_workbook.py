@@ -7,8 +7,11 @@ Every table returned here has suppression applied.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,17 +20,26 @@ from ._analytics import rating_agreement, target_gaps, trends
 from ._compare import portfolio_percentiles
 from ._confidentiality import BREAKDOWNS
 from ._exceptions import NotFoundError, ParameterError
-from ._invites import Invite, generate_invites
+from ._invites import Invite, generate_invites, list_invites, write_invites
+from ._participation import participation
 from ._roadmap import roadmap
-from ._scoring import score_breakdown
-from ._store import Engagement, Store
+from ._scoring import OVERALL, score_breakdown
+from ._store import Engagement, Store, unused_path
 
 __all__ = [
+    "MANAGER_SPAN",
+    "TeamInvites",
+    "check_codes_file",
+    "check_reportable",
     "compare_portfolio",
     "compare_waves",
+    "create_engagement",
+    "create_invites",
+    "engagement_participation",
     "engagement_scores",
     "invite_teams",
     "ratings_against_survey",
+    "role_places",
     "score_summary",
     "setup_engagement",
     "target_plan",
@@ -47,42 +59,186 @@ def setup_engagement(
 ) -> Engagement:
     """Create the organisation and the engagement if they are new, and set the team list.
 
-    Running it again with the same arguments changes nothing, so a workbook can be re-run
-    from the top; an existing engagement with other settings is an error, not overwritten.
+    Everything is written in one transaction: a bad team list leaves no engagement behind.
+    Running it again with the same arguments changes nothing (not even the engagement's
+    revision), so a workbook can be re-run from the top; an existing engagement with other
+    settings is an error, not overwritten.
     """
-    try:
-        store.organisation(organisation)
-    except NotFoundError:
-        store.create_organisation(organisation)
-    try:
-        eng = store.engagement(engagement_id)
-    except NotFoundError:
-        eng = store.create_engagement(
-            engagement_id, organisation, model_source, wave=wave,
-            min_group_size=min_group_size, languages=languages,
-        )
-    if eng.organisation != organisation.strip() or eng.min_group_size != min_group_size:
-        raise ParameterError(
-            f"engagement {engagement_id!r} exists for {eng.organisation!r} with minimum group "
-            f"size {eng.min_group_size}; choose another id"
-        )
-    if teams is not None:
-        store.set_teams(engagement_id, teams)
+    with store.transaction():
+        try:
+            store.organisation(organisation)
+        except NotFoundError:
+            store.create_organisation(organisation)
+        try:
+            eng = store.engagement(engagement_id)
+        except NotFoundError:
+            eng = store.create_engagement(
+                engagement_id, organisation, model_source, wave=wave,
+                min_group_size=min_group_size, languages=languages,
+            )
+        if eng.organisation != organisation.strip() or eng.min_group_size != min_group_size:
+            raise ParameterError(
+                f"engagement {engagement_id!r} exists for {eng.organisation!r} with minimum "
+                f"group size {eng.min_group_size}; choose another id"
+            )
+        if teams is not None:
+            store.set_teams(engagement_id, teams)
     return eng
+
+
+def create_engagement(
+    store: Store,
+    engagement_id: str,
+    organisation: str,
+    model_source: str,
+    *,
+    teams: pd.DataFrame | None = None,
+    **settings: Any,
+) -> Engagement:
+    """Create a new engagement and its team list in one transaction: both, or neither."""
+    with store.transaction():
+        eng = store.create_engagement(engagement_id, organisation, model_source, **settings)
+        if teams is not None:
+            store.set_teams(engagement_id, teams)
+    return eng
+
+
+#: Without per-role headcounts, a team shares its headcount between the roles invited:
+#: every role but the last (frontline, when it is invited) gets one place per started
+#: ``MANAGER_SPAN`` people, the last role the rest.
+MANAGER_SPAN = 10
+
+
+def role_places(
+    headcount: int, roles: Sequence[str], per_role: Mapping[str, int]
+) -> dict[str, int]:
+    """Return how many submissions each role's code of a team admits (at least 1 each).
+
+    ``per_role`` holds the headcounts per role where the team list gives them; the other
+    roles share what is left of the team's ``headcount`` by the :data:`MANAGER_SPAN` rule.
+    """
+    places = {r: int(per_role[r]) for r in roles if r in per_role}
+    rest = [r for r in roles if r not in places]
+    left = max(int(headcount) - sum(places.values()), 0)
+    if rest:
+        last = "frontline" if "frontline" in rest else rest[-1]
+        for role in rest:
+            if role != last:
+                places[role] = math.ceil(left / MANAGER_SPAN)
+        places[last] = left - sum(places[r] for r in rest if r != last)
+    return {r: max(places[r], 1) for r in roles}
+
+
+@dataclass(frozen=True)
+class TeamInvites:
+    """What :func:`invite_teams` did: the codes it made, and the pairs that had codes."""
+
+    #: The new codes, in clear (also in ``path``).
+    made: list[Invite]
+    #: ``(team, role)`` pairs skipped because they already have codes.
+    existing: list[tuple[str, str]]
+    #: The CSV file the new codes went to (``None`` when there were none).
+    path: Path | None
+    #: The CSV file asked for: where the first codes were written.
+    out: Path
+
+    def summary(self) -> str:
+        """Say what was written where, or why nothing was."""
+        if self.made:
+            text = f"{len(self.made)} codes written to {self.path}"
+            if self.existing:
+                text += f" ({len(self.existing)} team/role pairs already had codes"
+                text += f"; {self.out} was left as it was)" if self.path != self.out else ")"
+            return text + "; codes are stored only hashed, so this file is their only copy"
+        where = (f"their codes are in {self.out}" if self.out.exists() else
+                 f"{self.out} is not there any more, and codes are stored only hashed: "
+                 "if it is lost, make new codes with generate_invites")
+        return (f"no new codes: all {len(self.existing)} team/role pairs already have codes; "
+                + where)
+
+
+def _csv_path(path: str | Path) -> Path:
+    dest = Path(path)
+    if dest.suffix.lower() != ".csv":
+        raise ParameterError(f"{dest}: write the codes to a .csv file")
+    return dest
+
+
+def check_codes_file(path: str | Path) -> Path:
+    """Refuse a codes file that is not ``.csv``, already exists or cannot be created."""
+    dest = _csv_path(path)
+    if dest.exists():
+        raise ParameterError(
+            f"{dest}: already exists and may hold the only copy of earlier codes; "
+            "choose a new file"
+        )
+    parent = next((p for p in dest.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise ParameterError(f"{dest}: {parent} is a file, not a folder")
+    return dest
+
+
+def _write_codes(
+    store: Store, dest: Path, generate: Callable[[], list[Invite]]
+) -> tuple[list[Invite], Path | None]:
+    """Generate codes and write them to ``dest`` in one transaction: both, or neither."""
+    written: Path | None = None
+    try:
+        with store.transaction():
+            made = generate()
+            if made:
+                written = write_invites(made, dest)
+    except BaseException:
+        if written is not None:  # the commit failed after the file was written
+            written.unlink(missing_ok=True)
+        raise
+    return made, written
+
+
+def create_invites(
+    store: Store, engagement_id: str, out: str | Path, **options: Any
+) -> list[Invite]:
+    """Generate codes for one team and role (:func:`generate_invites` ``options``) into ``out``.
+
+    ``out`` is checked first (a new ``.csv`` file); the codes are stored only if the file
+    is written, so no code exists that nobody holds.
+    """
+    dest = check_codes_file(out)
+    made, _ = _write_codes(store, dest, lambda: generate_invites(store, engagement_id, **options))
+    return made
 
 
 def invite_teams(
     store: Store,
     engagement_id: str,
+    out: str | Path,
     *,
     roles: Sequence[str] = ("manager", "frontline"),
+    executive_teams: Sequence[str] = (),
     teams: Sequence[str] | None = None,
     expires: date | None = None,
-) -> list[Invite]:
-    """Create one shared code per team and role, usable by the whole team (its headcount).
+) -> TeamInvites:
+    """Create one shared code per team and role, once, and write the new codes to a CSV file.
 
-    Teams come from the engagement's team list (all of them, or those named in ``teams``);
-    personal codes (one per person) are made with :func:`generate_invites`, ``uses=1``.
+    Parameters
+    ----------
+    out:
+        The codes file (``.csv``). When it exists, new codes go to ``<stem>-2.csv`` (and
+        so on) and the old file is left alone: it is the only copy of the earlier codes.
+    roles:
+        The roles invited in every team (default: managers and frontline).
+    executive_teams:
+        Teams whose members answer as executives: they get one ``executive`` code instead.
+    teams:
+        Only these teams of the team list (default: all of them).
+    expires:
+        The codes' last day (default: no limit).
+
+    Team/role pairs that already have codes are skipped, so running it again makes none.
+    A code admits as many submissions as the role has people in the team: the team list's
+    ``headcount_<role>`` when it has one, else the :data:`MANAGER_SPAN` rule of
+    :func:`role_places`, so a team's codes together admit its headcount.
+    Personal codes (one per person) are made with :func:`generate_invites`, ``uses=1``.
     """
     listed = store.teams(engagement_id)
     if listed.empty:
@@ -90,20 +246,37 @@ def invite_teams(
             f"engagement {engagement_id!r} has no team list; set one before inviting"
         )
     unknown = sorted(set(teams or ()) - set(listed["team"]))
+    unknown += sorted(set(executive_teams) - set(listed["team"]) - set(unknown))
     if unknown:
         raise ParameterError(f"teams: not in the team list: {', '.join(unknown)}")
+    dest = _csv_path(out)
     chosen = listed if teams is None else listed[listed["team"].isin(list(teams))]
-    made: list[Invite] = []
-    for team, department, headcount in chosen[["team", "department", "headcount"]].itertuples(
-        index=False
-    ):
-        for role in roles:
-            made += generate_invites(
-                store, engagement_id, role=role, team=team,
-                department=department if isinstance(department, str) else None,
-                uses=max(int(headcount), 1), expires=expires,
-            )
-    return made
+    codes = list_invites(store, engagement_id)
+    have = set(zip(codes["team"], codes["role"], strict=True))
+    plan: list[tuple[str, str, str | None, int]] = []
+    existing: list[tuple[str, str]] = []
+    for rec in chosen.to_dict("records"):
+        team = str(rec["team"])
+        team_roles = ["executive"] if team in executive_teams else list(roles)
+        per_role = {r: int(rec[f"headcount_{r}"]) for r in team_roles
+                    if pd.notna(rec.get(f"headcount_{r}"))}
+        department = rec["department"] if isinstance(rec["department"], str) else None
+        for role, uses in role_places(int(rec["headcount"]), team_roles, per_role).items():
+            if (team, role) in have:
+                existing.append((team, role))
+            else:
+                plan.append((team, role, department, uses))
+
+    def generate() -> list[Invite]:
+        return [
+            invite
+            for team, role, department, uses in plan
+            for invite in generate_invites(store, engagement_id, role=role, team=team,
+                                           department=department, uses=uses, expires=expires)
+        ]
+
+    made, path = _write_codes(store, unused_path(dest), generate) if plan else ([], None)
+    return TeamInvites(made, existing, path, dest)
 
 
 def engagement_scores(
@@ -134,7 +307,13 @@ def compare_waves(store: Store, engagement_id: str) -> pd.DataFrame:
         e for e in store.engagements(eng.organisation)
         if e.model_id == eng.model_id and (e.date, e.id) <= (eng.date, eng.id)
     ]
-    tables = {e.wave: _organisation_level(store, e.id) for e in waves}
+    labels = [e.wave for e in waves]
+    # Two engagements with one wave label are two waves: the engagement id tells them apart.
+    tables = {
+        e.wave if labels.count(e.wave) == 1 else f"{e.wave} ({e.id})":
+            _organisation_level(store, e.id)
+        for e in waves
+    }
     if len(tables) < 2:
         return pd.DataFrame(columns=["dimension", "wave_from", "wave_to", "change"])
     return trends(tables)
@@ -153,10 +332,12 @@ def compare_portfolio(store: Store, engagement_id: str) -> pd.DataFrame:
         if e.model_id == eng.model_id and store.count_respondents(e.id):
             latest[e.organisation] = e.id  # engagements come oldest first
     latest[eng.organisation] = engagement_id
+    dimensions = [*(d.id for d in store.model(engagement_id).dimensions), OVERALL]
     for organisation, eid in latest.items():
-        table = _organisation_level(store, eid)
-        for dim, mean in zip(table["dimension"], table["mean"], strict=True):
-            rows.append({"organisation": organisation, "dimension": dim, "mean": mean})
+        table = _organisation_level(store, eid).set_index("dimension")["mean"]
+        for dim in dimensions:  # no responses yet: no mean, and the note says why
+            rows.append({"organisation": organisation, "dimension": dim,
+                         "mean": table.get(dim, float("nan"))})
     return portfolio_percentiles(pd.DataFrame(rows), eng.organisation)
 
 
@@ -170,12 +351,38 @@ def target_plan(store: Store, engagement_id: str) -> tuple[pd.DataFrame, pd.Data
 
 
 def ratings_against_survey(store: Store, engagement_id: str) -> pd.DataFrame:
-    """Put the consultant's facet ratings beside the survey's facet levels (organisation)."""
+    """Put the consultant's facet ratings beside the survey's facet levels (organisation).
+
+    Columns as :func:`rating_agreement`'s (``consultant_na``: rated "not applicable").
+    """
     return rating_agreement(
         store.model(engagement_id),
         engagement_scores(store, engagement_id, by="organisation", level="facet"),
         store.ratings(engagement_id),
     )
+
+
+def engagement_participation(store: Store, engagement_id: str) -> pd.DataFrame:
+    """Return the fieldwork monitor (:func:`participation`) of an engagement."""
+    eng = store.engagement(engagement_id)
+    return participation(store.model(engagement_id), store.responses(engagement_id),
+                         store.teams(engagement_id), eng.min_group_size)
+
+
+def check_reportable(store: Store, engagement_id: str) -> None:
+    """Refuse at once an engagement whose organisation report could not be published."""
+    eng = store.engagement(engagement_id)
+    n = store.count_respondents(engagement_id)
+    if n == 0:
+        raise ParameterError(
+            f"engagement {engagement_id!r} has no respondents yet: import responses "
+            "(assessment import) or collect them with the form (assessment form) first"
+        )
+    if n < eng.min_group_size:
+        raise ParameterError(
+            f"engagement {engagement_id!r} has {n} respondent(s), fewer than its minimum "
+            f"group size ({eng.min_group_size}): no report can be published yet"
+        )
 
 
 def score_summary(store: Store, engagement_id: str, lang: str = "en") -> pd.DataFrame:

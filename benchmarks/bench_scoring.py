@@ -22,7 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assessment._analytics import strengths_and_opportunities  # noqa: E402
+from assessment._analytics import (  # noqa: E402
+    answer_distribution,
+    strengths_and_opportunities,
+)
 from assessment._confidentiality import BREAKDOWNS, releasable_comments  # noqa: E402
 from assessment._demo import generate_frames  # noqa: E402
 from assessment._model import load_model  # noqa: E402
@@ -31,6 +34,7 @@ from assessment._scoring import (  # noqa: E402
     enps,
     iceberg_index,
     perception_gaps,
+    publication,
     score_breakdown,
     trifecta,
 )
@@ -59,17 +63,23 @@ def main() -> None:
         return result
 
     start = time.perf_counter()
+    # The engagement-wide suppression pattern, once, shared by every table (as reports do).
+    pub = timed("publication", publication, model, respondents, answers, min_group_size=k)
+    shared = {"min_group_size": k, "publication": pub}
     scores = timed(
         "score_breakdown", score_breakdown, model, respondents, answers, by=BREAKDOWNS,
-        min_group_size=k,
+        **shared,
     )
     gaps = timed("perception_gaps", perception_gaps, scores)
     timed("iceberg_index", iceberg_index, gaps)
-    timed("enps", enps, respondents, by=GROUPINGS, min_group_size=k)
-    timed("trifecta", trifecta, model, respondents, answers, by=GROUPINGS, min_group_size=k)
+    timed("enps", enps, model, respondents, answers, by=GROUPINGS, **shared)
+    timed("trifecta", trifecta, model, respondents, answers, by=GROUPINGS, **shared)
     timed(
         "strengths", strengths_and_opportunities, model, respondents, answers, by=GROUPINGS,
-        min_group_size=k,
+        **shared,
+    )
+    timed(
+        "distribution", answer_distribution, model, respondents, answers, **shared,
     )
     timed("reliability", reliability, model, answers, min_group_size=k)
     timed("comments", releasable_comments, comments, respondents, by="team", min_group_size=k)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -23,8 +24,9 @@ from assessment import (
     plan_batch,
     run_batch,
 )
-from assessment._batch import write_index
+from assessment._batch import _index_title, write_index
 from assessment._main import cli
+from assessment._report_text import text
 from tests.conftest import DATA
 from tests.test_render import chromium_or_skip
 
@@ -95,14 +97,44 @@ def test_the_plan_rejects_unknown_languages_and_kinds(
 # --- running: failures, index, unchanged reports -----------------------------------------------
 
 
+def test_each_report_is_titled_in_its_own_language(workspace: Workspace, tmp_path: Path) -> None:
+    jobs = plan_batch(workspace, "demo", tmp_path, by="role", languages=["en", "nl", "uk"])
+    titles = {(j.unit, j.language): j.title for j in jobs}
+    assert titles[("organisation", "en")] == "Service maturity report · Whole organisation · demo"
+    assert titles[("role:manager", "nl")] == (
+        "Rapport servicevolwassenheid · Rol: Leidinggevenden · demo"
+    )
+    assert titles[("role:frontline", "uk")] == (
+        f"{text('uk', 'report')} · {text('uk', 'unit_role', name=text('uk', 'role_frontline'))}"
+        " · demo"
+    )
+
+
+@pytest.fixture(scope="module")
+def progress() -> io.StringIO:
+    """Where :func:`failing_batch` draws its progress bar."""
+    return io.StringIO()
+
+
 @pytest.fixture(scope="module")
 def failing_batch(
-    workspace: Workspace, tmp_path_factory: pytest.TempPathFactory
+    workspace: Workspace, tmp_path_factory: pytest.TempPathFactory, progress: io.StringIO
 ) -> tuple[BatchResult, Path]:
     """Three reports in two workers, the Billing Support one failing on purpose."""
     out = tmp_path_factory.mktemp("failing")
     jobs = _jobs(workspace, out, ["Billing Support", "Customer Care Kyiv"])
-    return run_batch(jobs, out, notebook=FAILING, workers=2, progress=False), out
+    return run_batch(jobs, out, notebook=FAILING, workers=2, progress=True,
+                     progress_file=progress), out
+
+
+def test_the_batch_draws_a_progress_bar_with_the_failures(
+    failing_batch: tuple[BatchResult, Path], progress: io.StringIO
+) -> None:
+    bar = progress.getvalue().replace("\r", "\n").splitlines()
+    last = [line for line in bar if line.strip()][-1]
+    assert re.search(r"100%\|.*\| 3/3 \[", last), bar
+    assert "report/s" in last or "s/report" in last
+    assert last.rstrip().endswith("1 failed]")
 
 
 def test_one_failing_report_does_not_stop_the_others(
@@ -144,6 +176,30 @@ def test_the_index_lists_every_report_with_its_status_and_links(
     assert page.count('class="status status-ok"') == 2
     assert page.count('class="status status-failed"') == 1
     assert "Team: Billing Support" in page and "planted failure" in page
+    assert '<html lang="en">' in page and "<td lang=\"en\">English</td>" in page
+
+
+def test_the_index_is_in_the_engagements_first_language(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    with workspace.store() as store:
+        source = store.engagement("demo")
+        store.create_engagement("nl-first", source.organisation,
+                                (models_dir() / "service-maturity.yaml").read_text("utf-8"),
+                                wave="W1", languages=["nl", "en"])
+    job = plan_batch(workspace, "demo", tmp_path, languages=["uk"])[0]
+    job = replace(job, parameters={**job.parameters, "engagement": "nl-first"})
+    title, language = _index_title(workspace, [job])
+    assert language == "nl"
+    assert title == f"{source.organisation}: rapporten van opdracht nl-first (W1)"
+    outcomes = [ReportOutcome(job=job, status="ok", html="a.html", notebook="a.ipynb"),
+                ReportOutcome(job=replace(job, stem="b"), status="failed", error="x")]
+    page = write_index(BatchResult(tmp_path, outcomes, 1.0, tmp_path / "index.html"),
+                       title=title, language=language).read_text(encoding="utf-8")
+    assert '<html lang="nl">' in page and "<th>Eenheid</th>" in page and "<th>Fout</th>" in page
+    assert "Hele organisatie" in page and ">mislukt</td>" in page
+    assert '<td lang="uk">Українська</td>' in page  # each report's language in its own words
+    assert "2 rapporten: 1 klaar, 1 mislukt." in page
 
 
 def test_the_index_escapes_names_and_errors(tmp_path: Path) -> None:
@@ -177,6 +233,26 @@ def test_reports_whose_inputs_did_not_change_are_not_run_again(
     fixed = run_batch(jobs, tmp_path, notebook=TRIVIAL, workers=1, progress=False)
     assert [o.status for o in fixed.outcomes] == ["ok", "ok"]
     assert not (tmp_path / "failures.json").exists() and fixed.failures_file is None
+
+
+def test_a_checkpoint_rebuilds_nothing_but_a_changed_target_rebuilds_all(
+    tmp_path: Path,
+) -> None:
+    ws = Workspace(tmp_path / "ws")
+    with ws.store() as store:
+        build_demo(store, (models_dir() / "service-maturity.yaml").read_text(encoding="utf-8"))
+    jobs = _jobs(ws, tmp_path / "out", [])
+    first = run_batch(jobs, tmp_path / "out", notebook=TRIVIAL, workers=1, progress=False)
+    assert [o.status for o in first.outcomes] == ["ok"]
+    with ws.store() as store:
+        store.checkpoint()  # the database file changes, its data do not
+        store.set_targets("demo", store.targets("demo"))  # the same targets: no write
+    again = run_batch(jobs, tmp_path / "out", notebook=TRIVIAL, workers=1, progress=False)
+    assert [o.status for o in again.outcomes] == ["unchanged"]
+    with ws.store() as store:
+        store.set_targets("demo", {**store.targets("demo"), "culture": 5})
+    changed = run_batch(jobs, tmp_path / "out", notebook=TRIVIAL, workers=1, progress=False)
+    assert [o.status for o in changed.outcomes] == ["ok"]
 
 
 @pytest.mark.browser
@@ -284,6 +360,7 @@ def test_the_batch_produces_the_real_reports(demo_batch: Path) -> None:
         page = (demo_batch / r["html"]).read_text(encoding="utf-8")
         assert html_problems(page) == [] and "<script" not in page.lower()
         assert f'<html lang="{r["language"]}">' in page
+        assert f"<title>{text(r['language'], 'report')} · " in page
         assert "prepare_report" not in page  # no code
         nb = json.loads((demo_batch / r["notebook"]).read_text(encoding="utf-8"))
         assert nb["metadata"]["papermill"]["parameters"]["unit"] == r["unit"]

@@ -118,6 +118,30 @@ def test_hidden_heatmap_cells_carry_no_value() -> None:
     assert set(hidden["label"]) == {"hidden"}
 
 
+def test_the_heatmap_outlines_the_rows_of_the_reports_own_group() -> None:
+    frame = _heatmap_frame(["A", "B", "C"]).assign(highlight=lambda f: f["group"] == "B")
+    spec = charts.heatmap_chart(frame, title="Heat", group_title="Team", score_title="Mean",
+                                hidden_label="hidden").to_dict()
+    outlines = [layer for layer in spec["layer"]
+                if layer["mark"].get("stroke") == charts.OUTLINE_COLOUR]
+    assert len(outlines) == 1
+    (rows,) = [spec["datasets"][outlines[0]["data"]["name"]]]
+    assert rows == [{"group": "B"}] and "x" not in outlines[0]["encoding"]  # the whole row
+    plain = charts.heatmap_chart(_heatmap_frame(["A"]), title="Heat", group_title="Team",
+                                 score_title="Mean", hidden_label="hidden").to_dict()
+    assert charts.OUTLINE_COLOUR not in str(plain)
+
+
+def test_the_scorecard_legend_shows_a_bar_and_a_tick_like_the_marks() -> None:
+    spec = _all_charts()["scorecard"].to_dict()
+    legends = {layer["mark"]["type"]: layer["encoding"]["color"]["legend"]
+               for layer in spec["layer"] if "color" in layer.get("encoding", {})}
+    assert legends["bar"]["symbolType"] == "square"
+    assert legends["tick"]["symbolType"] == charts.TICK_SYMBOL  # a vertical stroke, no circle
+    svg = charts.to_svg(_all_charts()["scorecard"], language="en", uid="asmt-s")
+    assert 'd="M0,-' in svg.replace(" ", "") or "M0,-" in svg
+
+
 def test_svg_ids_are_prefixed_so_charts_can_share_a_page() -> None:
     built = _all_charts()
     first = charts.to_svg(built["heatmap"], language="en", uid="asmt-a")
@@ -157,7 +181,8 @@ def test_report_charts_hold_aggregated_rows_only(demo: Workspace, unit: str) -> 
     bound = max(groups * (len(model.dimensions) + 1), len(model.items) * 5)
     data = report.chart_data()
     assert {"scorecard", "heatmap", "outcomes", "enps"} <= set(data)
-    assert sum(name.startswith("answers-") for name in data) == len(model.dimensions)
+    shown = {model.item_dimension[i] for i in report.distribution["item"]}  # published items
+    assert {name.removeprefix("answers-") for name in data if name.startswith("answers-")} == shown
     for name, frames in data.items():
         for frame in frames:
             assert "respondent_id" not in frame.columns, name

@@ -32,3 +32,11 @@ def test_fewer_than_five_organisations_give_no_percentile() -> None:
 def test_unknown_organisation_is_an_error() -> None:
     with pytest.raises(ParameterError, match="'Z'"):
         portfolio_percentiles(_scores({"A": 3.0}), "Z")
+
+
+def test_an_organisation_without_a_score_gets_a_note_not_a_missing_row() -> None:
+    scores = _scores({"A": float("nan"), "B": 2.0, "C": 3.0, "D": 4.0, "E": 1.0, "F": 2.5})
+    out = portfolio_percentiles(scores, "A")
+    assert len(out) == 1 and math.isnan(out.loc[0, "percentile"])
+    assert out.loc[0, "note"].startswith("no score for this organisation")
+    assert out.loc[0, "organisations"] == 5

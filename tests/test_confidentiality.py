@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assessment._analytics import answer_distribution, strengths_and_opportunities
 from assessment._confidentiality import (
     NOT_GIVEN,
     GroupIndex,
@@ -19,7 +20,14 @@ from assessment._confidentiality import (
 )
 from assessment._exceptions import ParameterError
 from assessment._model import MaturityModel, load_model
-from assessment._scoring import respondent_scores, score_breakdown
+from assessment._scoring import (
+    OVERALL,
+    enps,
+    publication,
+    respondent_scores,
+    score_breakdown,
+    trifecta,
+)
 
 MINI = Path(__file__).parent / "data" / "models" / "mini.yaml"
 KINDS = ("organisation", "role", "team", "department", "role,team")
@@ -125,49 +133,14 @@ def _check_nothing_small_is_recoverable(
     minimum: int,
 ) -> None:
     scores = respondent_scores(model, answers)
-    keys = _atom_frame(respondents)
-    atom_table = keys.drop_duplicates().reset_index(drop=True)
-    atom_id = keys.merge(atom_table.reset_index(), on=["role", "team", "department"])["index"]
-    all_groups = GroupIndex.from_respondents(respondents).groups
+    dims = [d.id for d in model.dimensions]
+    scores[OVERALL] = scores[dims].mean(axis=1)  # n of overall: any dimension score
     for dim in table["dimension"].unique():
-        has_score = scores[dim].notna().to_numpy(float)
-        counts = np.bincount(atom_id.to_numpy(), weights=has_score, minlength=len(atom_table))
-        live = counts > 0  # atoms known to be empty carry no unknowns
-        atoms = atom_table[live].reset_index(drop=True)
         rows = table[table["dimension"] == dim]
         published = rows[~rows["suppressed"]]
         assert (published["n"] >= minimum).all()
-        pub = np.array(
-            [_members(r["by"], r, atoms) for _, r in published.iterrows()], dtype=float
-        ).reshape(len(published), len(atoms))
-        if counts.sum() >= minimum:  # how many responded is public in every report
-            pub = np.vstack([pub, np.ones((1, len(atoms)))])
-        base = _rank(pub)
-        # Sets of respondents whose total a reader might isolate: every group of every
-        # breakdown, every role within a department, every atom (role x team x department),
-        # and the unions of two such sets. None below the minimum may be in the span of the
-        # published totals.
-        sets = {
-            f"{g['by']} {g['group']}": _members(g["by"], g, atoms)
-            for _, g in all_groups.iterrows()
-        }
-        for role in atoms["role"].unique():
-            for dept in atoms["department"].unique():
-                sets[f"{role} in {dept}"] = (
-                    (atoms["role"] == role) & (atoms["department"] == dept)
-                ).to_numpy()
-        for i in range(len(atoms)):
-            sets[f"atom {i}"] = np.arange(len(atoms)) == i
-        live_counts = counts[live]
-        small = {k: v for k, v in sets.items() if 0 < live_counts[v].sum() < minimum}
-        names = list(small)
-        for i, first in enumerate(names):
-            for second in names[i:]:
-                union = small[first] | small[second]
-                if not 0 < live_counts[union].sum() < minimum:
-                    continue
-                stacked = np.vstack([pub, union.astype(float)])
-                assert _rank(stacked) > base, f"{first} + {second} ({dim}) is recoverable"
+        _check_family(respondents, scores[dim].notna().to_numpy(),
+                      _published_groups(rows), minimum, dim)
         # The brief's checks on each breakdown of a published parent: parent n minus the
         # published children's n, and parent sum minus the children's n * mean.
         table_dim = rows.set_index(["by", "group"])
@@ -178,9 +151,9 @@ def _check_nothing_small_is_recoverable(
                     continue
                 kids = rows[(rows["by"] == kind) & ~rows["suppressed"]]
                 rest_n = org["n"] - kids["n"].sum()
-                rest_sum = org["n"] * org["mean"] - (kids["n"] * kids["mean"]).sum()
                 assert rest_n == 0 or rest_n >= minimum
-                if rest_n == 0:
+                if rest_n == 0 and dim != OVERALL:  # overall is not a sum over people
+                    rest_sum = org["n"] * org["mean"] - (kids["n"] * kids["mean"]).sum()
                     assert abs(rest_sum) < 1e-6
         if "role,team" in by:
             for parent_kind in ("role", "team"):
@@ -193,6 +166,135 @@ def _check_nothing_small_is_recoverable(
                     kids = kids[~kids["suppressed"]]
                     rest_n = parent["n"] - kids["n"].sum()
                     assert rest_n == 0 or rest_n >= minimum
+
+
+def _published_groups(table: pd.DataFrame) -> set[tuple[str, str]]:
+    shown = table[~table["suppressed"].astype(bool)]
+    return set(zip(shown["by"], shown["group"], strict=True))
+
+
+def _check_family(
+    respondents: pd.DataFrame,
+    has: np.ndarray,
+    published: set[tuple[str, str]],
+    minimum: int,
+    label: str,
+) -> None:
+    """No total of one measure over fewer than the minimum respondents can be derived.
+
+    The reader's knowledge (see docs/scoring.md): who belongs to which role, team and
+    department, and every published number; not who answered which question. So the
+    unknowns of a measure are its totals per atom (respondents sharing role, team and
+    department, over those with the measure), and a published group number is the sum of
+    its atoms' totals. Any set of respondents (group, atom, role in a department, or the
+    union of two of them) with 0 < members with the measure < minimum must stay outside
+    the span of the published sums.
+    """
+    keys = _atom_frame(respondents)
+    atom_table = keys.drop_duplicates().reset_index(drop=True)
+    atom_id = keys.merge(atom_table.reset_index(), on=["role", "team", "department"])["index"]
+    counts = np.bincount(atom_id.to_numpy(), weights=has.astype(float),
+                         minlength=len(atom_table))
+    live = counts > 0  # atoms known to be empty carry no unknowns
+    atoms = atom_table[live].reset_index(drop=True)
+    groups = GroupIndex.from_respondents(respondents).groups
+    rows = [
+        _members(g["by"], g, atoms) for _, g in groups.iterrows()
+        if (g["by"], g["group"]) in published
+    ]
+    pub = np.array(rows, dtype=float).reshape(len(rows), len(atoms))
+    if counts.sum() >= minimum:  # how many responded is public in every report
+        pub = np.vstack([pub, np.ones((1, len(atoms)))])
+    base = _rank(pub)
+    sets = {f"{g['by']} {g['group']}": _members(g["by"], g, atoms) for _, g in groups.iterrows()}
+    for role in atoms["role"].unique():
+        for dept in atoms["department"].unique():
+            sets[f"{role} in {dept}"] = (
+                (atoms["role"] == role) & (atoms["department"] == dept)
+            ).to_numpy()
+    for i in range(len(atoms)):
+        sets[f"atom {i}"] = np.arange(len(atoms)) == i
+    live_counts = counts[live]
+    small = {k: v for k, v in sets.items() if 0 < live_counts[v].sum() < minimum}
+    names = list(small)
+    for i, first in enumerate(names):
+        for second in names[i:]:
+            union = small[first] | small[second]
+            if not 0 < live_counts[union].sum() < minimum:
+                continue
+            stacked = np.vstack([pub, union.astype(float)])
+            assert _rank(stacked) > base, f"{first} + {second} ({label}) is recoverable"
+
+
+def _check_every_table_together(
+    model: MaturityModel,
+    respondents: pd.DataFrame,
+    answers: pd.DataFrame,
+    minimum: int,
+) -> None:
+    """Every table a report can publish, each measure across all of its tables."""
+    pub = publication(model, respondents, answers, min_group_size=minimum)
+    shared = {"min_group_size": minimum, "publication": pub}
+    table = score_breakdown(model, respondents, answers, **shared)
+    facets = score_breakdown(model, respondents, answers, level="facet", **shared)
+    strengths = strengths_and_opportunities(
+        model, respondents, answers, by=KINDS, k=len(model.items), **shared
+    )
+    net = enps(model, respondents, answers, by=KINDS, **shared)
+    balance = trifecta(model, respondents, answers, by=KINDS, **shared)
+    main = _published_groups(table[table["dimension"] == OVERALL])
+    groups = pub.index.groups
+    item_level = {
+        dim: {
+            (g["by"], g["group"]) for pos, g in groups.iterrows()
+            if not pub.items_withheld[pos, j]
+        }
+        for j, dim in enumerate(pub.dimensions)
+    }
+    distributed = {
+        (by, group, item)
+        for by, group in main
+        for item in answer_distribution(
+            model, respondents, answers, by=by, group=group, **shared
+        )["item"]
+    }
+    # Nested tables publish a subset of the main pattern's groups; item-level numbers a
+    # subset of their dimension's item-level pattern.
+    for nested in (facets, strengths, net, balance, pub.headcounts()):
+        assert _published_groups(nested) <= main
+    for _, row in strengths[~strengths["suppressed"]].iterrows():
+        assert (row["by"], row["group"]) in item_level[row["dimension"]]
+    for by, group, item in distributed:
+        assert (by, group) in item_level[model.item_dimension[item]]
+    # The overall score is the weighted mean of the group's dimension means.
+    weights = {d.id: d.weight for d in model.dimensions}
+    for _, rows in table[~table["suppressed"]].groupby(["by", "group"]):
+        means = rows.set_index("dimension")["mean"]
+        dims = means.drop(OVERALL)
+        if len(dims) == len(weights) and dims.notna().all():
+            w = np.array([weights[d] for d in dims.index])
+            assert means[OVERALL] == pytest.approx(float(dims.to_numpy() @ w / w.sum()))
+    # Each measure, over the groups any table publishes it for.
+    scores = respondent_scores(model, answers)
+    dim_ids = [d.id for d in model.dimensions]
+    _check_family(respondents, np.ones(len(respondents), bool), main, minimum, "headcount")
+    _check_family(respondents, scores[dim_ids].notna().any(axis=1).to_numpy(), main, minimum,
+                  "overall")
+    for dim in dim_ids:
+        _check_family(respondents, scores[dim].notna().to_numpy(), main, minimum, dim)
+    for item in model.items:
+        _check_family(respondents, answers[item].notna().to_numpy(),
+                      item_level[model.item_dimension[item]], minimum, item)
+    facet_scores = respondent_scores(model, answers, level="facet")
+    for dim in model.dimensions:
+        for facet in dim.facets:
+            _check_family(respondents, facet_scores[facet.id].notna().to_numpy(),
+                          item_level[dim.id], minimum, facet.id)
+    _check_family(respondents, respondents["recommend"].notna().to_numpy(),
+                  _published_groups(net), minimum, "recommend")
+    for item_id, item in model.outcome_items.items():
+        _check_family(respondents, answers[item_id].notna().to_numpy(),
+                      _published_groups(balance), minimum, item.measures)
 
 
 organisations = st.fixed_dictionaries(
@@ -243,6 +345,7 @@ def test_no_group_below_the_minimum_can_be_recovered_from_the_published_numbers(
     minimum = int(org["minimum"])  # type: ignore[call-overload]
     table = score_breakdown(model, respondents, answers, by=by, min_group_size=minimum)
     _check_nothing_small_is_recoverable(model, respondents, answers, table, by, minimum)
+    _check_every_table_together(model, respondents, answers, minimum)
 
 
 def test_a_team_split_across_departments_along_roles_still_leaks_nothing(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 
 from assessment import MaturityModel, Store, build_demo, demo_responses, generate_frames
 from assessment._demo import DEMO_ENGAGEMENT
-from tests.conftest import SHIPPED_MODEL
+from tests.conftest import ROOT, SHIPPED_MODEL
 
 
 def _dimension_means(model: MaturityModel, answers: pd.DataFrame) -> pd.Series:
@@ -95,3 +100,33 @@ def test_demo_has_a_team_list_and_targets(store: Store) -> None:
     assert store.targets(DEMO_ENGAGEMENT) == {
         "culture": 4, "leadership": 4, "coaching": 3, "autonomy": 4
     }
+
+
+KILLED_BUILD = """
+import os, signal, sys
+from assessment import Store, build_demo
+from assessment._store import Store as S
+
+def die(*args, **kwargs):  # the last write of the build: the process is killed here
+    os.kill(os.getpid(), signal.SIGKILL)
+
+S.set_targets = die
+with Store(sys.argv[1]) as store:
+    build_demo(store, open(sys.argv[2], encoding="utf-8").read())
+"""
+
+
+def test_a_build_killed_halfway_leaves_nothing_and_the_next_one_completes(
+    store: Store, tmp_path: Path
+) -> None:
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED_BUILD)
+    proc = subprocess.run([sys.executable, str(script), str(store.path), str(SHIPPED_MODEL)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    with Store(store.path) as after:
+        assert after.integrity_check() == "ok"
+        assert after.engagements() == [] and after.organisations() == []
+    build_demo(store, SHIPPED_MODEL.read_text(encoding="utf-8"))
+    assert store.count_respondents(DEMO_ENGAGEMENT) > 200
+    assert len(store.teams(DEMO_ENGAGEMENT)) == 9 and store.targets(DEMO_ENGAGEMENT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from assessment import MaturityModel, Questionnaire, Store, generate_invites, open_questionnaire
 from assessment._i18n import LANGUAGE_NAMES, STRINGS, text
 from assessment._model import KNOWN_LANGUAGES
-from tests.conftest import SHIPPED_MODEL
+from tests.conftest import MINI_MODEL, SHIPPED_MODEL
 
 Pick = Callable[[str, Any], Any]
 
@@ -109,7 +110,7 @@ def test_a_respondent_completes_the_questionnaire_in_every_language_and_role(
         item = shipped_model.items.get(qid) or shipped_model.outcome_items[qid]
         assert radio.description.endswith(item.text.get(role, lang))  # phrased for the role
         assert labels[:5] == shipped_model.scale_of(qid).labels.get(lang)
-        if item.allow_na:
+        if item.allows_na(role):
             assert labels[5] == shipped_model.not_applicable.get(lang)
             chosen[qid] = "na"
             return "na"
@@ -165,7 +166,7 @@ def test_unanswered_questions_are_flagged_next_to_the_item_then_may_be_skipped(
     q.inputs["cul_1"].value = 4
     q.buttons["next"].click()
     assert q.page == "page:culture"  # held once, with messages by the open items
-    assert "Choose Next again" in q.notice.value
+    assert "Click Next again" in q.notice.value
     assert q.messages["cul_1"].value == ""
     assert "Not answered yet" in q.messages["cul_2"].value
     assert "Not answered yet" in q.messages["cul_3"].value
@@ -233,7 +234,7 @@ def test_closing_the_window_loses_at_most_the_current_page(
     enter(again, code.replace("-", "").lower())
     assert again.page == "welcome"
     assert "Welkom terug" in widget_text(again)
-    assert again.buttons["start"].description == "Verdergaan waar ik was"
+    assert again.buttons["start"].description == "Verdergaan waar ik gebleven was"
     again.buttons["start"].click()
     assert again.page == "page:autonomy"
     assert again.inputs["aut_1"].value is None
@@ -369,6 +370,27 @@ def test_open_questionnaire_reads_the_server_environment(
         q.store.close()
 
 
+def test_the_questionnaire_notebook_finds_the_checkouts_workspace_from_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # JupyterLab runs notebooks/questionnaire.ipynb in notebooks/: the workspace is a level up.
+    with Store(tmp_path / "workspace" / "assessment.db") as store:
+        store.create_organisation("Org")
+        store.create_engagement("e1", "Org", MINI_MODEL.read_text(encoding="utf-8"))
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    monkeypatch.delenv("ASSESSMENT_WORKSPACE", raising=False)
+    monkeypatch.delenv("ASSESSMENT_ENGAGEMENT", raising=False)
+    monkeypatch.chdir(folder)
+    q = open_questionnaire("e1", "")
+    try:
+        assert q.store.path == tmp_path / "workspace" / "assessment.db"
+        assert q.engagement.id == "e1"
+    finally:
+        q.store.close()
+    assert not (folder / "workspace").exists()
+
+
 def test_every_form_string_exists_in_every_language() -> None:
     assert set(STRINGS) == set(KNOWN_LANGUAGES) == set(LANGUAGE_NAMES)
     keys = set(STRINGS["en"])
@@ -384,3 +406,148 @@ def _fields(template: str) -> list[str]:
     import string
 
     return [f for _, f, _, _ in string.Formatter().parse(template) if f]
+
+
+def test_a_used_up_shared_code_is_refused_through_the_widgets_at_once(
+    store: Store, engagement: str
+) -> None:
+    team_code = generate_invites(store, engagement, role="manager", team="Ops", uses=2)[0].code
+    slow = Questionnaire(store, engagement, lang="en")  # starts first, answers slowly
+    enter(slow, team_code)
+    slow.buttons["start"].click()
+    for _ in range(2):
+        q = Questionnaire(store, engagement, lang="en")
+        enter(q, team_code)
+        answer_all(q)
+        q.buttons["submit"].click()
+        assert q.page == "thanks"
+    # Nobody new gets in, and the slow one learns it on the next page, not after the last.
+    late = Questionnaire(store, engagement, lang="en")
+    enter(late, team_code)
+    assert late.page == "code" and late.session is None
+    assert text("en", "code_used_up") in late.messages["code"].value
+    for radio in slow.inputs.values():
+        radio.value = 3
+    slow.buttons["next"].click()
+    assert slow.page == "page:culture"
+    assert text("en", "code_used_up") in slow.notice.value
+    assert slow.session is not None
+    resumed = Questionnaire(store, engagement, lang="en")
+    enter(resumed, slow.session.continuation_code or "")
+    assert resumed.page == "code" and text("en", "code_used_up") in resumed.messages["code"].value
+    assert store.count_respondents(engagement) == 2
+
+
+def test_each_saved_page_is_confirmed_on_the_next(store: Store, engagement: str, code: str) -> None:
+    q = Questionnaire(store, engagement, lang="nl")
+    enter(q, code)
+    q.buttons["start"].click()
+    assert text("nl", "saved") not in widget_text(q)  # nothing saved yet
+    for radio in q.inputs.values():
+        radio.value = 4
+    q.buttons["next"].click()
+    assert q.page == "page:autonomy"
+    assert text("nl", "saved") in q.saved.value and q.saved in q.widget.children
+    q.inputs["aut_1"].value = 2
+    q.buttons["next"].click()  # held once for the open item: nothing saved, no confirmation
+    assert q.page == "page:autonomy" and text("nl", "saved") in q.saved.value
+    q.buttons["back"].click()
+    assert q.page == "page:culture" and text("nl", "saved") in q.saved.value
+
+
+def test_the_time_spent_is_recorded_capped_per_page_and_rounded(
+    store: Store, engagement: str, code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [1000.0]
+    monkeypatch.setattr("assessment._form._clock", lambda: now[0])
+
+    def wait(seconds: float) -> None:
+        now[0] += seconds
+
+    q = Questionnaire(store, engagement, lang="en")
+    wait(5000)  # the language and code pages do not count
+    enter(q, code)
+    wait(31)  # welcome
+    q.buttons["start"].click()
+    for radio in q.inputs.values():
+        radio.value = 4
+    wait(44)
+    q.buttons["next"].click()  # culture
+    wait(12 * 3600)  # the autonomy page left open overnight: counts 600 s
+    skip(q)
+    # The window closes; a later visit resumes with the time so far.
+    again = Questionnaire(store, engagement, lang="en")
+    enter(again, code)
+    wait(3)
+    again.buttons["start"].click()
+    wait(20)
+    skip(again)  # outcomes page
+    wait(9)
+    again.buttons["submit"].click()
+    assert again.page == "thanks"
+    stored = store.responses(engagement).respondents["duration_seconds"].tolist()
+    assert stored == [710.0]  # 31 + 44 + 600 + 3 + 20 + 9 = 707 s, to the nearest 10 s
+
+
+LEGITIMATE_TEXT = [
+    "Ми з\u2019ясували: ім\u2019я, їжак, ґанок, «лапки».",
+    "Ёжик в тумане — «цитата», ещё раз.",
+    "Ruud's café, één ĳsje, coördinatie.",
+    "family \U0001f468\u200d\U0001f469\u200d\U0001f467 and a flag \U0001f1f3\U0001f1f1",
+    "line one\nline\ttwo, \u200eneutral marks\u200f stay",
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Goed\u202e gedaan\u202c", "Goed gedaan"),  # a right-to-left override
+        ("\u2066isolated\u2069 text\u2067x\u2068", "isolated textx"),
+        ("C1\x85 and\x9b controls\x80", "C1 and controls"),
+        ("carriage\r\n", "carriage"),
+        *[(t, t) for t in LEGITIMATE_TEXT],
+    ],
+)
+def test_comments_lose_controls_and_direction_overrides_but_keep_every_letter(
+    typed: str, kept: str
+) -> None:
+    from assessment._drafts import clean_comment
+
+    assert clean_comment(typed) == kept
+
+
+def test_button_names_the_messages_quote_are_the_buttons_shown() -> None:
+    for lang in KNOWN_LANGUAGES:
+        assert text(lang, "next") in text(lang, "page_unanswered"), lang
+    for lang in ("ru", "uk"):  # one word for the same step forward
+        assert text(lang, "continue") == text(lang, "next")
+
+
+def test_the_comment_length_message_needs_no_plural_of_the_typed_count() -> None:
+    for n in (2001, 2002, 2005, 2011, 2021):
+        for lang, wrong in (("ru", f"{n} символ"), ("uk", f"{n} символ")):
+            assert wrong not in text(lang, "comment_too_long", n=n, max=2000)
+
+
+def test_role_names_use_the_models_words_for_the_layers(shipped_model: MaturityModel) -> None:
+    from assessment._i18n import role_name
+
+    coaching = shipped_model.dimension("coaching").description
+    for lang in ("ru", "uk"):
+        manager = role_name(lang, "manager")
+        assert "менеджер" not in manager
+        assert manager.split()[0][:5] in coaching.get(lang)  # линейн… / лінійн…
+    assert role_name("nl", "executive") == "directielid"
+    assert "frontlinie" not in role_name("nl", "frontline")
+
+
+def test_every_form_string_is_shown_somewhere() -> None:
+    import re
+    from pathlib import Path
+
+    import assessment._form as form
+
+    source = Path(form.__file__).read_text(encoding="utf-8")
+    used = set(re.findall(r"""['"]([a-z_]+)['"]""", source))
+    for key in STRINGS["en"]:
+        assert key in used or key.startswith("role_"), key

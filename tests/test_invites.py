@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import re
 import shutil
+import signal
 import stat
-from datetime import date, timedelta
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -285,3 +291,204 @@ def test_the_server_needs_a_token_unless_run_open_on_localhost(
     open_server = form_server(ws, engagement, open_access=True, ip="localhost")
     shutil.rmtree(open_server.config_dir)
     assert open_server.url == "http://localhost:8866/" and open_server.token == ""
+
+
+def _draft_row(store: Store) -> tuple[str, bytes]:
+    data, salt = store.connection.execute("SELECT data, salt FROM drafts").fetchone()
+    return str(data), bytes(salt)
+
+
+def test_a_draft_is_encrypted_and_unreadable_without_its_code(
+    store: Store, engagement: str
+) -> None:
+    from assessment._drafts import _derive_key, _unseal
+
+    code = _code(store, engagement)
+    session = start_session(store, engagement, code)
+    marker = "DRAFT-ONLY-MARKER"
+    save_draft(store, session, FormAnswers(answers={"cul_1": 2, "cul_3": "na"},
+                                           comments={"culture": marker}, page=1))
+    data, salt = _draft_row(store)
+    assert len(salt) == 16
+    for clear in (marker, "cul_1", "answers", "comments", '"page"'):
+        assert clear not in data
+    assert marker not in "\n".join(store.connection.iterdump())
+    model = store.model(engagement)
+    code_hash = hash_code(normalise_code(code))
+    other = normalise_code(_code(store, engagement))
+    assert _unseal(_derive_key(other, salt), code_hash, "", data, model) == FormAnswers()
+    tampered = data[:-4] + ("AAAA" if data[-4:] != "AAAA" else "BBBB")
+    assert _unseal(_derive_key(normalise_code(code), salt), code_hash, "", tampered,
+                   model) == FormAnswers()
+    again = start_session(store, engagement, code)
+    assert again.draft == FormAnswers(answers={"cul_1": 2, "cul_3": "na"},
+                                      comments={"culture": marker}, page=1)
+    # Saving again draws a new nonce: the stored text changes, the answers do not.
+    save_draft(store, again, again.draft)
+    assert _draft_row(store)[0] != data
+
+
+def test_after_a_submission_no_file_holds_the_code_beside_the_answers(
+    store: Store, engagement: str
+) -> None:
+    db = store.path
+    wal = db.with_name(db.name + "-wal")
+    code = _code(store, engagement, team="Ops")
+    code_hash = hash_code(normalise_code(code)).encode()
+    session = start_session(store, engagement, code)
+    draft_marker, final_marker = "DRAFT-MARK-7Q", "FINAL-MARK-3Z"
+    save_draft(store, session, FormAnswers(answers={"cul_1": 5}, comments={
+        "culture": draft_marker}, page=1))
+    sealed = _draft_row(store)[0].encode()
+    assert code_hash in wal.read_bytes()  # the draft row sits in the log...
+    assert draft_marker.encode() not in wal.read_bytes() + db.read_bytes()  # ...encrypted
+    answers = _full_answers()
+    answers.comments = {"culture": final_marker}
+    assert submit(store, session, answers)
+    [key] = store.existing_respondents(engagement)
+    main, log = db.read_bytes(), (wal.read_bytes() if wal.exists() else b"")
+    for marker in (draft_marker.encode(), sealed):
+        assert marker not in main and marker not in log
+    # The log no longer holds the transaction that deleted the draft and added the respondent.
+    assert code_hash not in log and key.encode() not in log and final_marker.encode() not in log
+    # In the database file, the code's hash (its invite row) and the answers are on other pages.
+    (page_size,) = store.connection.execute("PRAGMA page_size").fetchone()
+    pages = [main[i:i + page_size] for i in range(0, len(main), page_size)]
+    with_code = [p for p in pages if code_hash in p]
+    assert with_code and not any(key.encode() in p or final_marker.encode() in p
+                                 for p in with_code)
+    (day,) = store.connection.execute("SELECT submitted_at FROM respondents").fetchone()
+    assert day == datetime.now(UTC).date().isoformat()  # the day only, not the second
+    (updated,) = store.connection.execute(
+        "SELECT count(*) FROM drafts WHERE length(updated_at) > 10"
+    ).fetchone()
+    assert updated == 0
+
+
+def test_a_checkpoint_blocked_by_a_reader_is_skipped_not_waited_for(
+    store: Store, engagement: str
+) -> None:
+    code = _code(store, engagement)
+    with Store(store.path) as reader:
+        reader.connection.execute("BEGIN")
+        reader.connection.execute("SELECT count(*) FROM respondents").fetchone()
+        started = time.monotonic()
+        assert submit(store, start_session(store, engagement, code), _full_answers())
+        assert time.monotonic() - started < 10
+        assert store.checkpoint(wait_ms=50) is False
+        reader.connection.execute("COMMIT")
+    assert store.checkpoint() is True
+    assert store.count_respondents(engagement) == 1
+
+
+def test_a_shared_code_holds_two_open_sessions_per_remaining_use(
+    store: Store, engagement: str
+) -> None:
+    team_code = _code(store, engagement, uses=2)
+    sessions = [start_session(store, engagement, team_code) for _ in range(4)]
+    with pytest.raises(InviteError) as err:
+        start_session(store, engagement, team_code)
+    assert err.value.reason == "busy"
+    # A session that saved a page keeps its place; an empty one is dropped after a day.
+    save_draft(store, sessions[0], FormAnswers(answers={"cul_1": 3}))
+    with store.transaction() as conn:
+        conn.execute("UPDATE drafts SET updated_at = '2020-01-01'")
+    fresh = start_session(store, engagement, team_code)
+    assert store.connection.execute("SELECT count(*) FROM drafts").fetchone()[0] == 2
+    assert start_session(store, engagement, sessions[0].continuation_code or "").draft == (
+        FormAnswers(answers={"cul_1": 3}))
+    with pytest.raises(InviteError) as err:
+        start_session(store, engagement, sessions[1].continuation_code or "")
+    assert err.value.reason == "unknown"
+    # One use left: at most two sessions open.
+    assert submit(store, fresh, _full_answers())
+    assert store.connection.execute("SELECT count(*) FROM drafts").fetchone()[0] == 1
+    start_session(store, engagement, team_code)
+    with pytest.raises(InviteError) as err:
+        start_session(store, engagement, team_code)
+    assert err.value.reason == "busy"
+
+
+def test_a_session_learns_at_once_when_its_shared_code_is_used_up(
+    store: Store, engagement: str
+) -> None:
+    team_code = _code(store, engagement, uses=1 + 1)
+    waiting = start_session(store, engagement, team_code)
+    for _ in range(2):
+        assert submit(store, start_session(store, engagement, team_code), _full_answers())
+    for attempt in (
+        lambda: start_session(store, engagement, team_code),
+        lambda: start_session(store, engagement, waiting.continuation_code or ""),
+        lambda: save_draft(store, waiting, FormAnswers(answers={"cul_1": 1})),
+    ):
+        with pytest.raises(InviteError) as err:
+            attempt()
+        assert err.value.reason == "used_up"
+    personal = _code(store, engagement)
+    first, second = (start_session(store, engagement, personal) for _ in range(2))
+    assert submit(store, first, _full_answers())
+    with pytest.raises(InviteError) as err:
+        save_draft(store, second, FormAnswers(answers={"cul_1": 1}))
+    assert err.value.reason == "submitted"
+
+
+def test_the_code_csv_is_private_before_it_gets_its_name(
+    store: Store, engagement: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assessment._atomic as atomic
+
+    modes: list[int] = []
+    real_replace = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        modes.append(stat.S_IMODE(os.stat(src).st_mode))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    dest = tmp_path / "codes.csv"
+    dest.write_text("old codes")
+    dest.chmod(0o644)
+    write_invites(generate_invites(store, engagement, role="manager", team="T"), dest)
+    assert modes == [0o600] and stat.S_IMODE(dest.stat().st_mode) == 0o600
+
+
+def test_sigterm_stops_the_form_server_and_removes_its_token_file(
+    store: Store, engagement: str, tmp_path: Path
+) -> None:
+    pid_file = tmp_path / "child.pid"
+    script = f"""
+import dataclasses, sys
+from pathlib import Path
+from assessment._config import Workspace
+from assessment._serve import form_server, serve_form
+server = form_server(Workspace(Path({str(store.path.parent)!r})), {engagement!r})
+child = "import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(300)"
+server = dataclasses.replace(server, argv=[sys.executable, "-c", child])
+print(server.config_dir, flush=True)
+sys.exit(serve_form(server))
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = 0
+    try:
+        assert proc.stdout is not None
+        config_dir = Path(proc.stdout.readline().strip())
+        deadline = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text()):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        child = int(pid_file.read_text())
+        assert (config_dir / "voila.json").exists()
+        proc.send_signal(signal.SIGTERM)  # the parent only, as systemd or `kill` would
+        proc.wait(timeout=30)
+        assert not config_dir.exists()
+        with pytest.raises(ProcessLookupError):
+            os.kill(child, 0)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        if child:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)

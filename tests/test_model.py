@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from assessment import ModelError, inspect_model, load_model
 from assessment._main import cli
+from assessment._model import SKIPPED_CHECKS, source_problems
 from tests.conftest import MINI_MODEL
 
 
@@ -68,7 +69,10 @@ def test_unknown_role_in_an_item_and_in_roles_are_reported(tmp_path: Path) -> No
         d["roles"].append("director")
 
     result = inspect_model(_broken(tmp_path, edit))
-    assert "roles[3]: unknown role 'director'" in result.problems
+    assert result.problems == [
+        "roles[3]: unknown role 'director'",
+        "dimensions[0].facets[0].items[0].text.intern: unknown role 'intern'",
+    ]
 
 
 def test_unknown_role_key_in_item_text(tmp_path: Path) -> None:
@@ -196,3 +200,151 @@ def test_dimension_dependencies_must_be_known_and_acyclic(tmp_path: Path) -> Non
     assert inspect_model(_broken(tmp_path, cycle)).problems == [
         "dimensions: depends_on forms a cycle (culture -> autonomy -> culture)"
     ]
+
+
+def _mini_text() -> str:
+    return MINI_MODEL.read_text(encoding="utf-8")
+
+
+def test_allow_na_may_name_the_roles_that_cannot_judge(tmp_path: Path) -> None:
+    def edit(d):  # type: ignore[no-untyped-def]
+        d["dimensions"][0]["facets"][0]["items"][0]["allow_na"] = ["executive", "manager"]
+
+    model = load_model(_broken(tmp_path, edit))
+    item = model.items["cul_1"]
+    assert [item.allows_na(r) for r in model.roles] == [True, True, False]
+    assert model.allows_na("cul_1", "executive") and not model.allows_na("cul_1", "frontline")
+    assert model.allows_na("cul_1")  # for some role
+    assert model.items["cul_3"].allows_na("frontline")  # allow_na: true is every role
+    assert not model.allows_na("cul_2") and not model.allows_na("out_cx", "manager")
+
+
+def test_allow_na_roles_must_be_roles_of_the_model_and_each_named_once(tmp_path: Path) -> None:
+    def edit(d):  # type: ignore[no-untyped-def]
+        d["roles"] = ["executive", "frontline"]
+        for item in (i for dim in d["dimensions"] for f in dim["facets"] for i in f["items"]):
+            item["text"].pop("manager")
+        d["outcomes"]["recommend"]["text"].pop("manager")
+        for item in d["outcomes"]["items"]:
+            item["text"].pop("manager")
+        d["dimensions"][0]["facets"][0]["items"][1]["allow_na"] = ["ceo", "manager", "ceo"]
+        d["dimensions"][0]["facets"][0]["items"][2]["allow_na"] = ["frontline", "frontline"]
+
+    assert inspect_model(_broken(tmp_path, edit)).problems == [
+        "dimensions[0].facets[0].items[1].allow_na[0]: unknown role 'ceo'",
+        "dimensions[0].facets[0].items[1].allow_na[1]: role 'manager' is not in roles",
+        "dimensions[0].facets[0].items[1].allow_na[2]: unknown role 'ceo'",
+        "dimensions[0].facets[0].items[2].allow_na[1]: duplicate role 'frontline'",
+    ]
+
+
+@pytest.mark.parametrize("value", ["executive", 1, None, [1], {"executive": True}])
+def test_allow_na_must_be_true_false_or_a_list_of_roles(tmp_path: Path, value: object) -> None:
+    def edit(d):  # type: ignore[no-untyped-def]
+        d["dimensions"][1]["facets"][0]["items"][0]["allow_na"] = value
+
+    assert inspect_model(_broken(tmp_path, edit)).problems == [
+        "dimensions[1].facets[0].items[0].allow_na: must be true, false or a list of roles, "
+        "such as [executive]"
+    ]
+
+
+def test_duplicate_yaml_keys_are_errors_that_name_their_lines(tmp_path: Path) -> None:
+    text = _mini_text()
+    assert "title: {en: Mini model, nl: Minimodel}\n" in text
+    text = text.replace("title: {en: Mini model, nl: Minimodel}\n",
+                        "title: {en: Mini model, nl: Minimodel, nl: Mini}\n")
+    text = text.replace("            reverse: true\n",
+                        "            reverse: true\n            reverse: false\n")
+    path = tmp_path / "dupes.yaml"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    second = next(i for i, line in enumerate(lines, 1) if line == "            reverse: false")
+    with pytest.raises(ModelError) as err:
+        load_model(path)
+    assert err.value.problems == [
+        "line 4: duplicate key 'nl' (first on line 4)",
+        f"line {second}: duplicate key 'reverse' (first on line {second - 1})",
+    ]
+
+
+def test_yaml_merge_keys_are_not_duplicates(tmp_path: Path) -> None:
+    text = _mini_text().replace(
+        "title: {en: Mini model, nl: Minimodel}\n",
+        "title:\n  <<: {en: Mini model, nl: Model}\n  nl: Minimodel\n",
+    )
+    path = tmp_path / "merge.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_model(path).title.get("nl") == "Minimodel"
+
+
+def test_a_structural_error_does_not_hide_the_semantic_checks(tmp_path: Path) -> None:
+    def edit(d):  # type: ignore[no-untyped-def]
+        item = d["dimensions"][0]["facets"][0]["items"][0]
+        item["reverse"] = "sometimes"
+        item["colour"] = "red"
+        item["text"]["manager"]["nl"] = None
+        d["dimensions"][0]["facets"][0]["items"][1]["id"] = "Cul-2"
+        del d["dimensions"][1]["facets"][0]["items"][1]["text"]["frontline"]["nl"]
+        d["dimensions"][1]["facets"][0]["items"][0]["id"] = "cul_1"
+
+    problems = inspect_model(_broken(tmp_path, edit)).problems
+    assert problems[:3] == [
+        "dimensions[0].facets[0].items[0].text.manager.nl: Input should be a valid string",
+        "dimensions[0].facets[0].items[0].reverse: Input should be a valid boolean, "
+        "unable to interpret input",
+        "dimensions[0].facets[0].items[0].colour: unknown field",
+    ]
+    assert problems[3].startswith("dimensions[0].facets[0].items[1].id: String should match")
+    assert problems[4:] == [  # the semantic checks of the valid parts still ran
+        "dimensions[1].facets[0].items[1].text.frontline.nl: missing",
+        "dimensions[1].facets[0].items[0].id: duplicate id 'cul_1' "
+        "(first at dimensions[0].facets[0].items[0].id)",
+    ]
+
+
+def test_a_structure_too_broken_to_stand_in_for_says_further_checks_follow(
+    tmp_path: Path,
+) -> None:
+    def edit(d):  # type: ignore[no-untyped-def]
+        d["dimensions"][0]["facets"] = "none yet"
+        del d["dimensions"][1]["facets"][0]["items"][1]["text"]["frontline"]["nl"]
+
+    problems = inspect_model(_broken(tmp_path, edit)).problems
+    assert problems == ["dimensions[0].facets: Input should be a valid list", SKIPPED_CHECKS]
+
+
+def test_an_empty_model_file_says_it_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    assert inspect_model(path).problems == ["(top level): the file is empty"]
+
+
+def test_cited_sources_can_be_checked_against_a_folder(mini_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "004_6fdcfdb0826a6ba8.txt").write_text("article", encoding="utf-8")
+    (tmp_path / "002_9c4d7999a43e87cd.txt").write_text("article", encoding="utf-8")
+    assert source_problems(mini_model, tmp_path) == [
+        f"dimensions[1].facets[0].sources[1]: no file '003_3e8d9bbc05271469.txt' in {tmp_path}"
+    ]
+    result = inspect_model(MINI_MODEL, sources=tmp_path)
+    assert not result.ok and len(result.problems) == 1
+    assert inspect_model(MINI_MODEL).ok  # without a folder, sources are not looked up
+
+
+def test_a_cited_source_must_be_a_file_name_not_a_path(tmp_path: Path) -> None:
+    def edit(d):  # type: ignore[no-untyped-def]
+        d["dimensions"][0]["facets"][0]["sources"] = ["../../etc/passwd"]
+
+    model = load_model(_broken(tmp_path, edit))
+    assert source_problems(model, tmp_path)[0] == (
+        "dimensions[0].facets[0].sources[0]: '../../etc/passwd' must be a file name, not a path"
+    )
+
+
+def test_model_check_counts_not_applicable_items_per_role(tmp_path: Path) -> None:
+    def edit(d):  # type: ignore[no-untyped-def]
+        d["dimensions"][0]["facets"][0]["items"][0]["allow_na"] = ["executive"]
+
+    result = CliRunner().invoke(cli, ["model", "check", str(_broken(tmp_path, edit))])
+    assert result.exit_code == 0, result.output
+    assert "not_applicable  {'executive': 2, 'manager': 1, 'frontline': 1}" in result.output

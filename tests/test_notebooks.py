@@ -44,30 +44,60 @@ def test_the_questionnaire_notebook_runs_under_nbval(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
 
 
-@pytest.mark.slow
-def test_the_consultant_workbook_under_papermill_does_every_step(tmp_path: Path) -> None:
-    out = tmp_path / "consultant.out.ipynb"
-    ws = tmp_path / "ws"
-    papermill.execute_notebook(
-        str(NOTEBOOKS / "consultant.ipynb"), str(out), kernel_name="python3",
-        cwd=str(NOTEBOOKS),
-        parameters={"workspace": str(ws), "engagement": "hu-test", "report_by": "team",
-                    "min_group_size": 6},
-        progress_bar=False,
-    )
-    nb = nbformat.read(out, as_version=4)
-    assert nb.metadata["papermill"]["parameters"]["engagement"] == "hu-test"
-    text = "\n".join(
+def _outputs(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(
         str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
         for c in nb.cells if c.cell_type == "code" for o in c.outputs
     )
+
+
+@pytest.mark.slow
+def test_the_consultant_workbook_under_papermill_does_every_step_and_reruns_cleanly(
+    tmp_path: Path,
+) -> None:
+    ws = tmp_path / "ws"
+    parameters = {"workspace": str(ws), "engagement": "hu-test", "report_by": "team",
+                  "min_group_size": 6}
+
+    def execute(out: Path) -> str:
+        papermill.execute_notebook(
+            str(NOTEBOOKS / "consultant.ipynb"), str(out), kernel_name="python3",
+            cwd=str(NOTEBOOKS), parameters=parameters, progress_bar=False,
+        )
+        return _outputs(out)
+
+    text = execute(tmp_path / "first.ipynb")
+    nb = nbformat.read(tmp_path / "first.ipynb", as_version=4)
+    assert nb.metadata["papermill"]["parameters"]["engagement"] == "hu-test"
     assert "9 codes written" in text
     assert "imported 118 respondents" in text
     assert "0 failed" in text
+    codes = ws / "hu-test" / "invites.csv"
+    written = codes.read_bytes()
     with Store(ws / "assessment.db") as store:
         assert store.count_respondents("hu-test") == 118
         assert store.targets("hu-test") == {"culture": 4, "leadership": 4, "coaching": 4,
                                             "autonomy": 3}
         assert len(store.ratings("hu-test")) == 2
+        invites = store.connection.execute(
+            "SELECT count(*), sum(max_uses) FROM invite_codes WHERE engagement_id = 'hu-test'"
+        ).fetchone()
+        revision = store.revision("hu-test")
+    assert invites == (9, 138)  # one code per team and role; uses add up to the headcount
     index = (ws / "reports" / "hu-test" / "index.html").read_text(encoding="utf-8")
     assert "Contact Centre" in index and "Billing" in index
+
+    # The same workbook again: no new codes, and nothing that counts as a change.
+    again = execute(tmp_path / "second.ipynb")
+    assert "no new codes: all 9 team/role pairs already have codes" in again
+    assert str(codes) in again
+    assert "imported 0 respondents" in again
+    assert "0 failed" in again
+    assert codes.read_bytes() == written
+    with Store(ws / "assessment.db") as store:
+        assert store.revision("hu-test") == revision
+        assert store.count_respondents("hu-test") == 118
+        assert store.connection.execute(
+            "SELECT count(*) FROM invite_codes WHERE engagement_id = 'hu-test'"
+        ).fetchone() == (9,)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -84,8 +85,60 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[st
     return out
 
 
+def _command(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    return command
+
+
 @pytest.mark.parametrize("command", _commands(cli), ids=lambda c: " ".join(c) or "assessment")
 def test_every_command_has_help(command: tuple[str, ...]) -> None:
+    """A docstring for the command, and a help text for each of its options."""
+    found = _command(command)
+    assert (found.help or "").strip(), f"{' '.join(command)}: no docstring"
+    bare = [p.name for p in found.params if isinstance(p, click.Option) and not
+            (p.help or "").strip()]
+    assert bare == [], f"{' '.join(command) or 'assessment'}: options without help: {bare}"
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Usage: " in result.output and len(result.output.splitlines()) > 3
+    summary = " ".join(found.help.strip().splitlines()[0].split())
+    assert summary in " ".join(result.output.split())  # shown, however it is wrapped
+
+
+def _fake_tools(folder: Path, tools: dict[str, str]) -> dict[str, str]:
+    """A PATH holding only the basic commands .ci/run needs, and the fakes given."""
+    folder.mkdir()
+    for name in ("dirname", "grep", "id"):
+        (folder / name).symlink_to(shutil.which(name) or f"/usr/bin/{name}")
+    for name, body in tools.items():
+        (folder / name).write_text(f"#!/bin/sh\n{body}\n")
+        (folder / name).chmod(0o755)
+    return {"PATH": str(folder), "HOME": str(folder)}
+
+
+def test_ci_installs_what_a_fresh_machine_lacks_and_runs_the_tests_under_ci(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "log"
+    record = f'echo "$0 CI=$CI $*" >> {log}'
+    fresh = _fake_tools(tmp_path / "fresh", {
+        "apt-get": record, "sudo": '"$@"', "dpkg-query": "exit 1",
+    })
+    subprocess.run(["/bin/bash", str(ROOT / ".ci" / "run")], env=fresh, cwd=tmp_path,
+                   capture_output=True, text=True, check=False)
+    calls = log.read_text().splitlines()
+    install = next(c for c in calls if " install " in c)
+    for package in ("python3", "python3-venv", "make", "chromium", "fonts-dejavu-core"):
+        assert f" {package}" in install.split("--no-install-recommends")[1], package
+    log.unlink()
+    ready = _fake_tools(tmp_path / "ready", {
+        "apt-get": record, "make": record, "chromium": "exit 0", "python3": "exit 0",
+        "dpkg-query": "echo 'install ok installed'",
+    })
+    done = subprocess.run(["/bin/bash", str(ROOT / ".ci" / "run")], env=ready, cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text().splitlines()
+    assert [c.split("/")[-1] for c in calls] == ["make CI=true test"]  # nothing installed again

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from assessment import MaturityModel, NotFoundError, ParameterError, ResponseSet, Store
+from assessment import (
+    ImportValidationError,
+    MaturityModel,
+    NotFoundError,
+    ParameterError,
+    ResponseSet,
+    Store,
+    export_responses,
+    read_responses,
+)
 from assessment._quality import quality_flags
 
 
@@ -73,3 +84,44 @@ def test_excluded_respondents_leave_scores_but_stay_in_exports(
         store.exclude(engagement, victim, "  ")
     with pytest.raises(NotFoundError, match="no respondent 'nobody'"):
         store.exclude(engagement, "nobody", "x")
+
+
+def test_too_fast_comes_from_the_durations_stored_with_the_responses(
+    store: Store, engagement: str, mini_model: MaturityModel, tmp_path: Path
+) -> None:
+    data = _set(mini_model, {"quick": [4, 2, 4, 3, 4, 4, 4], "calm": [2, 4, 2, 4, 3, 2, 3],
+                             "imported": [3, 4, 2, 3, 4, 4, 5]})
+    data.respondents["duration_seconds"] = [5.0, 240.0, np.nan]
+    store.add_responses(engagement, data, source="test")
+    stored = store.responses(engagement)
+    assert stored.respondents["duration_seconds"].tolist()[:2] == [5.0, 240.0]
+    flags = quality_flags(stored, mini_model)  # no durations passed: the stored ones count
+    assert flags["too_fast"].to_dict() == {"quick": True, "calm": False, "imported": False}
+    # The durations travel through an export and back.
+    path = export_responses(store, engagement, tmp_path / "out.csv")
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header[-1] == "duration_seconds"
+    back = read_responses(path, mini_model)
+    assert back.respondents["duration_seconds"].tolist()[:2] == [5.0, 240.0]
+    assert np.isnan(back.respondents["duration_seconds"].iloc[2])
+
+
+def test_a_response_file_may_give_durations_and_bad_ones_are_named(
+    mini_model: MaturityModel, tmp_path: Path
+) -> None:
+    good = tmp_path / "timed.csv"
+    good.write_text("respondent_id,role,team,cul_1,duration_seconds\n"
+                    "a,frontline,T,4,95\nb,manager,T,3,\n")
+    assert read_responses(good, mini_model).respondents["duration_seconds"].tolist()[0] == 95.0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("respondent_id,role,team,cul_1,duration_seconds\n"
+                   "a,frontline,T,4,-5\nb,manager,T,3,1.5\n")
+    with pytest.raises(ImportValidationError) as err:
+        read_responses(bad, mini_model)
+    assert err.value.problems == [
+        "row 2, column 'duration_seconds': off the 0-2592000 scale (got '-5')",
+        "row 3, column 'duration_seconds': not a whole number, blank or NA (got '1.5')",
+    ]
+    untimed = tmp_path / "untimed.csv"
+    untimed.write_text("respondent_id,role,team,cul_1\na,frontline,T,4\n")
+    assert read_responses(untimed, mini_model).respondents["duration_seconds"].isna().all()

@@ -54,6 +54,11 @@ def test_a_warm_kernel_gives_every_run_a_fresh_namespace(
     nb = nbformat.read(tmp_path / "second.ipynb", as_version=4)
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))  # numbered as in a fresh kernel
+    # Numbering from 1 again would clash with IPython's history database, which then prints
+    # "ERROR! Session/line number was not unique" into a report: the kernel keeps none.
+    renderer.kernel.run("assert not get_ipython().history_manager.enabled")
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert "Session/line" not in json.dumps(outputs)
 
 
 def test_executed_notebook_records_the_parameters(renderer: ReportRenderer, tmp_path: Path) -> None:

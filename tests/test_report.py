@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,16 @@ from assessment import (
     demo_responses,
     load_model_text,
     models_dir,
+    plan_batch,
     prepare_report,
     reportable_units,
+    run_batch,
     unit_slug,
 )
 from assessment._analytics import target_gaps
-from assessment._report import SECTIONS
+from assessment._batch import _job
+from assessment._render import PdfPrinter
+from assessment._report import PARAMETERS, SECTIONS, _tables, check_parameters
 from assessment._report_text import TEXTS, text
 from tests.conftest import ROOT
 from tests.test_render import chromium_or_skip
@@ -185,6 +190,43 @@ def test_the_default_workspace_comes_from_the_environment(
     assert report.output_dir == demo.path / "reports" / "demo"
 
 
+def test_an_empty_workspace_is_the_nearest_one_in_the_folder_or_above(
+    demo: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """JupyterLab runs the notebook in ``notebooks/``: the checkout's ``workspace/`` is above."""
+    checkout = tmp_path / "checkout"
+    with Store(checkout / "workspace" / "assessment.db") as store:
+        build_demo(store, MODEL_SOURCE)
+    (checkout / "notebooks" / "deeper").mkdir(parents=True)
+    monkeypatch.delenv("ASSESSMENT_WORKSPACE", raising=False)
+    for cwd in (checkout, checkout / "notebooks", checkout / "notebooks" / "deeper"):
+        monkeypatch.chdir(cwd)
+        report = prepare_report()
+        assert report.output_dir == (checkout / "workspace" / "reports" / "demo").resolve()
+        assert Workspace.find().path == (checkout / "workspace").resolve()
+    # The environment variable and an explicit folder still come first; the command line's
+    # default (Workspace.resolve) stays ./workspace.
+    monkeypatch.setenv("ASSESSMENT_WORKSPACE", str(demo.path))
+    assert prepare_report().output_dir == (demo.path / "reports" / "demo").resolve()
+    assert Workspace.resolve().path == demo.path.resolve()
+    monkeypatch.delenv("ASSESSMENT_WORKSPACE")
+    assert Workspace.resolve().path == (checkout / "notebooks" / "deeper" / "workspace").resolve()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError, match=r"no workspace/assessment\.db in .* or a parent"):
+        prepare_report()
+
+
+def test_a_parameter_the_notebook_does_not_have_is_refused() -> None:
+    given: dict[str, object] = {name: "" for name in PARAMETERS}
+    check_parameters({**given, "_": 1, "report": object(), "json": json})  # not parameters
+    with pytest.raises(ParameterError) as info:
+        check_parameters({**given, "bogus": 1, "langauge": "nl"})
+    assert str(info.value) == (
+        "bogus, langauge: not a parameter of this notebook (known: workspace, engagement, "
+        "unit, language, output_dir)"
+    )
+
+
 def test_unit_slugs_are_ascii_unique_and_stable() -> None:
     assert unit_slug("organisation") == "organisation"
     slug = unit_slug("team:Служба підтримки / Kyiv")
@@ -301,6 +343,72 @@ def test_the_data_file_holds_published_rows_only(demo: Workspace, tmp_path: Path
     assert hidden[["n", "mean", "sd", "ci_low", "ci_high", "level"]].isna().all().all()
 
 
+def _every_demo_unit(ws: Workspace) -> list[str]:
+    return ["organisation", *(u for by in ("team", "role", "department")
+                              for u in reportable_units(str(ws.path), "demo", by))]
+
+
+def test_no_report_section_is_a_chart_of_hidden_cells_only(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    """Every demo report: a chart is drawn exactly when it has a published number, and a
+    section without one says so in a line instead of showing a grid of "hidden" cells."""
+    units = _every_demo_unit(demo)
+    assert {u.split(":")[0] for u in units} == {"organisation", "team", "role", "department"}
+    for unit in units:
+        report = prepare_report(str(demo.path), "demo", unit, "en", str(tmp_path))
+        for name, frames in report.chart_data().items():
+            for frame in frames:
+                if "hidden" in frame.columns:
+                    assert not frame["hidden"].all(), (unit, name)
+        heat = report.heatmap().html
+        published = not report.heatmap_rows.empty and not report.heatmap_rows["suppressed"].all()
+        assert ('data-chart="heatmap"' in heat) == published, unit
+        if not published:
+            assert html.escape(text("en", "heatmap_all_hidden", min=5)) in heat, unit
+        layers = report._layer_frame()
+        assert ('data-chart="iceberg"' in report.perception_gap().html) == (not layers.empty)
+
+
+def test_a_team_report_shows_the_organisations_heatmap_with_its_own_row_outlined(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    for unit in reportable_units(str(demo.path), "demo", "team"):
+        team = unit.removeprefix("team:")
+        report = prepare_report(str(demo.path), "demo", unit, "nl", str(tmp_path))
+        assert report.heatmap_kind == "team" and report.heatmap_highlight == {team}
+        assert set(report.heatmap_rows["group"]) == set(
+            report.published_scores().query("by == 'team'")["group"]
+        )
+        (frame,) = report.chart_data()["heatmap"][:1]
+        own = frame[frame["highlight"]]
+        assert set(own["group"]) == {f"▶ {team}"} and not own["hidden"].any()
+        heat = report.heatmap().html
+        assert html.escape(text("nl", "heatmap_context_team")) in heat
+        gap = report.perception_gap().html
+        assert 'data-chart="iceberg"' in gap
+        if report.layers_are_organisation:  # the team's own layers are withheld
+            assert html.escape(text("nl", "iceberg_context_team")) in gap
+            assert html.escape(text("nl", "layers_hidden")) not in gap
+
+
+def test_a_role_report_whose_cells_are_all_withheld_shows_the_teams_instead(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    scores = _tables(demo, "demo").scores
+    for unit in reportable_units(str(demo.path), "demo", "role"):
+        role = unit.removeprefix("role:")
+        report = prepare_report(str(demo.path), "demo", unit, "ru", str(tmp_path))
+        cells = scores[(scores["by"] == "role,team") & (scores["role"] == role)]
+        if cells["suppressed"].all():  # the role in each team: nothing to show
+            assert set(report.heatmap_rows["by"]) == {"team"}
+            assert report.heatmap_note == text("ru", "heatmap_context_role")
+        else:
+            assert set(report.heatmap_rows["by"]) == {"role,team"}
+            assert report.heatmap_note == text("ru", "heatmap_role_team")
+        assert 'data-chart="heatmap"' in report.heatmap().html
+
+
 # --- papermill runs ------------------------------------------------------------------------
 
 
@@ -348,43 +456,83 @@ def test_a_report_run_twice_in_one_kernel_is_the_same(
     def sections(path: Path) -> list[str]:
         return re.findall(r"<section .*?</section>", path.read_text(encoding="utf-8"), re.S)
 
-    assert len(sections(first.html)) == len(SECTIONS)
+    # Without consultant's ratings there is no assessment section (the scorecard says so).
+    assert len(sections(first.html)) == len(SECTIONS) - 1
     assert sections(again.html) == sections(first.html)
+    nb = json.loads(again.notebook.read_text(encoding="utf-8"))
+    streams = [o for c in nb["cells"] for o in c.get("outputs", [])
+               if o.get("output_type") == "stream"]
+    assert streams == []  # nothing printed, e.g. IPython's history "Session/line" error
+
+
+def test_a_parameter_the_notebook_does_not_have_fails_the_papermill_run(
+    demo: Workspace, renderer: ReportRenderer, tmp_path: Path
+) -> None:
+    params = {**_params(demo, "demo", "organisation", "en", tmp_path), "bogus": 1}
+    result = renderer.render(NOTEBOOK, tmp_path, "bogus", params)
+    assert not result.ok and result.html is None
+    assert "ParameterError: bogus: not a parameter of this notebook (known: workspace, " \
+        "engagement, unit, language, output_dir)" in (result.error or "")
+    assert list(tmp_path.glob("*.scores.csv")) == []
 
 
 # --- confidentiality and escaping ----------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def special_reports(
-    special: Workspace, renderer: ReportRenderer, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
+def special_reports(special: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real batch, with PDFs, on the special engagement: the organisation, the hostile
+    team, the small team, a role and the department of the planted teams, plus one report
+    that fails (the withheld team of 3, asked for by hand), so the folder holds every kind
+    of file a batch writes: pages, PDFs, notebooks, data files, index.html, reports.json,
+    failures.json and failures.txt."""
+    chromium_or_skip()
     out = tmp_path_factory.mktemp("special-out")
-    assert f"team:{HOSTILE_TEAM}" in reportable_units(str(special.path), "x", "team")
-    for unit in ("organisation", f"team:{HOSTILE_TEAM}", "team:Small Team", "role:frontline",
-                 "department:Support"):
-        result = renderer.render(NOTEBOOK, out, unit_slug(unit),
-                                 _params(special, "x", unit, "en", out))
-        assert result.ok, result.error
+    wanted = {"organisation", f"team:{HOSTILE_TEAM}", "team:Small Team", "role:frontline",
+              "department:Support"}
+    jobs = {j.stem: j for by in ("team", "role", "department")
+            for j in plan_batch(special, "x", out, by=by) if j.unit in wanted}
+    assert {j.unit for j in jobs.values()} >= {"organisation", f"team:{HOSTILE_TEAM}"}
+    failing = _job(special, "x", "team:Tiny Team", "en", out.resolve())
+    result = run_batch([*jobs.values(), failing], out, workers=2, pdf=True, progress=False)
+    assert [o.job.unit for o in result.failures] == ["team:Tiny Team"]
+    assert "ConfidentialityError" in (result.failures[0].error or "")
     return out
 
 
+def _file_text(path: Path) -> str:
+    """Everything a reader of ``path`` can see: a PDF's text and metadata, else the file."""
+    if path.suffix == ".pdf":
+        import pypdf
+
+        reader = pypdf.PdfReader(path)
+        meta = " ".join(str(v) for v in (reader.metadata or {}).values())
+        return meta + "\n" + "\n".join(page.extract_text() for page in reader.pages)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
 def test_no_planted_value_reaches_any_output_file(
     special: Workspace, special_reports: Path
 ) -> None:
     with special.store() as store:
         keys = set(store.responses("x").respondents.index)
+    assert any(TOKEN in k for k in keys)
     files = sorted(p for p in special_reports.rglob("*") if p.is_file())
-    assert {p.suffix for p in files} == {".html", ".ipynb", ".csv"}
+    names = {p.name for p in files}
+    # Every kind of file the batch writes is there (and scanned below, whatever its type).
+    assert {"index.html", "reports.json", "failures.json", "failures.txt"} <= names
+    assert {p.suffix for p in files} >= {".html", ".pdf", ".ipynb", ".csv"}
     for path in files:
-        content = path.read_text(encoding="utf-8")
+        content = _file_text(path)
         assert TOKEN not in content, path.name
         found = [k for k in keys if k in content]
         assert not found, (path.name, found[:3])
-    heat = (special_reports / "organisation.scores.csv").read_text(encoding="utf-8")
+    pdf_text = _file_text(special_reports / "organisation.en.pdf")
+    assert "Small Team" in pdf_text and "Tiny Team" in pdf_text  # the PDF text was read
     tiny = pd.read_csv(special_reports / "organisation.scores.csv")
     tiny = tiny[tiny["group"] == "Tiny Team"]
-    assert "Tiny Team" in heat and tiny["suppressed"].all() and tiny["mean"].isna().all()
+    assert len(tiny) and tiny["suppressed"].all() and tiny["mean"].isna().all()
 
 
 @pytest.mark.browser
@@ -394,8 +542,8 @@ def test_hostile_names_and_comments_are_shown_as_text_and_never_run(
     from playwright.sync_api import sync_playwright
 
     executable = chromium_or_skip()
-    pages = [special_reports / "organisation.html",
-             special_reports / f"{unit_slug(f'team:{HOSTILE_TEAM}')}.html"]
+    pages = [special_reports / "organisation.en.html",
+             special_reports / f"{unit_slug(f'team:{HOSTILE_TEAM}')}.en.html"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(executable), args=_ARGS)
         dialogs: list[str] = []
@@ -411,7 +559,7 @@ def test_hostile_names_and_comments_are_shown_as_text_and_never_run(
                 assert page.locator('img[src="x"], [onerror]').count() == 0
                 shown = page.inner_text("body")
                 assert HOSTILE_TEAM in shown and HOSTILE_ORG in shown
-                if path.name == "organisation.html":
+                if path.name == "organisation.en.html":
                     assert HOSTILE_COMMENT in shown
                 page.close()
         finally:
@@ -471,6 +619,50 @@ def test_the_page_draws_every_chart_offline_without_a_request(
     assert requests == [path.as_uri()]
 
 
+def _pdf_pages(path: Path) -> list[tuple[float, float, str]]:
+    """Width, height (points) and text (whitespace and ligatures normalised) of every page."""
+    import pypdf
+
+    pages = []
+    for page in pypdf.PdfReader(path).pages:
+        words = unicodedata.normalize("NFKC", page.extract_text()).split()
+        pages.append((float(page.mediabox.width), float(page.mediabox.height), " ".join(words)))
+    return pages
+
+
+@pytest.mark.browser
+def test_the_real_report_prints_on_a4_with_every_section_on_a_new_page_and_no_blank_page(
+    rendered: dict[tuple[str, str], Any], demo: Workspace, tmp_path: Path
+) -> None:
+    """Every unit kind, every language: the report printed as the batch prints it."""
+    chromium_or_skip()
+    with PdfPrinter() as printer:
+        for unit, language in MATRIX:
+            result = rendered[(unit, language)]
+            assert result.ok, result.error
+            pdf = printer.print(result.html, tmp_path / f"{result.html.stem}.pdf")
+            pages = _pdf_pages(pdf)
+            where = f"{unit} ({language}): {len(pages)} pages"
+            assert all(abs(w - 595.3) < 1 and abs(h - 841.9) < 1 for w, h, _ in pages), where
+            report = prepare_report(str(demo.path), "demo", unit, language, str(tmp_path))
+            footer = " ".join(text(language, "generated", model=report.model.id,
+                                   version=report.model.version,
+                                   package=__import__("assessment").__version__).split())
+            for number, (_, _, content) in enumerate(pages, 1):
+                # Text on every page, and more than the footer line (or a stray margin).
+                assert len(content.replace(footer, "").strip()) > 40, (where, number, content)
+            # The summary is page 1; every other section starts at the top of a page of its own.
+            starts = []
+            assert pages[0][2].startswith(text(language, "report").upper()), where
+            for section in report.sections()[1:]:
+                key = dict(SECTIONS)[section.name]
+                title = " ".join(unicodedata.normalize("NFKC", text(language, key)).split())
+                first = [i for i, (_, _, c) in enumerate(pages) if c.startswith(title)]
+                assert first, (where, title)
+                starts.append(first[0])
+            assert starts == sorted(set(starts)) and starts[0] == 1, (where, starts)
+
+
 # --- the papermill command line -----------------------------------------------------------
 
 PAPERMILL = Path(sys.executable).parent / "papermill"
@@ -498,6 +690,25 @@ def test_the_papermill_command_runs_a_team_report_in_dutch(
     assert not [o for c in nb["cells"] for o in c.get("outputs", [])
                 if o.get("output_type") == "error"]
     assert (tmp_path / f"{unit_slug('team:Billing Support')}.scores.csv").is_file()
+
+
+def test_the_notebook_runs_as_is_from_its_own_folder_as_in_jupyterlab(tmp_path: Path) -> None:
+    """A JupyterLab kernel runs in ``notebooks/`` and knows no ASSESSMENT_WORKSPACE: the
+    empty ``workspace`` parameter finds the checkout's ``workspace/`` one folder up."""
+    checkout = tmp_path / "checkout"
+    with Store(checkout / "workspace" / "assessment.db") as store:
+        build_demo(store, MODEL_SOURCE)
+    notebooks = checkout / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "report.ipynb").write_bytes(NOTEBOOK.read_bytes())
+    env = {k: v for k, v in os.environ.items() if k != "ASSESSMENT_WORKSPACE"}
+    proc = subprocess.run(
+        [str(PAPERMILL), "report.ipynb", "executed.ipynb", "--kernel", "python3"],
+        cwd=notebooks, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (checkout / "workspace" / "reports" / "demo" / "organisation.scores.csv").is_file()
+    assert not (notebooks / "workspace").exists()
 
 
 def test_the_papermill_command_fails_clearly_on_a_group_below_the_minimum(
@@ -530,21 +741,33 @@ def test_the_committed_notebook_runs_top_to_bottom_under_nbval(demo: Workspace) 
 
 
 def test_the_organisation_report_shows_the_roadmap_and_the_consultant_ratings(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assessment import Store, build_demo
-    from assessment._config import models_dir
-
     ws = tmp_path / "ws"
     with Store(ws / "assessment.db") as store:
-        build_demo(store, (models_dir() / "service-maturity.yaml").read_text(encoding="utf-8"))
+        build_demo(store, MODEL_SOURCE)
         store.set_rating("demo", "autonomy_lines", 5, "Evidence <b>typed</b> by a consultant")
+        store.set_rating("demo", "culture_customer", None, "No customer stories collected")
+    # A report string with a character HTML escapes is escaped once, not twice.
+    monkeypatch.setitem(TEXTS["en"], "disagree", "disagree <strongly>")
     org = prepare_report(workspace=str(ws), engagement="demo", language="en")
     scorecard = org.scorecard()._repr_html_()
     assert "Roadmap" in scorecard and "Phase" in scorecard
-    assessment = org.assessment()._repr_html_()
-    assert "Evidence &lt;b&gt;typed&lt;/b&gt; by a consultant" in assessment
-    assert "disagree" in assessment  # the survey puts autonomy far below level 5
+    assessment = org.assessment()
+    assert assessment is not None and "asmt-assessment" in _toc(org)
+    page = assessment.html
+    assert "Evidence &lt;b&gt;typed&lt;/b&gt; by a consultant" in page
+    assert "disagree &lt;strongly&gt;" in page and "&amp;lt;" not in page
+    row = re.search(r"<tr>(?:(?!</tr>).)*No customer stories collected.*?</tr>", page).group(0)
+    assert html.escape(text("en", "not_applicable")) in row  # a rating, not a hidden level
+    assert text("en", "not_shown") not in row
     team = prepare_report(workspace=str(ws), engagement="demo", unit="team:Billing Support")
     assert "Roadmap" not in team.scorecard()._repr_html_()
-    assert "see the organisation&#x27;s report" in team.assessment()._repr_html_()
+    # A unit report has no page of its own for the assessment: its scorecard says where it is.
+    assert team.assessment() is None and "asmt-assessment" not in _toc(team)
+    assert "see the organisation&#x27;s report" in team.scorecard()._repr_html_()
+    assert [s.name for s in team.sections()] == [n for n, _ in SECTIONS if n != "assessment"]
+
+
+def _toc(report: Any) -> str:
+    return str(re.search(r'<nav class="asmt-toc">.*?</nav>', report.summary().html).group(0))

@@ -40,3 +40,18 @@ def test_within_a_phase_the_largest_weighted_gap_leads_and_met_targets_drop_out(
     assert set(plan["phase"]) == {1}
     met = roadmap(mini_model, _gaps([("culture", 0.0, 0.0), ("autonomy", 0.0, 0.0)]))
     assert met.empty and "phase" in met.columns
+
+
+def test_the_plan_table_puts_each_gap_at_its_step_and_says_what_is_met_or_withheld(
+    mini_model: MaturityModel,
+) -> None:
+    from assessment._roadmap import plan_table
+
+    gaps = _gaps([("culture", 0.0, 0.0), ("autonomy", 0.6, 1.2)])
+    gaps["mean"] = [3.51234, 2.2]
+    withheld = gaps.iloc[[0]].assign(dimension="outcomes", suppressed=True, gap=float("nan"))
+    gaps = pd.concat([gaps, withheld], ignore_index=True)
+    table = plan_table(gaps, roadmap(mini_model, gaps.iloc[:2]))
+    assert table["dimension"].tolist() == ["autonomy", "culture", "outcomes"]
+    assert table["status"].tolist() == ["open", "met", "withheld"]
+    assert table["step"].tolist()[0] == 1 and table["step"].isna().tolist() == [False, True, True]

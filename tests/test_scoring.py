@@ -12,7 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from assessment._analytics import strengths_and_opportunities, target_gaps, trends
+from assessment._analytics import (
+    answer_distribution,
+    rating_agreement,
+    strengths_and_opportunities,
+    target_gaps,
+    trends,
+)
+from assessment._confidentiality import BREAKDOWNS
 from assessment._exceptions import ParameterError
 from assessment._model import MaturityModel, load_model, load_model_text
 from assessment._scoring import (
@@ -24,6 +31,7 @@ from assessment._scoring import (
     iceberg_index,
     maturity_level,
     perception_gaps,
+    publication,
     respondent_scores,
     score_breakdown,
     trifecta,
@@ -237,21 +245,23 @@ def test_perception_gaps_need_both_groups_published(model: MaturityModel) -> Non
     assert math.isnan(iceberg_index(gaps))
 
 
-def test_enps_is_promoters_minus_detractors_of_those_who_answered() -> None:
-    index = pd.Index([f"r{i}" for i in range(7)], name="respondent_id")
-    people = _people(index, ["frontline"] * 7)
+def test_enps_is_promoters_minus_detractors_of_those_who_answered(
+    model: MaturityModel,
+) -> None:
+    answers = _frame({f"r{i}": [3] * 7 for i in range(7)}, model)
+    people = _people(answers.index, ["frontline"] * 7)
     people["recommend"] = [10, 9, 8, 7, 6, 0, NA]
-    row = enps(people).iloc[0]
+    row = enps(model, people, answers).iloc[0]
     assert row["n"] == 6
     assert row["promoters"] == pytest.approx(100 * 2 / 6)
     assert row["detractors"] == pytest.approx(100 * 2 / 6)
     assert row["passives"] == pytest.approx(100 * 2 / 6)
     assert row["enps"] == pytest.approx(0)
     people["recommend"] = [10, 10, 10, 9, 5, NA, NA]
-    assert enps(people).iloc[0]["enps"] == pytest.approx(60)
+    assert enps(model, people, answers).iloc[0]["enps"] == pytest.approx(60)
     people["recommend"] = [10, 10, 11, 9, 5, NA, NA]
     with pytest.raises(ParameterError, match="recommend"):
-        enps(people)
+        enps(model, people, answers)
 
 
 def test_trifecta_flags_cx_outrunning_ex(model: MaturityModel) -> None:
@@ -394,8 +404,9 @@ def test_published_scores_are_in_range_and_consistent(
     shown = table[~table["suppressed"]]
     assert ((shown["mean"] >= 1) & (shown["mean"] <= 5)).all()
     assert ((shown["score_100"] >= 0) & (shown["score_100"] <= 100)).all()
-    assert (shown["ci_low"] <= shown["mean"] + 1e-12).all()
-    assert (shown["mean"] <= shown["ci_high"] + 1e-12).all()
+    dims = shown[shown["dimension"] != OVERALL]
+    assert (dims["ci_low"] <= dims["mean"] + 1e-12).all()
+    assert (dims["mean"] <= dims["ci_high"] + 1e-12).all()
     assert (shown["n"] >= 3).all()
     for _, row in shown.iterrows():
         assert row["level"] == maturity_level(row["mean"])
@@ -414,7 +425,8 @@ def test_the_order_of_respondents_does_not_matter(
     second = score_breakdown(model, people.iloc[order], answers.iloc[order])
     pd.testing.assert_frame_equal(first, second, check_exact=False, rtol=1e-9, atol=1e-12)
     pd.testing.assert_frame_equal(
-        enps(people, by=["team"]), enps(people.iloc[order], by=["team"]),
+        enps(model, people, answers, by=["team"]),
+        enps(model, people.iloc[order], answers.iloc[order], by=["team"]),
         check_exact=False, rtol=1e-9,
     )
 
@@ -434,3 +446,126 @@ def test_breakdown_parameters_are_checked(model: MaturityModel) -> None:
         score_breakdown(model, people, answers, by=["division"])
     with pytest.raises(ParameterError, match="min_group_size"):
         score_breakdown(model, people, answers, min_group_size=2)
+
+
+# --- one pattern, whatever is asked -----------------------------------------------------------
+
+
+def test_the_suppression_pattern_does_not_depend_on_the_breakdowns_asked_for(
+    model: MaturityModel,
+) -> None:
+    # Team A's 3 managers are withheld; asked for alone, the team breakdown would publish
+    # every team, and `--by team` beside `--by role,team` would give A's managers as A minus
+    # its frontline cell. Every call uses the engagement's one pattern instead.
+    people, answers = _random_org(model, 7, 70)
+    full = score_breakdown(model, people, answers)
+    for by in ("organisation", "role", "team", "department", "role,team"):
+        alone = score_breakdown(model, people, answers, by=by)
+        expected = full[full["by"] == by].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone, expected)
+    shown = {by: enps(model, people, answers, by=by) for by in ("team", "role,team")}
+    both = enps(model, people, answers, by=["team", "role,team"])
+    pd.testing.assert_frame_equal(
+        pd.concat(shown.values(), ignore_index=True), both, check_dtype=False
+    )
+
+
+def test_the_overall_score_is_the_weighted_mean_of_the_group_dimension_means(
+    model: MaturityModel,
+) -> None:
+    # Six people, one of whom skipped autonomy. Averaging respondents' own overall scores
+    # would cover five people, beside a culture mean over six: the sixth person's culture
+    # score would be 6 * culture - (3 * 5 * overall - 2 * 5 * autonomy).
+    rows = {f"r{i}": [c, c, c, a, a, 3, 3] for i, (c, a) in
+            enumerate([(4, 4), (3, 2), (5, 4), (2, 3), (4, 5), (1, NA)])}
+    answers = _frame(rows, model)
+    answers.loc["r0", "cul_2"] = 2  # reverse-coded: scores 4, like the others of r0
+    people = _people(answers.index, ["frontline"] * 6)
+    table = score_breakdown(model, people, answers, by="organisation").set_index("dimension")
+    culture, autonomy = table.loc["culture", "mean"], table.loc["autonomy", "mean"]
+    assert table.loc["culture", "n"] == 6 and table.loc["autonomy", "n"] == 5
+    assert table.loc[OVERALL, "mean"] == pytest.approx((1 * culture + 2 * autonomy) / 3)
+    assert table.loc[OVERALL, "n"] == 6
+    assert table.loc[OVERALL, ["sd", "ci_low", "ci_high", "rwg"]].isna().all()
+    sixth = respondent_scores(model, answers).loc["r5", "culture"]
+    attack = 6 * culture - (3 * 5 * table.loc[OVERALL, "mean"] - 2 * 5 * autonomy)
+    assert attack != pytest.approx(sixth)
+
+
+def test_a_difference_of_exactly_the_margin_does_not_outrun(model: MaturityModel) -> None:
+    # CX 25/12 and EE 22/12: 3/12 = 0.25 exactly, computed as 0.2500000000000002.
+    cx = [3] * 1 + [2] * 11
+    ee = [2] * 10 + [1] * 2
+    rows = {f"r{i}": [3, 3, 3, 3, 3, c, e] for i, (c, e) in enumerate(zip(cx, ee, strict=True))}
+    answers = _frame(rows, model)
+    people = _people(answers.index, ["frontline"] * 12)
+    row = trifecta(model, people, answers).iloc[0]
+    assert row["cx_minus_ex"] > CX_EX_MARGIN  # the floating-point difference...
+    assert not bool(row["cx_outruns_ex"])  # ...is not "more than" the margin
+
+
+def test_a_mean_exactly_at_the_target_floor_has_no_gap(model: MaturityModel) -> None:
+    table = pd.DataFrame(
+        {"by": ["organisation"], "group": ["all"], "dimension": ["culture"],
+         "mean": [3.3999999999999995], "level": pd.array([4], dtype="Int64")}
+    )
+    row = target_gaps(model, table, {"culture": 4}).iloc[0]
+    assert row["level"] == row["target_level"] == 4
+    assert row["gap"] == 0 and pd.isna(row["priority"])
+
+
+def test_nested_tables_publish_no_group_the_scores_withhold(model: MaturityModel) -> None:
+    people, answers = _random_org(model, 11, 60)
+    people.loc[people.index[:8], "recommend"] = NA
+    pub = publication(model, people, answers, min_group_size=4)
+    shared = {"min_group_size": 4, "publication": pub}
+    scores = score_breakdown(model, people, answers, **shared)
+    main = scores[scores["dimension"] == OVERALL].set_index(["by", "group"])["suppressed"]
+    for table in (
+        enps(model, people, answers, by=BREAKDOWNS, **shared),
+        trifecta(model, people, answers, by=BREAKDOWNS, **shared),
+        pub.headcounts(),
+        strengths_and_opportunities(model, people, answers, by=BREAKDOWNS, **shared),
+    ):
+        shown = table[~table["suppressed"]].set_index(["by", "group"]).index.unique()
+        assert not main.loc[shown].any()
+    with pytest.raises(ParameterError, match="min_group_size"):
+        enps(model, people, answers, min_group_size=5, publication=pub)
+    with pytest.raises(ParameterError, match="other respondents"):
+        enps(model, people.iloc[1:], answers.iloc[1:], min_group_size=4, publication=pub)
+
+
+def test_answer_distribution_counts_each_point_of_a_published_group(
+    model: MaturityModel,
+) -> None:
+    rows = {f"r{i}": [v, 5 - v + 1, NA if i == 0 else 3, 2, 4, 3, 3]
+            for i, v in enumerate([1, 1, 2, 5, 5, 5])}
+    answers = _frame(rows, model)
+    people = _people(answers.index, ["frontline"] * 6)
+    dist = answer_distribution(model, people, answers, min_group_size=5)
+    cul_1 = dist[dist["item"] == "cul_1"].set_index("point")
+    assert cul_1["count"].tolist() == [2, 1, 0, 0, 3]
+    assert cul_1["percent"].tolist() == pytest.approx([100 * 2 / 6, 100 / 6, 0, 0, 50])
+    assert (cul_1["answered"] == 6).all() and (cul_1["dimension"] == "culture").all()
+    assert dist[dist["item"] == "cul_3"]["answered"].iloc[0] == 5  # not applicable left out
+    # With a minimum of 6, cul_3's 5 answers withhold culture's item-level numbers: one
+    # pattern for all items of a dimension.
+    stricter = answer_distribution(model, people, answers, min_group_size=6)
+    assert set(stricter["item"]) == {"aut_1", "aut_2"}
+    with pytest.raises(ParameterError, match="not a team group"):
+        answer_distribution(model, people, answers, by="team", group="Nobody")
+    small = answer_distribution(model, people.iloc[:4], answers.iloc[:4], min_group_size=5)
+    assert small.empty
+
+
+def test_a_facet_rated_not_applicable_is_told_apart_from_one_not_rated(
+    model: MaturityModel,
+) -> None:
+    people, answers = _random_org(model, 3, 40)
+    facets = score_breakdown(model, people, answers, by="organisation", level="facet")
+    ratings = pd.DataFrame({"facet": ["latitude"], "level": [np.nan], "evidence": [""]})
+    out = rating_agreement(model, facets, ratings).set_index("facet")
+    assert bool(out.loc["latitude", "consultant_na"])
+    assert not bool(out.loc["customer_first", "consultant_na"])  # not rated at all
+    assert pd.isna(out.loc["latitude", "consultant_level"]) and out.loc["latitude",
+                                                                        "agreement"] == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -29,7 +30,8 @@ from assessment import (
     generate_frames,
     write_responses,
 )
-from assessment._store import SCHEMA_VERSION
+from assessment._model import MaturityModel
+from assessment._store import MIGRATIONS, SCHEMA_VERSION
 from tests.conftest import MINI_MODEL
 
 
@@ -154,16 +156,110 @@ def test_empty_engagement_gives_empty_frames(store: Store, engagement: str, mini
     assert list(data.answers.columns) == mini_model.question_ids
 
 
+class _Recording:
+    """A connection that records calls of ``backup`` and passes everything on."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.backups = 0
+
+    def backup(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.backups += 1
+        return self._conn.backup(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._conn, name)
+
+
 def test_backup_uses_the_backup_api_and_is_a_complete_database(
     store: Store, engagement: str, mini_model, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
+    # The committed responses stay in the write-ahead log, not in assessment.db, and another
+    # connection holds an uncommitted write: a file copy would miss the one or hold the other.
+    store.connection.execute("PRAGMA wal_autocheckpoint = 0")
     store.add_responses(engagement, demo_responses(mini_model), source="test")
-    dest = store.backup(tmp_path / "backup" / "copy.db")
+    assert Path(f"{store.path}-wal").stat().st_size > 0
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO organisations (name, created_at) VALUES ('Uncommitted', 'now')")
+    recording = _Recording(store._conn)
+    store._conn = recording  # type: ignore[assignment]
+    try:
+        dest = store.backup(tmp_path / "backup" / "copy.db")
+    finally:
+        store._conn = recording._conn
+        other.execute("ROLLBACK")
+        other.close()
+    assert recording.backups == 1
+    assert not Path(f"{dest}-wal").exists() or Path(f"{dest}-wal").stat().st_size == 0
     with Store(dest) as copy:
         assert copy.integrity_check() == "ok"
-        assert copy.count_respondents(engagement) == store.count_respondents(engagement)
+        assert copy.count_respondents(engagement) == store.count_respondents(engagement) > 200
+        assert [o.name for o in copy.organisations()] == ["Org"]
     with pytest.raises(ParameterError, match="already exists"):
         store.backup(dest)
+
+
+def test_backups_without_a_name_never_collide(store: Store, engagement: str) -> None:
+    first, second = store.backup(), store.backup()
+    assert first != second and first.parent == second.parent == store.path.parent / "backups"
+    assert re.fullmatch(r"assessment-\d{8}-\d{6}(-\d+)?\.db", second.name)
+    for path in (first, second):
+        with Store(path) as copy:
+            assert copy.engagement(engagement).organisation == "Org"
+
+
+def test_nested_transactions_are_savepoints_of_the_outer_one(store: Store) -> None:
+    with store.transaction():
+        store.create_organisation("Kept")
+        with pytest.raises(ParameterError), store.transaction():
+            store.create_organisation("Dropped")
+            store.create_organisation("Kept")  # a duplicate: the savepoint rolls back
+    assert [o.name for o in store.organisations()] == ["Kept"]
+    with pytest.raises(RuntimeError), store.transaction():
+        store.create_organisation("Inner, then the outer fails")
+        raise RuntimeError("boom")
+    assert [o.name for o in store.organisations()] == ["Kept"]
+    store.create_organisation("After")  # the store is usable again
+    assert not store.connection.in_transaction
+
+
+def test_an_older_database_with_data_is_migrated_and_keeps_it(
+    tmp_path: Path, mini_model  # type: ignore[no-untyped-def]
+) -> None:
+    """A version-1 database built by hand from the first migration, with one of everything."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO organisations VALUES (1, 'Old Org', '2024-01-01')")
+    conn.execute("INSERT INTO models VALUES ('mini', '1.0', ?)", (MINI_MODEL.read_text(),))
+    conn.execute("INSERT INTO engagements VALUES ('old', 1, '2024-Q1', '2024-01-15', 'mini', "
+                 "'1.0', 6, '2024-01-01')")
+    conn.execute("INSERT INTO respondents VALUES (1, 'old', 'r1', 'manager', 'Team A', 'Care', "
+                 "9, 'import', '2024-01-20', NULL)")
+    conn.execute("INSERT INTO respondents VALUES (2, 'old', 'r2', 'frontline', 'Team A', "
+                 "'Care', NULL, 'import', '2024-01-20', 'test entry')")
+    conn.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)",
+                     [(1, "cul_1", 4, 0), (1, "cul_2", None, 1), (2, "aut_1", 2, 0)])
+    conn.execute("INSERT INTO comments VALUES (1, 'culture', 'Kept through the upgrade')")
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.integrity_check() == "ok"
+        eng = store.engagement("old")
+        assert (eng.organisation, eng.wave, eng.min_group_size, eng.languages) == (
+            "Old Org", "2024-Q1", 6, ("en",))
+        data = store.responses("old")
+        assert list(data.respondents.index) == ["r1"]  # r2 stays excluded
+        assert data.answers.loc["r1", "cul_1"] == 4 and data.not_applicable.loc["r1", "cul_2"]
+        assert data.respondents.loc["r1", "recommend"] == 9
+        assert data.comments["text"].tolist() == ["Kept through the upgrade"]
+        assert store.exclusions("old")["reason"].tolist() == ["test entry"]
+        assert store.count_respondents("old", include_excluded=True) == 2
+        store.set_targets("old", {"culture": 4})  # the later tables work on the old data
+        assert store.revision("old") == 1
 
 
 def _one_submission(rid: str, question_ids: list[str], rng: np.random.Generator) -> ResponseSet:
@@ -322,3 +418,61 @@ def test_revision_changes_with_responses_exclusions_teams_and_targets(
     seen.append(store.revision(engagement))
     assert seen == sorted(set(seen)) and seen[0] == 0  # strictly increasing
     assert store.revision("other") == 0
+    # Writing what is already stored changes nothing, so reports are not rebuilt.
+    store.set_targets(engagement, {"culture": 4})
+    store.set_teams(engagement, pd.DataFrame({"team": ["A"], "department": [None],
+                                              "headcount": [3]}))
+    store.set_rating(engagement, "latitude", None, "n/a")
+    rated = store.revision(engagement)
+    store.set_rating(engagement, "latitude", None, "n/a")
+    assert store.revision(engagement) == rated == seen[-1] + 1
+
+
+def test_an_exclusion_keeps_its_reason_until_taken_back(
+    store: Store, engagement: str, mini_model  # type: ignore[no-untyped-def]
+) -> None:
+    data = demo_responses(mini_model)
+    store.add_responses(engagement, data, source="test")
+    rid = str(data.respondents.index[0])
+    assert store.exclude(engagement, rid, "test entry")
+    revision = store.revision(engagement)
+    assert not store.exclude(engagement, rid, " test entry ")  # the same: nothing to do
+    with pytest.raises(ParameterError, match=r"already excluded \(reason: 'test entry'\)"):
+        store.exclude(engagement, rid, "too fast")
+    assert store.exclusions(engagement)["reason"].tolist() == ["test entry"]
+    assert store.revision(engagement) == revision
+    assert store.include(engagement, rid) and not store.include(engagement, rid)
+    with pytest.raises(NotFoundError):
+        store.include(engagement, "nobody")
+
+
+def test_names_are_stored_as_import_stores_them_and_overlong_text_is_refused(
+    store: Store, engagement: str, mini_model: MaturityModel
+) -> None:
+    data = demo_responses(mini_model)
+    first = data.respondents.index[0]
+    data.respondents.loc[first, "team"] = "  Billing "
+    store.add_responses(engagement, data, source="test")
+    stored = store.responses(engagement).respondents
+    assert stored.loc[first, "team"] == "Billing"  # what an export re-imports unchanged
+    for column, value, message in (
+        ("team", "   ", "team: must not be blank"),
+        ("team", "x" * 121, "team: longer than 120 characters"),
+        ("department", "Bell\x07", "department: contains control characters"),
+        ("team", "Trojan\u202e", "team: contains control characters"),
+    ):
+        bad = demo_responses(mini_model)
+        bad.respondents.index = bad.respondents.index + "-b"
+        bad.answers.index = bad.not_applicable.index = bad.respondents.index
+        bad.comments["respondent_id"] = bad.comments["respondent_id"] + "-b"
+        bad.respondents.loc[bad.respondents.index[1], column] = value
+        with pytest.raises(ParameterError, match=message):
+            store.add_responses(engagement, bad, source="test")
+    long = demo_responses(mini_model)
+    long.respondents.index = long.respondents.index + "-c"
+    long.answers.index = long.not_applicable.index = long.respondents.index
+    long.comments["respondent_id"] = long.comments["respondent_id"] + "-c"
+    long.comments.loc[long.comments.index[0], "text"] = "y" * 2001
+    with pytest.raises(ParameterError, match="2001 characters, at most 2000"):
+        store.add_responses(engagement, long, source="test")
+    assert len(store.responses(engagement).respondents) == len(data.respondents)

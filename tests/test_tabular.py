@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from openpyxl import Workbook, load_workbook
 
 from assessment import (
     ImportValidationError,
+    ParameterError,
     Store,
     demo_responses,
     export_responses,
@@ -18,7 +20,7 @@ from assessment import (
     neutralise,
     read_responses,
 )
-from tests.conftest import DATA
+from tests.conftest import DATA, MINI_MODEL
 
 RESPONSES = DATA / "responses"
 
@@ -39,7 +41,11 @@ BAD_FILES = [
     ("bad_recommend.csv", "row 2, column 'recommend': off the 0-10 scale (got '11')"),
     ("ragged_row.csv", "row 2: 15 cells, the header has 13"),
     ("blank_team.csv", "row 2, column 'team': must not be blank"),
-    ("not_utf8.csv", "the file is not UTF-8 text"),
+    ("not_utf8.csv", "line 2 (byte 118): the file is not UTF-8 text"),
+    ("broken.xlsx", "not a readable .xlsx workbook"),
+    ("wrong_header.csv",
+     "row 1, column 1: unknown column 'Respondent ID' (not an item id of model mini); "
+     "did you mean 'respondent_id'?"),
     ("team_in_two_departments.csv",
      "row 3, column 'department': team 'Team A' is in department 'Care' in row 2"),
 ]
@@ -74,8 +80,16 @@ def test_error_message_lists_fifty_problems_then_counts_the_rest(mini_model) -> 
     assert text.endswith("... and 10 more problems")
 
 
-@pytest.mark.parametrize("name", ["good_bom_semicolon_crlf.csv", "good_lf.csv"])
-def test_good_files_with_bom_semicolons_and_crlf_import(
+GOOD_FILES = [
+    "good_bom_semicolon_crlf.csv",
+    "good_lf.csv",
+    "good_trailing_blank_lines.csv",
+    "good_trailing_delimiters.csv",
+]
+
+
+@pytest.mark.parametrize("name", GOOD_FILES)
+def test_good_files_with_bom_semicolons_crlf_and_trailing_blanks_import(
     store: Store, engagement: str, name: str
 ) -> None:
     result = import_responses(store, engagement, RESPONSES / name)
@@ -128,32 +142,6 @@ def test_xlsx_with_the_same_layout_imports_and_reports_cells(
     ]
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_export_then_import_round_trips_exactly(
-    store: Store, engagement: str, mini_model, tmp_path: Path, suffix: str  # type: ignore[no-untyped-def]
-) -> None:
-    data = demo_responses(mini_model)
-    data.comments.loc[0, "text"] = "=HYPERLINK(\"http://evil\")"
-    data.comments.loc[1, "text"] = "'=already quoted"
-    data.respondents.iloc[0, data.respondents.columns.get_loc("team")] = "@team"
-    store.add_responses(engagement, data, source="test")
-    first = export_responses(store, engagement, tmp_path / f"first{suffix}")
-    store.create_engagement("e2", "Org", (DATA / "models" / "mini.yaml").read_text())
-    import_responses(store, "e2", first)
-    again = store.responses("e2")
-    original = store.responses(engagement)
-    assert again.respondents.equals(original.respondents)
-    assert again.answers.equals(original.answers)
-    assert again.not_applicable.equals(original.not_applicable)
-    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.sort_values(["respondent_id", "dimension_id"]).reset_index(drop=True)
-
-    assert ordered(again.comments).equals(ordered(original.comments))
-    second = export_responses(store, "e2", tmp_path / f"second{suffix}")
-    if suffix == ".csv":
-        assert first.read_bytes() == second.read_bytes()
-
-
 def test_xlsx_export_has_no_formulas_and_numbers_stay_numbers(
     store: Store, engagement: str, mini_model, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
@@ -197,3 +185,127 @@ def test_a_team_keeps_its_department_across_imports(store: Store, engagement: st
     with pytest.raises(ImportValidationError, match="team 'Team A' is in department 'Care' in "
                        "stored responses"):
         import_responses(store, engagement, moved)
+
+
+def test_header_cell_ragged_and_department_problems_are_reported_together(mini_model) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ImportValidationError) as err:
+        read_responses(RESPONSES / "header_cell_and_department_problems.csv", mini_model)
+    assert err.value.problems == [
+        "row 1, column 14: unknown column 'shoe_size' (not an item id of model mini)",
+        "row 2, column 'cul_1': off the 1-5 scale (got '7')",
+        "row 3, column 'department': team 'Team A' is in department 'Care' in row 2; "
+        "a team belongs to one department",
+        "row 4: 15 cells, the header has 14",
+    ]
+
+
+def test_a_header_without_any_known_column_says_so_before_listing_them(
+    mini_model, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    path = tmp_path / "foreign.csv"
+    path.write_text("id,function,group\nx,y,z\n", encoding="utf-8")
+    with pytest.raises(ImportValidationError) as err:
+        read_responses(path, mini_model)
+    first, *rest = err.value.problems
+    assert first.startswith("row 1: none of the 3 column names is a column of model mini")
+    assert "row 1, column 2: unknown column 'function' (not an item id of model mini)" in rest
+    assert "missing header" not in str(err.value)
+
+
+def _mini_with(tmp_path: Path, edit) -> str:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(MINI_MODEL.read_text(encoding="utf-8"))
+    edit(data)
+    data["version"] = "1.0.1"
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def test_not_applicable_is_refused_for_a_role_the_item_does_not_allow_it_for(
+    store: Store, tmp_path: Path
+) -> None:
+    def only_executives(d):  # type: ignore[no-untyped-def]
+        d["dimensions"][0]["facets"][0]["items"][2]["allow_na"] = ["executive"]  # cul_3
+
+    store.create_organisation("Org")
+    store.create_engagement("e1", "Org", _mini_with(tmp_path, only_executives))
+    header = "respondent_id,role,team,cul_1,cul_2,cul_3,aut_1,aut_2\n"
+    path = tmp_path / "na.csv"
+    path.write_text(header + "x1,executive,T,4,2,NA,3,4\nx2,frontline,T,4,2,NA,3,NA\n"
+                    "x3,manager,T,4,2,na,3,4\n", encoding="utf-8")
+    with pytest.raises(ImportValidationError) as err:
+        import_responses(store, "e1", path)
+    assert err.value.problems == [
+        "row 3, column 'cul_3': 'not applicable' is not allowed for role frontline (got 'NA')",
+        "row 3, column 'aut_2': 'not applicable' is not allowed (got 'NA')",
+        "row 4, column 'cul_3': 'not applicable' is not allowed for role manager (got 'NA')",
+    ]
+    path.write_text(header + "x1,executive,T,4,2,NA,3,4\nx2,frontline,T,4,2,3,3,4\n",
+                    encoding="utf-8")
+    assert import_responses(store, "e1", path).respondents == 2
+    assert store.responses("e1").not_applicable.loc["x1", "cul_3"]
+
+
+#: Comments as stored through the library (demo, notebooks, API), and as they are kept.
+TRICKY_COMMENTS = {
+    "=HYPERLINK(\"http://evil\")": "=HYPERLINK(\"http://evil\")",
+    "'=already quoted": "'=already quoted",
+    "-1 is a formula to a spreadsheet": "-1 is a formula to a spreadsheet",
+    "+31 20 555 0100": "+31 20 555 0100",
+    "\tled by a tab": "led by a tab",
+    "\rled by a carriage return": "led by a carriage return",
+    "   leading and trailing spaces   ": "leading and trailing spaces",
+    "a tab\tinside stays": "a tab\tinside stays",
+    "two lines\r\nwith CRLF": "two lines\nwith CRLF",
+    "a bell\x07 inside": "a bell inside",
+}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_then_import_round_trips_exactly(
+    store: Store, engagement: str, mini_model, tmp_path: Path, suffix: str  # type: ignore[no-untyped-def]
+) -> None:
+    data = demo_responses(mini_model)
+    data.comments = data.comments.iloc[: len(TRICKY_COMMENTS)].copy()
+    data.comments["text"] = list(TRICKY_COMMENTS)
+    data.comments.loc[len(data.comments)] = [data.comments.iloc[0, 0], "autonomy", " \r\n\t "]
+    teams = data.respondents["team"].unique()
+    tricky_teams = dict(zip(teams, ["@team", "-Team minus", "+Team plus", "\tTeam tab"],
+                            strict=False))
+    data.respondents["team"] = data.respondents["team"].replace(tricky_teams)
+    store.add_responses(engagement, data, source="api")
+    original = store.responses(engagement)
+    # Stored text is canonical, as import and the form make it; the blank comment is dropped.
+    assert sorted(original.comments["text"]) == sorted(TRICKY_COMMENTS.values())
+    first = export_responses(store, engagement, tmp_path / f"first{suffix}")
+    store.create_engagement("e2", "Org", MINI_MODEL.read_text(encoding="utf-8"))
+    import_responses(store, "e2", first)
+    again = store.responses("e2")
+    assert again.respondents.equals(original.respondents)
+    assert set(again.respondents["team"]) >= set(tricky_teams.values())
+    assert again.answers.equals(original.answers)
+    assert again.not_applicable.equals(original.not_applicable)
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.sort_values(["respondent_id", "dimension_id"]).reset_index(drop=True)
+
+    assert ordered(again.comments).equals(ordered(original.comments))
+    second = export_responses(store, "e2", tmp_path / f"second{suffix}")
+    if suffix == ".csv":
+        assert first.read_bytes() == second.read_bytes()
+
+
+def test_xlsx_export_refuses_a_control_character_it_cannot_hold_and_writes_nothing(
+    store: Store, engagement: str, mini_model, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    data = demo_responses(mini_model)
+    first = data.respondents.index[0]
+    store.add_responses(engagement, data, source="api")
+    # The store refuses such a name now; a workspace from an older version may hold one.
+    with store.transaction() as conn:
+        conn.execute("UPDATE respondents SET team = 'Team' || char(7) || 'Bell' "
+                     "WHERE respondent_key = ?", (first,))
+    out = tmp_path / "out"
+    with pytest.raises(ParameterError, match=r"row 2, column 'team' contains the control "
+                       r"character U\+0007"):
+        export_responses(store, engagement, out / "responses.xlsx")
+    assert not out.exists() or list(out.iterdir()) == []
+    assert export_responses(store, engagement, out / "responses.csv").is_file()

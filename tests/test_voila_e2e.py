@@ -110,14 +110,42 @@ def test_a_manager_answers_every_page_in_dutch_and_submits_once(
                 if review.is_visible():
                     break
                 pages += 1
+                if pages == 2:  # the page before was saved, and the form says so
+                    expect(page.get_by_text("Uw antwoorden tot nu toe zijn opgeslagen.")
+                           ).to_be_visible()
                 groups = page.locator(".af-item.widget-radio")
-                for i in range(groups.count()):
+                first = 0
+                if pages == 1:  # by keyboard: Tab to the first choice, on to the 4th, Space
+                    page.locator("h2").first.click()
+                    page.keyboard.press("Tab")
+                    radios = groups.nth(0).locator("input[type=radio]")
+                    expect(radios.nth(0)).to_be_focused()
+                    for _ in range(3):
+                        page.keyboard.press("Tab")
+                    expect(radios.nth(3)).to_be_focused()
+                    page.keyboard.press("Space")
+                    expect(radios.nth(3)).to_be_checked()
+                    first = 1
+                for i in range(first, groups.count()):
                     radios = groups.nth(i).locator("input[type=radio]")
                     radios.nth(min(3, radios.count() - 1)).check()
                 textarea = page.locator("textarea")
                 if textarea.count():
                     textarea.fill(f"Opmerking bij pagina {pages}")
-                page.get_by_role("button", name="Volgende").click()
+                # Readable on a phone: the long rows of choices wrap, nothing scrolls sideways.
+                assert page.evaluate(
+                    "document.documentElement.scrollWidth <= window.innerWidth"), pages
+                next_button = page.get_by_role("button", name="Volgende")
+                if pages == 1:  # Next by keyboard too: Tab from the comment box, Enter
+                    textarea.focus()
+                    for _ in range(5):
+                        page.keyboard.press("Tab")
+                        if next_button.evaluate("b => b === document.activeElement"):
+                            break
+                    expect(next_button).to_be_focused()
+                    page.keyboard.press("Enter")
+                else:
+                    next_button.click()
                 expect(progress).to_be_hidden()
             assert pages == 5  # four dimensions and the outcomes page
             expect(page.get_by_text("U heeft alle vragen beantwoord.")).to_be_visible()
@@ -136,7 +164,8 @@ def test_a_manager_answers_every_page_in_dutch_and_submits_once(
         assert rows.fetchall() == [("manager", "Klantenservice", "Service", "form")]
         model = store.model("e2e")
         answers = responses.answers.iloc[0]
-        expected = {q: 4.0 for q in model.question_ids if not model.allows_na(q)}
+        expected = {q: 4.0 for q in model.question_ids}  # the 4th choice everywhere
         assert answers[list(expected)].to_dict() == expected
         assert responses.respondents.iloc[0]["recommend"] == 3.0
+        assert responses.respondents.iloc[0]["duration_seconds"] >= 0  # time was recorded
         assert len(responses.comments) == len(model.dimensions)

@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
-from assessment import MaturityModel, Store, demo_responses
+from assessment import (
+    MaturityModel,
+    ParameterError,
+    Store,
+    demo_responses,
+    list_invites,
+)
 from assessment._main import cli
 from assessment._workbook import (
+    check_reportable,
     compare_portfolio,
     compare_waves,
+    create_engagement,
+    create_invites,
     engagement_scores,
+    invite_teams,
     ratings_against_survey,
+    role_places,
+    setup_engagement,
     target_plan,
 )
 from tests.conftest import MINI_MODEL
@@ -101,3 +115,131 @@ def test_score_command_json_has_the_documented_fields(
     )
     hidden = [r for r in records if r["suppressed"]]
     assert hidden and all(r["n"] is None and r["mean"] is None for r in hidden)
+
+
+# --- set-up, invites and re-runs ------------------------------------------------------------
+
+HARBOUR = pd.DataFrame({
+    "team": ["Executive team", "Billing", "Planning"],
+    "department": ["Management", "Customer Service", None],
+    "headcount": [7, 28, 19],
+})
+
+
+def _harbour(store: Store) -> str:
+    setup_engagement(store, "Harbour", "hu", MINI_MODEL.read_text(), teams=HARBOUR)
+    return "hu"
+
+
+def test_a_bad_team_list_leaves_no_engagement_behind(store: Store) -> None:
+    bad = pd.DataFrame({"team": ["A", "A"], "department": None, "headcount": [3, 4]})
+    with pytest.raises(ParameterError, match="duplicate team 'A'"):
+        setup_engagement(store, "Org", "e1", MINI_MODEL.read_text(), teams=bad)
+    assert store.engagements() == [] and store.organisations() == []
+    store.create_organisation("Org")
+    with pytest.raises(ParameterError, match="duplicate team 'A'"):
+        create_engagement(store, "e1", "Org", MINI_MODEL.read_text(), teams=bad)
+    assert store.engagements() == []
+
+
+def test_team_codes_are_made_once_and_share_the_headcount_between_roles(
+    store: Store, tmp_path: Path
+) -> None:
+    eid = _harbour(store)
+    out = tmp_path / "codes" / "invites.csv"
+    first = invite_teams(store, eid, out, executive_teams=["Executive team"])
+    assert first.path == out and len(first.made) == 5
+    uses = {(i.team, i.role): i.max_uses for i in first.made}
+    assert uses == {("Executive team", "executive"): 7, ("Billing", "manager"): 3,
+                    ("Billing", "frontline"): 25, ("Planning", "manager"): 2,
+                    ("Planning", "frontline"): 17}
+    assert "5 codes written to" in first.summary()
+    written = out.read_bytes()
+    again = invite_teams(store, eid, out, executive_teams=["Executive team"])
+    assert again.made == [] and again.path is None and len(again.existing) == 5
+    assert "no new codes" in again.summary() and str(out) in again.summary()
+    assert out.read_bytes() == written  # the only copy of the codes is never overwritten
+    assert list_invites(store, eid)["codes"].sum() == 5
+    # A team added later gets its codes in a new file; the first file stays as it was.
+    store.set_teams(eid, pd.concat([HARBOUR, pd.DataFrame(
+        {"team": ["Field"], "department": [None], "headcount": [12]})], ignore_index=True))
+    later = invite_teams(store, eid, out, executive_teams=["Executive team"])
+    assert later.path == out.with_name("invites-2.csv") and len(later.made) == 2
+    assert out.read_bytes() == written
+    out.unlink()
+    gone = invite_teams(store, eid, out, executive_teams=["Executive team"])
+    assert "not there any more" in gone.summary()
+
+
+def test_role_places_use_per_role_headcounts_when_given() -> None:
+    assert role_places(28, ["manager", "frontline"], {}) == {"manager": 3, "frontline": 25}
+    assert role_places(28, ["manager", "frontline"], {"manager": 5}) == {
+        "manager": 5, "frontline": 23}
+    assert role_places(7, ["executive"], {}) == {"executive": 7}
+    assert role_places(0, ["manager", "frontline"], {}) == {"manager": 1, "frontline": 1}
+
+
+def test_codes_are_stored_only_when_their_file_is_written(store: Store, tmp_path: Path) -> None:
+    eid = _harbour(store)
+    with pytest.raises(ParameterError, match=r"\.csv file"):
+        create_invites(store, eid, tmp_path / "codes.xlsx", role="frontline", team="Billing")
+    (tmp_path / "taken.csv").write_text("earlier codes")
+    with pytest.raises(ParameterError, match="already exists"):
+        create_invites(store, eid, tmp_path / "taken.csv", role="frontline", team="Billing")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ParameterError, match="is a file, not a folder"):
+        create_invites(store, eid, tmp_path / "file" / "c.csv", role="frontline", team="Billing")
+    with pytest.raises(OSError):  # the folder cannot be made: the write fails
+        invite_teams(store, eid, tmp_path / "file" / "c.csv")
+    assert list_invites(store, eid).empty
+    made = create_invites(store, eid, tmp_path / "ok.csv", role="frontline", team="Billing",
+                          uses=28)
+    assert len(made) == 1 and list_invites(store, eid)["max_uses"].tolist() == [28]
+
+
+def test_rerunning_the_set_up_ratings_and_targets_keeps_the_revision(store: Store) -> None:
+    eid = _harbour(store)
+    store.set_rating(eid, "latitude", 2, "Scripts")
+    store.set_targets(eid, {"culture": 4})
+    before = store.revision(eid)
+    _harbour(store)
+    store.set_rating(eid, "latitude", 2, "Scripts")
+    store.set_targets(eid, {"culture": 4})
+    assert store.revision(eid) == before
+    store.set_rating(eid, "latitude", 2, "Scripts, and more")
+    assert store.revision(eid) > before
+
+
+def test_two_engagements_with_one_wave_label_still_compare(
+    store: Store, mini_model: MaturityModel
+) -> None:
+    for eid, seed, shift, on in (("a", 1, 0.0, "2025-06-01"), ("b", 2, 0.8, "2026-06-01")):
+        if not store.organisations():
+            store.create_organisation("Org")
+        store.create_engagement(eid, "Org", MINI_MODEL.read_text(), wave="Q4",
+                                on=pd.Timestamp(on).date())
+        data = demo_responses(mini_model, seed=seed)
+        data.answers[:] = np.clip(data.answers + shift, 1, 5)
+        store.add_responses(eid, data, source="test")
+    out = compare_waves(store, "b")
+    assert not out.empty
+    assert set(zip(out["wave_from"], out["wave_to"], strict=True)) == {("Q4 (a)", "Q4 (b)")}
+
+
+def test_comparing_an_engagement_without_responses_says_why_instead_of_failing(
+    store: Store, engagement: str
+) -> None:
+    out = compare_portfolio(store, engagement)
+    assert out["percentile"].isna().all() and len(out) == 3  # 2 dimensions and overall
+    assert out["note"].str.startswith("no score for this organisation").all()
+    with pytest.raises(ParameterError, match="no respondents yet"):
+        check_reportable(store, engagement)
+
+
+def test_a_not_applicable_rating_is_told_apart_from_no_rating(
+    store: Store, engagement: str
+) -> None:
+    store.set_rating(engagement, "latitude", None, "Not observed")
+    out = ratings_against_survey(store, engagement).set_index("facet")
+    assert out.loc["latitude", "consultant_na"]
+    assert not out.loc["customer_first", "consultant_na"]
