@@ -104,8 +104,11 @@ class FormAnswers:
         )
 
     @classmethod
-    def from_json(cls, text: str, model: MaturityModel) -> FormAnswers:
-        """Read a draft back, keeping only what is still valid for ``model``."""
+    def from_json(
+        cls, text: str, model: MaturityModel, role: str | None = None
+    ) -> FormAnswers:
+        """Read a draft back, keeping only what is still valid for ``model`` (and ``role``:
+        "not applicable" only where that role may give it)."""
         try:
             raw = json.loads(text)
         except ValueError:
@@ -116,7 +119,7 @@ class FormAnswers:
         for qid, value in dict(raw.get("answers") or {}).items():
             if qid not in model.question_ids:
                 continue
-            if value == "na" and model.allows_na(qid):
+            if value == "na" and model.allows_na(qid, role):
                 out.answers[qid] = "na"
             elif _whole(value) and value in model.scale_of(qid).points:
                 out.answers[qid] = value
@@ -230,7 +233,8 @@ def _seal(session: FormSession, answers: FormAnswers) -> str:
 
 
 def _unseal(
-    key: bytes, code_hash: str, session_hash: str, token: str, model: MaturityModel
+    key: bytes, code_hash: str, session_hash: str, token: str, model: MaturityModel,
+    role: str,
 ) -> FormAnswers:
     """Decrypt a stored draft; an empty or unreadable one gives empty answers."""
     if not token:
@@ -243,7 +247,7 @@ def _unseal(
     except (ValueError, InvalidTag):
         log.warning("questionnaire: a draft could not be decrypted; starting it afresh")
         return FormAnswers()
-    return FormAnswers.from_json(plain.decode("utf-8", "replace"), model)
+    return FormAnswers.from_json(plain.decode("utf-8", "replace"), model, role)
 
 
 def _salt(value: object) -> bytes:
@@ -284,7 +288,9 @@ def start_session(store: Store, engagement_id: str, code: str) -> FormSession:
         ).fetchone()
         salt = _salt(None if row is None else row[1])
         key = _derive_key(canonical, salt)
-        draft = None if row is None else _unseal(key, invite.code_hash, "", str(row[0]), model)
+        draft = None if row is None else _unseal(
+            key, invite.code_hash, "", str(row[0]), model, invite.role
+        )
         return _session(invite, "", draft=draft, key=key, salt=salt)
     if not canonical:
         raise InviteError("unknown", "not an invite code")
@@ -302,7 +308,7 @@ def start_session(store: Store, engagement_id: str, code: str) -> FormSession:
     _check_open(shared, date.today())  # used up meanwhile: say so now, not at Submit
     salt = _salt(row[2])
     key = _derive_key(canonical, salt)
-    draft = _unseal(key, shared.code_hash, session_hash, str(row[1]), model)
+    draft = _unseal(key, shared.code_hash, session_hash, str(row[1]), model, shared.role)
     return _session(shared, session_hash, draft=draft, key=key, salt=salt)
 
 

@@ -31,7 +31,6 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from . import _charts as charts
 from .__version__ import __version__
 from ._analytics import (
     LEVEL_FLOORS,
@@ -876,6 +875,10 @@ class Report:
         }
 
     def _build_charts(self) -> dict[str, Any]:
+        # Altair (and jsonschema's format checkers) take seconds to import: only reports
+        # that draw pay for them, not the batch planning an unchanged folder.
+        from . import _charts as charts
+
         lang = self.language
         built: dict[str, Any] = {}
         scorecard = self._scorecard_frame()
@@ -940,7 +943,9 @@ class Report:
         if chart is None:
             return ""
         if name not in self._svg:
-            svg = charts.to_svg(chart, language=self.language, uid=f"asmt-{name}")
+            from ._charts import to_svg
+
+            svg = to_svg(chart, language=self.language, uid=f"asmt-{name}")
             title = chart.title if isinstance(chart.title, str) else ""
             svg = svg.replace("<svg ", f'<svg role="img" aria-label="{esc(title)}" ', 1)
             self._svg[name] = svg

@@ -15,6 +15,9 @@ each in its own transaction, when a store is opened.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._atomic import atomic_path
 from ._exceptions import NotFoundError, ParameterError, StoreError
 from ._model import MaturityModel, load_model_text
 from ._responses import DURATION, ResponseSet
@@ -39,6 +43,10 @@ DB_NAME = "assessment.db"
 MIN_GROUP_SIZE_FLOOR = 3
 DEFAULT_MIN_GROUP_SIZE = 5
 DEFAULT_MIN_COMMENT_GROUP_SIZE = 10
+#: Folder beside the database for copies of responses already read (see ``responses``).
+CACHE_DIR = ".cache"
+_CACHE_FORMAT = 1
+log = logging.getLogger(__name__)
 ENGAGEMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -697,11 +705,17 @@ class Store:
         """Return the engagement's responses as a :class:`ResponseSet`, in submission order.
 
         All three reads share one snapshot, so a submission arriving meanwhile is either
-        wholly in the set or wholly out of it.
+        wholly in the set or wholly out of it. The first read of a revision keeps a private
+        copy of the arrays in ``.cache/`` beside the database; later reads of the same
+        revision (the worker processes of a batch) load it instead of querying SQLite.
         """
         model = self.model(engagement_id)
         questions = model.question_ids
         with self._snapshot():
+            cache = self._cache_file(engagement_id, include_excluded, questions)
+            cached = _load_responses(cache, questions)
+            if cached is not None:
+                return cached
             resp = self._respondent_rows(engagement_id, include_excluded, questions)
             comments = pd.read_sql_query(
                 "SELECT r.respondent_key AS respondent_id, c.dimension_id, c.text "
@@ -713,6 +727,28 @@ class Store:
             )
         if not resp:
             return ResponseSet.empty(questions)
+        data = self._response_set(resp, comments, questions)
+        _save_responses(cache, data)
+        return data
+
+    def _cache_file(
+        self, engagement_id: str, include_excluded: bool, questions: Sequence[str]
+    ) -> Path:
+        """Where this read's responses are cached: one file per engagement and revision.
+
+        The name is a digest (never the engagement id itself) of everything the read depends
+        on: the engagement, the revision its writes bump, the schema and the questions.
+        """
+        key = json.dumps([engagement_id, include_excluded, self.revision(engagement_id),
+                          SCHEMA_VERSION, _CACHE_FORMAT, list(questions)])
+        engagement = hashlib.sha256(engagement_id.encode()).hexdigest()[:16]
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        return self.path.parent / CACHE_DIR / f"responses-{engagement}-{digest}.npz"
+
+    @staticmethod
+    def _response_set(
+        resp: list[tuple[Any, ...]], comments: pd.DataFrame, questions: Sequence[str]
+    ) -> ResponseSet:
         keys, roles, teams, departments, recommend, seconds, packed = zip(*resp, strict=True)
         values, na = _unpack_answers(packed, len(questions))
         index = pd.Index(keys, name="respondent_id", dtype=object).astype(str)
@@ -726,10 +762,11 @@ class Store:
             },
             index=index,
         )
+        columns = pd.Index(list(questions))
         return ResponseSet(
             respondents,
-            pd.DataFrame(values, index=index, columns=questions),
-            pd.DataFrame(na, index=index, columns=questions),
+            pd.DataFrame(values, index=index, columns=columns),
+            pd.DataFrame(na, index=index, columns=columns),
             comments.astype(str),
         )
 
@@ -971,3 +1008,82 @@ def _check_comment_lengths(comments: pd.DataFrame) -> None:
             f"respondent {row['respondent_id']!r}, comment on {row['dimension_id']}: "
             f"{lengths[too_long].iloc[0]} characters, at most {MAX_COMMENT}"
         )
+
+
+# --- a copy of each engagement's responses, per revision ----------------------------------
+#
+# Reading 100,000 respondents from SQLite takes seconds (about 60 answers each); every
+# report process of a batch reads the same engagement again. The first read of a revision
+# saves the arrays beside the database (private, atomically, no pickle); later reads of
+# the same revision load them. A write that changes the responses bumps the revision and
+# so the file name; the old file is removed when the new one is written.
+
+
+
+def _save_responses(path: Path, data: ResponseSet) -> None:
+    """Save ``data`` to ``path`` (best effort: a read-only workspace just keeps no copy)."""
+    resp = data.respondents
+    values = data.answers.to_numpy(dtype=float)
+    dept = resp["department"]
+    arrays = {
+        "questions": np.asarray(list(data.answers.columns), dtype=str),
+        "keys": np.asarray(resp.index, dtype=str),
+        "role": resp["role"].to_numpy(dtype=str),
+        "team": resp["team"].to_numpy(dtype=str),
+        "department": dept.fillna("").to_numpy(dtype=str),
+        "department_missing": dept.isna().to_numpy(),
+        "recommend": resp["recommend"].to_numpy(dtype=float),
+        "duration": resp[DURATION].to_numpy(dtype=float),
+        "values": np.where(np.isnan(values), -1, values).astype(np.int8),
+        "na": data.not_applicable.to_numpy(dtype=bool),
+        "c_respondent": data.comments["respondent_id"].to_numpy(dtype=str),
+        "c_dimension": data.comments["dimension_id"].to_numpy(dtype=str),
+        "c_text": data.comments["text"].to_numpy(dtype=str),
+    }
+    try:
+        for old in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.npz"):
+            old.unlink(missing_ok=True)
+        with atomic_path(path, mode=0o600) as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
+    except OSError as exc:
+        log.debug("no copy of the responses kept in %s: %s", path.parent, exc)
+
+
+def _load_responses(path: Path, questions: Sequence[str]) -> ResponseSet | None:
+    """The responses saved at ``path``, or None when there is no usable copy."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            a = {name: npz[name] for name in npz.files}
+        if a["questions"].tolist() != list(questions):
+            return None
+        index = pd.Index(a["keys"].astype(object), name="respondent_id")
+        dept = a["department"].astype(object)
+        dept[a["department_missing"]] = None
+        respondents = pd.DataFrame(
+            {
+                "role": a["role"].astype(object), "team": a["team"].astype(object),
+                "department": dept, "recommend": a["recommend"], DURATION: a["duration"],
+            },
+            index=index,
+        )
+        values = a["values"].astype(float)
+        values[values < 0] = np.nan
+        comments = pd.DataFrame(
+            {
+                "respondent_id": a["c_respondent"].astype(object),
+                "dimension_id": a["c_dimension"].astype(object),
+                "text": a["c_text"].astype(object),
+            }
+        ).astype(str)
+        columns = pd.Index(list(questions))
+        return ResponseSet(
+            respondents,
+            pd.DataFrame(values, index=index, columns=columns),
+            pd.DataFrame(a["na"], index=index, columns=columns),
+            comments,
+        )
+    except (OSError, KeyError, ValueError) as exc:
+        log.warning("ignoring an unreadable copy of responses %s: %s", path, exc)
+        return None

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from assessment import (
     InviteError,
+    MaturityModel,
     NotFoundError,
     ParameterError,
     Store,
@@ -225,6 +226,19 @@ def test_a_draft_from_the_store_is_checked_against_the_model(store: Store, engag
     assert FormAnswers.from_json("not json", model) == FormAnswers()
 
 
+def test_a_draft_keeps_not_applicable_only_for_a_role_that_may_give_it(
+    shipped_model: MaturityModel,
+) -> None:
+    text = '{"answers": {"coach_role_1": "na", "auto_meas_4": "na"}}'
+    assert FormAnswers.from_json(text, shipped_model, "executive").answers == {
+        "coach_role_1": "na"
+    }
+    assert FormAnswers.from_json(text, shipped_model, "frontline").answers == {
+        "auto_meas_4": "na"
+    }
+    assert FormAnswers.from_json(text, shipped_model, "manager").answers == {}
+
+
 def test_listing_shows_use_per_team_and_role(store: Store, engagement: str) -> None:
     code = _code(store, engagement, team="Ops", uses=4)
     _code(store, engagement, team="Ops", role="manager", count=3)
@@ -316,10 +330,11 @@ def test_a_draft_is_encrypted_and_unreadable_without_its_code(
     model = store.model(engagement)
     code_hash = hash_code(normalise_code(code))
     other = normalise_code(_code(store, engagement))
-    assert _unseal(_derive_key(other, salt), code_hash, "", data, model) == FormAnswers()
+    role = "frontline"
+    assert _unseal(_derive_key(other, salt), code_hash, "", data, model, role) == FormAnswers()
     tampered = data[:-4] + ("AAAA" if data[-4:] != "AAAA" else "BBBB")
     assert _unseal(_derive_key(normalise_code(code), salt), code_hash, "", tampered,
-                   model) == FormAnswers()
+                   model, role) == FormAnswers()
     again = start_session(store, engagement, code)
     assert again.draft == FormAnswers(answers={"cul_1": 2, "cul_3": "na"},
                                       comments={"culture": marker}, page=1)

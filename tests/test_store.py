@@ -476,3 +476,27 @@ def test_names_are_stored_as_import_stores_them_and_overlong_text_is_refused(
     with pytest.raises(ParameterError, match="2001 characters, at most 2000"):
         store.add_responses(engagement, long, source="test")
     assert len(store.responses(engagement).respondents) == len(data.respondents)
+
+
+def test_a_second_read_of_the_same_revision_comes_from_a_private_copy(
+    store: Store, engagement: str, mini_model: MaturityModel
+) -> None:
+    store.add_responses(engagement, demo_responses(mini_model), source="test")
+    first = store.responses(engagement)
+    (copy,) = (store.path.parent / ".cache").glob("responses-*.npz")
+    assert copy.stat().st_mode & 0o077 == 0  # respondent-level data: owner only
+    again = store.responses(engagement)
+    for a, b in ((first.respondents, again.respondents), (first.answers, again.answers),
+                 (first.not_applicable, again.not_applicable),
+                 (first.comments, again.comments)):
+        pd.testing.assert_frame_equal(a, b)
+    # A write that changes the responses changes the revision: a new copy, the old one gone.
+    rid = first.respondents.index[0]
+    store.exclude(engagement, rid, "test")
+    excluded = store.responses(engagement)
+    assert rid not in excluded.respondents.index
+    assert copy not in set((store.path.parent / ".cache").glob("responses-*.npz"))
+    # A damaged copy is ignored: the store reads the database again.
+    (damaged,) = (store.path.parent / ".cache").glob("responses-*.npz")
+    damaged.write_bytes(b"not a numpy file")
+    pd.testing.assert_frame_equal(store.responses(engagement).answers, excluded.answers)
