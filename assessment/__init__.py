@@ -51,6 +51,7 @@ __all__ = [
     "compare_waves",
     "cronbach_alpha",
     "demo_responses",
+    "engagement_participation",
     "engagement_scores",
     "enps",
     "export_html",
@@ -138,6 +139,7 @@ _LAZY = {
     "compare_waves": "_workbook",
     "cronbach_alpha": "_reliability",
     "demo_responses": "_demo",
+    "engagement_participation": "_workbook",
     "engagement_scores": "_workbook",
     "enps": "_scoring",
     "export_html": "_render",
@@ -241,6 +243,7 @@ if _typing.TYPE_CHECKING:
     from ._workbook import (
         compare_portfolio,
         compare_waves,
+        engagement_participation,
         engagement_scores,
         invite_teams,
         ratings_against_survey,

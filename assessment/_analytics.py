@@ -13,6 +13,7 @@ from ._confidentiality import (
     DEFAULT_MIN_GROUP_SIZE,
     check_breakdowns,
     check_min_group_size,
+    split_missing,
 )
 from ._exceptions import ParameterError
 from ._model import MaturityModel
@@ -73,9 +74,8 @@ def strengths_and_opportunities(
     coded = _coded(model, answers)
     ids = np.asarray(list(model.items), dtype=object)
     index = pub.index
-    answered = ~np.isnan(coded)
-    n = index.totals(answered.astype(float))
-    s1 = index.totals(np.where(answered, coded, 0.0))
+    answered, filled = split_missing(coded)
+    n, s1 = index.totals(answered), index.totals(filled)  # no sums of squares needed
     rows = pub.rows(by)
     n, s1, withheld = n[rows], s1[rows], pub.withheld[rows]
     shown = ~_item_withheld(model, pub)[rows]

@@ -3,7 +3,8 @@
 - :func:`plan_batch` picks the units that get a report: the organisation, and every team,
   role or department that the report itself may publish (``reportable_units``: at least the
   minimum group size, and not withheld by complementary suppression, so that no report can
-  be subtracted from another to reveal a withheld group).
+  be subtracted from another to reveal a withheld group). It refuses an engagement whose
+  organisation report could not be published, before any kernel starts.
 - :func:`run_batch` runs them in worker processes, each with its own warm kernel (papermill's
   ``cwd`` and ``os.chdir`` are process-global, so never threads), or on a Dask cluster. A
   failing report does not stop the others: its partial notebook is kept, and the failures are
@@ -41,9 +42,9 @@ from tqdm import tqdm
 from ._atomic import write_text_atomic
 from ._config import Workspace, shipped
 from ._exceptions import AssessmentError, ParameterError
-from ._model import KNOWN_LANGUAGES
+from ._i18n import LANGUAGE_NAMES
 from ._render import RenderResult, ReportRenderer, chromium_executable
-from ._report_text import LANGUAGE_NAMES, REPORT_LANGUAGES, text
+from ._report_text import REPORT_LANGUAGES, text
 
 __all__ = [
     "BY_KINDS",
@@ -67,11 +68,12 @@ Status = Literal["ok", "failed", "unchanged"]
 
 def unit_label(unit: str, language: str = "en") -> str:
     """Return a reader's label for ``unit`` in ``language``: ``Whole organisation``,
-    ``Team: NAME``, ``Rol: Managers`` (unescaped); the unit itself if it is not one."""
+    ``Team: NAME``, ``Rol: Managers`` (unescaped); the unit itself if it is not one.
+    ``language`` must be a report language."""
     from ._report import parse_unit
 
     try:
-        return parse_unit(unit).label(language if language in REPORT_LANGUAGES else "en")
+        return parse_unit(unit).label(language)
     except ParameterError:
         return unit
 
@@ -125,21 +127,29 @@ def plan_batch(
     units:
         Only these units (``organisation``, ``team:NAME``...; default: all of them); each
         must be one the batch would report on.
+
+    Raises
+    ------
+    ParameterError
+        A parameter is invalid (the message names it and its value).
+    ConfidentialityError
+        The engagement has no respondents yet, or too few for its organisation report.
     """
     if languages is None or not languages:
         with workspace.store() as store:
             languages = store.engagement(engagement).languages[:1]
-    unknown = [lang for lang in languages if lang not in KNOWN_LANGUAGES]
+    unknown = [lang for lang in languages if lang not in REPORT_LANGUAGES]
     if unknown:
         raise ParameterError(
             f"language: {', '.join(map(repr, unknown))} unknown; "
-            f"choose from {', '.join(KNOWN_LANGUAGES)}"
+            f"choose from {', '.join(REPORT_LANGUAGES)}"
         )
     from ._report import reportable_units
 
     if by not in BY_KINDS:
         raise ParameterError(f"by: must be one of {', '.join(BY_KINDS)}, got {by!r}")
-    # The report decides which units it may publish; the batch asks it, so both agree.
+    # The report decides which units it may publish, and refuses them all when it would
+    # refuse the organisation's; the batch asks it before any kernel starts.
     planned = [ORGANISATION, *reportable_units(str(workspace.path), engagement, by)]
     if units:
         missing = [u for u in units if u not in planned]

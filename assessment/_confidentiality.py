@@ -36,6 +36,12 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components, maxi
 
 from ._exceptions import ParameterError
 from ._model import KNOWN_ROLES
+from ._thresholds import (
+    DEFAULT_MIN_COMMENT_GROUP_SIZE,
+    DEFAULT_MIN_GROUP_SIZE,
+    SMALLEST_MIN_GROUP_SIZE,
+    check_min_group_size,
+)
 
 __all__ = [
     "BREAKDOWNS",
@@ -52,12 +58,6 @@ __all__ = [
     "suppress_breakdown",
 ]
 
-#: The engagement's minimum reporting group size unless it sets another.
-DEFAULT_MIN_GROUP_SIZE: Final = 5
-#: No engagement may report groups smaller than this.
-SMALLEST_MIN_GROUP_SIZE: Final = 3
-#: Comments are released only for groups at least this large (unless configured otherwise).
-DEFAULT_MIN_COMMENT_GROUP_SIZE: Final = 10
 #: Every breakdown, in report order: ``by`` values of the score tables.
 BREAKDOWNS: Final = ("organisation", "role", "team", "department", "role,team")
 #: Group label of a respondent whose role, team or department is missing.
@@ -71,17 +71,6 @@ FloatArray = npt.NDArray[np.float64]
 
 _KINDS = BREAKDOWNS
 _ORG, _ROLE, _TEAM, _DEPT, _CELL = range(5)
-
-
-def check_min_group_size(value: object, parameter: str = "min_group_size") -> int:
-    """Return ``value`` as the minimum group size, or raise :class:`ParameterError`."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ParameterError(f"{parameter}: must be a whole number, got {value!r}")
-    if value < SMALLEST_MIN_GROUP_SIZE:
-        raise ParameterError(
-            f"{parameter}: must be at least {SMALLEST_MIN_GROUP_SIZE}, got {value}"
-        )
-    return int(value)
 
 
 def check_breakdowns(by: str | Iterable[str]) -> tuple[str, ...]:
@@ -270,9 +259,10 @@ def _protect(
 ) -> BoolArray:
     """Return which groups are unknown to a reader, given their counts (groups x measures).
 
-    ``hidden`` groups are not published at all (breakdowns not asked for). Groups below the
-    minimum are withheld, then more groups until every aggregate a reader can derive covers
-    0 or at least ``min_size`` respondents, for every measure.
+    ``hidden`` groups are not published at all (withheld by an enclosing pattern, or forced
+    out, like departments that share a team). Groups below the minimum are withheld, then
+    more groups until every aggregate a reader can derive covers 0 or at least
+    ``min_size`` respondents, for every measure.
     """
     ne = graph.n_edges
     zero = np.all(counts == 0, axis=1)
@@ -496,42 +486,33 @@ class GroupIndex:
         self, answered: FloatArray, filled: FloatArray
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """:meth:`aggregate` from :func:`split_missing`'s 1/0 answered mask and filled values."""
-        n = self.membership @ (self.atoms @ answered)
-        s1 = self.membership @ (self.atoms @ filled)
+        s1 = self.totals(filled)
         s2 = np.empty_like(s1)
         step = 16  # squares a few columns at a time: no second respondents-sized copy
         for j in range(0, filled.shape[1], step):
             part = filled[:, j : j + step]
-            s2[:, j : j + step] = self.membership @ (self.atoms @ (part * part))
-        return np.asarray(n, dtype=float), np.asarray(s1, dtype=float), s2
+            s2[:, j : j + step] = self.totals(part * part)
+        return self.totals(answered), s1, s2
 
     def protect(
         self,
         counts: FloatArray,
-        by: Sequence[str] = BREAKDOWNS,
         min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
         *,
         withheld: BoolArray | None = None,
     ) -> BoolArray:
-        """Return which groups are withheld when the breakdowns ``by`` are published.
+        """Return which groups are withheld when every breakdown is published.
 
         ``counts`` is groups x measures (the ``n`` behind each published number); one
         pattern protects all the measures together: a group is withheld for all of them or
         for none. ``withheld`` marks groups already withheld by an enclosing pattern (a
-        nested table publishes a subset of the groups of the main one). Groups of breakdowns
-        not in ``by`` are never published and come back False (the organisation counts as
-        published whatever ``by`` says: its totals are public anyway).
+        nested table publishes a subset of the groups of the main one).
         """
-        requested = np.isin(self.kind, [_KINDS.index(b) for b in by])
-        # The organisation's totals (how many responded) are public in every report, so they
-        # count as published even when the organisation row is not asked for.
-        hidden = ~(requested | (self.kind == _ORG)) | self.forced
-        if withheld is not None:
-            hidden = hidden | withheld
+        hidden = self.forced if withheld is None else self.forced | withheld
         unknown = _protect(self.graph, counts, hidden, min_group_size)
         if withheld is not None:
             unknown |= withheld  # also where the measure has no answers at all
-        return (unknown | self.forced) & requested
+        return unknown | self.forced
 
 
 def _hierarchy_graph(

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from ._model import MaturityModel, load_model_text
+from ._model import Item, MaturityModel, OutcomeItem, load_model_text
 from ._responses import ResponseSet
 from ._store import Engagement, Store
 from ._workbook import setup_engagement
@@ -90,6 +91,17 @@ def _respondent_frame(teams: tuple[TeamSpec, ...], rng: np.random.Generator) -> 
     return frame
 
 
+def _not_applicable(
+    question: Item | OutcomeItem, people: pd.DataFrame, rate: float, rng: np.random.Generator
+) -> npt.NDArray[np.bool_]:
+    """Who answers "not applicable": about ``rate`` of the people whose role may."""
+    if not question.allow_na:
+        return np.zeros(len(people), dtype=bool)
+    may = people["role"].map(question.allows_na).to_numpy(bool)
+    na: npt.NDArray[np.bool_] = (rng.random(len(people)) < rate) & may
+    return na
+
+
 def _answers(
     model: MaturityModel, people: pd.DataFrame, rng: np.random.Generator
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
@@ -112,12 +124,8 @@ def _answers(
         value = np.clip(np.rint(latent + rng.normal(0.0, 0.65, size=n)), 1, 5)
         if item.reverse:
             value = 6 - value
-        if item.allow_na is True:
-            na = rng.random(n) < 0.08
-        elif item.allow_na:  # only the roles that cannot see this; many of them say so
-            na = (rng.random(n) < 0.25) & people["role"].map(item.allows_na).to_numpy(bool)
-        else:
-            na = np.zeros(n, dtype=bool)
+        # Open to every role: a few say so; to the roles that cannot see this: many of them.
+        na = _not_applicable(item, people, 0.08 if item.allow_na is True else 0.25, rng)
         missing = rng.random(n) < 0.02
         columns[item_id] = np.where(na | missing, np.nan, value)
         na_columns[item_id] = na
@@ -131,11 +139,7 @@ def _answers(
     }
     for item_id, outcome in model.outcome_items.items():
         value = np.clip(np.rint(overall + shift[outcome.measures] + rng.normal(0, 0.7, n)), 1, 5)
-        na = (
-            (rng.random(n) < 0.1) & people["role"].map(outcome.allows_na).to_numpy(bool)
-            if outcome.allow_na
-            else np.zeros(n, dtype=bool)
-        )
+        na = _not_applicable(outcome, people, 0.1, rng)
         columns[item_id] = np.where(na, np.nan, value)
         na_columns[item_id] = na
     answers = pd.DataFrame(columns, index=people.index)

@@ -33,7 +33,8 @@ import json
 import logging
 import secrets
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, TypeGuard
 
@@ -58,7 +59,7 @@ from ._invites import (
 from ._model import MaturityModel
 from ._responses import DURATION, ResponseSet
 from ._store import Store
-from ._text import CONTROL, MAX_COMMENT
+from ._text import MAX_COMMENT, clean_text
 
 __all__ = ["FormAnswers", "FormSession", "clean_comment", "save_draft", "start_session", "submit"]
 
@@ -80,7 +81,7 @@ def _whole(value: object) -> TypeGuard[int]:
 
 def clean_comment(text: str) -> str:
     """Return a comment without control characters or outer blanks, capped in length."""
-    return CONTROL.sub("", text).strip()[:MAX_COMMENT]
+    return clean_text(text)[:MAX_COMMENT]
 
 
 @dataclass
@@ -232,22 +233,20 @@ def _seal(session: FormSession, answers: FormAnswers) -> str:
     return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
-def _unseal(
-    key: bytes, code_hash: str, session_hash: str, token: str, model: MaturityModel,
-    role: str,
-) -> FormAnswers:
-    """Decrypt a stored draft; an empty or unreadable one gives empty answers."""
+def _unseal(session: FormSession, token: str, model: MaturityModel) -> FormAnswers:
+    """Decrypt a draft :func:`_seal` stored; an empty or unreadable one gives empty answers."""
     if not token:
         return FormAnswers()
     try:
         raw = base64.urlsafe_b64decode(token.encode("ascii"))
-        plain = AESGCM(key).decrypt(
-            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _bound(code_hash, session_hash)
+        plain = AESGCM(session.key).decrypt(
+            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:],
+            _bound(session.code_hash, session.session_hash),
         )
     except (ValueError, InvalidTag):
         log.warning("questionnaire: a draft could not be decrypted; starting it afresh")
         return FormAnswers()
-    return FormAnswers.from_json(plain.decode("utf-8", "replace"), model, role)
+    return FormAnswers.from_json(plain.decode("utf-8", "replace"), model, session.role)
 
 
 def _salt(value: object) -> bytes:
@@ -264,6 +263,20 @@ def _session(code: InviteCode, session_hash: str, **extra: Any) -> FormSession:
         code.engagement_id, code.code_hash, session_hash, code.role, code.team, code.department,
         **extra,
     )
+
+
+def _resumed(
+    code: InviteCode, session_hash: str, canonical: str, draft: Sequence[Any] | None,
+    model: MaturityModel,
+) -> FormSession:
+    """Open a session with the key of the clear ``canonical`` code that reaches it.
+
+    ``draft`` is the stored ``(data, salt)``, or None when nothing is stored yet.
+    """
+    data, stored_salt = (None, None) if draft is None else draft
+    salt = _salt(stored_salt)
+    session = _session(code, session_hash, key=_derive_key(canonical, salt), salt=salt)
+    return session if data is None else replace(session, draft=_unseal(session, str(data), model))
 
 
 def start_session(store: Store, engagement_id: str, code: str) -> FormSession:
@@ -286,12 +299,7 @@ def start_session(store: Store, engagement_id: str, code: str) -> FormSession:
             "SELECT data, salt FROM drafts WHERE code_hash = ? AND session_hash = ''",
             (invite.code_hash,),
         ).fetchone()
-        salt = _salt(None if row is None else row[1])
-        key = _derive_key(canonical, salt)
-        draft = None if row is None else _unseal(
-            key, invite.code_hash, "", str(row[0]), model, invite.role
-        )
-        return _session(invite, "", draft=draft, key=key, salt=salt)
+        return _resumed(invite, "", canonical, row, model)
     if not canonical:
         raise InviteError("unknown", "not an invite code")
     session_hash = hash_code(canonical, purpose=_RESUME)
@@ -306,10 +314,7 @@ def start_session(store: Store, engagement_id: str, code: str) -> FormSession:
         raise InviteError("unknown", "no invite or continuation code matches")
     shared = code_by_hash(store.connection, engagement_id, str(row[0]))
     _check_open(shared, date.today())  # used up meanwhile: say so now, not at Submit
-    salt = _salt(row[2])
-    key = _derive_key(canonical, salt)
-    draft = _unseal(key, shared.code_hash, session_hash, str(row[1]), model, shared.role)
-    return _session(shared, session_hash, draft=draft, key=key, salt=salt)
+    return _resumed(shared, session_hash, canonical, row[1:], model)
 
 
 def _new_shared_session(store: Store, invite: InviteCode) -> FormSession:
@@ -397,8 +402,7 @@ def submit(store: Store, session: FormSession, answers: FormAnswers) -> bool:
             "INSERT INTO submissions (submission_key, engagement_id) VALUES (?, ?)",
             (session.submission_key, session.engagement_id),
         )
-        store.add_responses(session.engagement_id, data, source="form", conn=conn,
-                            submitted_at=_today())
+        store.add_responses(session.engagement_id, data, source="form", submitted_at=_today())
         conn.execute(
             "DELETE FROM drafts WHERE code_hash = ? AND session_hash = ?",
             (session.code_hash, session.session_hash),

@@ -31,7 +31,7 @@ from ._i18n import LANGUAGE_NAMES, role_name, text
 from ._invites import InviteError
 from ._model import Item, OutcomeItem
 from ._store import Store
-from ._text import CONTROL, MAX_COMMENT
+from ._text import MAX_COMMENT, clean_text
 
 __all__ = ["ENGAGEMENT_ENV", "Questionnaire", "open_questionnaire"]
 
@@ -425,7 +425,7 @@ class Questionnaire:
         if self.comment is not None:
             dim_id = self.pages[self.index]
             raw = str(self.comment.value or "")
-            length = len(CONTROL.sub("", raw).strip())
+            length = len(clean_text(raw))
             if length > MAX_COMMENT:
                 self.comment_message.value = (
                     f"<p>{self._t('comment_too_long', n=length, max=MAX_COMMENT)}</p>"

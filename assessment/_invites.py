@@ -27,12 +27,13 @@ import pandas as pd
 from ._atomic import atomic_path
 from ._exceptions import AssessmentError, ParameterError
 from ._store import Store
-from ._text import CONTROL, MAX_NAME, neutralise
+from ._text import MAX_NAME, clean_text, neutralise
 
 __all__ = [
     "Invite",
     "InviteCode",
     "InviteError",
+    "codes_path",
     "format_code",
     "generate_invites",
     "hash_code",
@@ -119,7 +120,7 @@ def hash_code(code: str, *, purpose: str = "invite") -> str:
 
 
 def _name(value: str | None, what: str, *, required: bool) -> str | None:
-    clean = CONTROL.sub("", value or "").strip()
+    clean = clean_text(value or "")
     if not clean:
         if required:
             raise ParameterError(f"{what}: must not be empty")
@@ -206,11 +207,17 @@ def generate_invites(
     return made
 
 
-def write_invites(invites: list[Invite], path: str | Path) -> Path:
-    """Write codes to a CSV file for distribution (UTF-8 with BOM, formulas neutralised)."""
+def codes_path(path: str | Path) -> Path:
+    """Return ``path`` as the codes file; refuse one that is not ``.csv``."""
     dest = Path(path)
     if dest.suffix.lower() != ".csv":
         raise ParameterError(f"{dest}: write the codes to a .csv file")
+    return dest
+
+
+def write_invites(invites: list[Invite], path: str | Path) -> Path:
+    """Write codes to a CSV file for distribution (UTF-8 with BOM, formulas neutralised)."""
+    dest = codes_path(path)
     # The codes open the questionnaire: the file is private from its first byte on.
     with (
         atomic_path(dest, mode=0o600) as tmp,

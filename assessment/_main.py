@@ -17,14 +17,13 @@ import pandas as pd
 from ._config import DEFAULT_MODEL, WORKSPACE_ENV, Workspace, models_dir
 from ._demo import DEMO_ENGAGEMENT, build_demo
 from ._exceptions import AssessmentError, ModelError, StoreError
-from ._model import inspect_model
+from ._model import inspect_model, read_model_text
 from ._quality import quality_flags
 from ._roadmap import plan_table
 from ._store import Store
 from ._tabular import export_responses, import_responses, read_teams
 from ._text import neutralise
 from ._workbook import (
-    check_reportable,
     compare_portfolio,
     compare_waves,
     create_engagement,
@@ -68,18 +67,14 @@ def _decimals(values: np.ndarray) -> int:
     return 2
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
-
-
 def _table_column(column: pd.Series) -> list[str]:
     if pd.api.types.is_bool_dtype(column.dtype):
-        return [MISSING if _missing(v) else "yes" if v else "no" for v in column]
+        return [MISSING if pd.isna(v) else "yes" if v else "no" for v in column]
     if pd.api.types.is_numeric_dtype(column.dtype):
         values = column.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
         places = _decimals(values)
         return [MISSING if np.isnan(v) else f"{v:.{places}f}" for v in values]
-    return [MISSING if _missing(v) else str(v) for v in column]
+    return [MISSING if pd.isna(v) else str(v) for v in column]
 
 
 def _for_csv(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,13 +106,6 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
                 pd.api.types.is_bool_dtype(frame[name].dtype))
             columns.append([c.rjust(width) if numeric else c.ljust(width) for c in cells])
         click.echo("\n".join("  ".join(row).rstrip() for row in zip(*columns, strict=True)))
-
-
-def _read_model_source(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ModelError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from exc
 
 
 @contextmanager
@@ -244,7 +232,7 @@ def engagement_create(
 
     The engagement and its teams are stored together: a bad team list stores neither.
     """
-    source = _read_model_source(model_path or models_dir() / DEFAULT_MODEL)
+    source = read_model_text(model_path or models_dir() / DEFAULT_MODEL)
     teams = read_teams(teams_file) if teams_file else None
     with _store(ctx) as store:
         created = create_engagement(
@@ -617,10 +605,8 @@ def batch_cmd(
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     ws: Workspace = ctx.obj
-    with _store(ctx) as store:
-        check_reportable(store, engagement_id)  # before any kernel starts
     out_dir = out or ws.reports_dir / engagement_id
-    jobs = plan_batch(
+    jobs = plan_batch(  # refuses an engagement without a publishable report: no kernel starts
         ws, engagement_id, out_dir, by=by, languages=_report_languages(languages), units=units
     )
     result = run_batch(

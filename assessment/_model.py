@@ -16,7 +16,7 @@ Every problem is reported with its exact place, for example
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -42,6 +42,7 @@ __all__ = [
     "inspect_model",
     "load_model",
     "load_model_text",
+    "read_model_text",
     "source_problems",
 ]
 
@@ -364,6 +365,15 @@ def _walk(node: Any, loc: tuple[int | str, ...]) -> Iterator[tuple[tuple[int | s
             yield from _walk(child, (*loc, key))
 
 
+def _role_problem(role: str, roles: Sequence[str]) -> str | None:
+    """What is wrong with a role the model names (unknown, or not among its ``roles``)."""
+    if role not in KNOWN_ROLES:
+        return f"unknown role {role!r}"
+    if role not in roles:
+        return f"role {role!r} is not in roles"
+    return None
+
+
 def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
     """Check what the types cannot; also measure translation completeness per language."""
     problems: list[str] = []
@@ -396,10 +406,8 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
             texts(loc, node)
         elif isinstance(node, RoleText):
             for role in node.root:
-                if role not in KNOWN_ROLES:
-                    problems.append(f"{_place((*loc, role))}: unknown role {role!r}")
-                elif role not in m.roles:
-                    problems.append(f"{_place((*loc, role))}: role {role!r} is not in roles")
+                if problem := _role_problem(role, m.roles):
+                    problems.append(f"{_place((*loc, role))}: {problem}")
             for role in m.roles:
                 if role not in node.root:
                     problems.append(f"{_place((*loc, role))}: missing")
@@ -421,13 +429,11 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
     for loc, node in _walk(m, ()):
         if isinstance(node, Item | OutcomeItem) and isinstance(node.allow_na, list):
             for j, role in enumerate(node.allow_na):
-                where = _place((*loc, "allow_na", j))
-                if role not in KNOWN_ROLES:
-                    problems.append(f"{where}: unknown role {role!r}")
-                elif role not in m.roles:
-                    problems.append(f"{where}: role {role!r} is not in roles")
-                elif node.allow_na.index(role) != j:
-                    problems.append(f"{where}: duplicate role {role!r}")
+                problem = _role_problem(role, m.roles) or (
+                    f"duplicate role {role!r}" if node.allow_na.index(role) != j else None
+                )
+                if problem:
+                    problems.append(f"{_place((*loc, 'allow_na', j))}: {problem}")
 
     # Scales: references, kinds and label counts.
     for name, scale in m.scales.items():
@@ -688,6 +694,24 @@ def source_problems(model: MaturityModel, directory: str | Path) -> list[str]:
     return problems
 
 
+def read_model_text(path: str | Path) -> str:
+    """Return a model file's text; raise :class:`ModelError` if it is unreadable or not UTF-8.
+
+    The error names the file, and the reason it cannot be read or the line and byte of the
+    first byte that is not UTF-8.
+    """
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ModelError(str(p), [f"cannot read the file ({exc.strerror})"]) from exc
+    except UnicodeDecodeError as exc:  # exc.start counts bytes from the start of the file
+        line = p.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ModelError(
+            str(p), [f"line {line} (byte {exc.start}): not UTF-8 text; save the file as UTF-8"]
+        ) from exc
+
+
 def inspect_model(path: str | Path, *, sources: str | Path | None = None) -> ModelInspection:
     """Validate a model file and return the model (if it parsed), its problems and completeness.
 
@@ -698,14 +722,10 @@ def inspect_model(path: str | Path, *, sources: str | Path | None = None) -> Mod
     sources:
         Optionally, the folder of source articles: every file a facet cites must be in it.
 
-    Raises :class:`ModelError` only when the file cannot be read or is not YAML.
+    Raises :class:`ModelError` only when the file cannot be read, is not UTF-8 or not YAML.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ModelError(str(p), [f"cannot read the file ({exc.strerror})"]) from exc
-    data, duplicates = _parse_yaml(text, str(p))
+    data, duplicates = _parse_yaml(read_model_text(p), str(p))
     result = _inspect(data, str(p), duplicates)
     if sources is not None and result.model is not None:
         result.problems += source_problems(result.model, sources)

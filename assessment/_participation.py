@@ -3,18 +3,15 @@
 This is the consultant's monitor, not a client report: it shows response counts (never
 answers) so the consultant can chase low-response groups before the survey closes. It flags
 groups under :data:`LOW_RESPONSE` of their headcount, and groups the reports would withhold
-at the current count. That verdict comes from the reports' own rule (``score_breakdown`` over
-every breakdown, complementary suppression included), so a group that is large enough but
-would let a smaller one be worked out is flagged too.
+at the current count. That verdict comes from the reports' own rule (:func:`publication`
+over every breakdown, complementary suppression included), so a group that is large enough
+but would let a smaller one be worked out is flagged too.
 
-Headcounts come from the team list: a team's ``headcount``, and per role where the list has
-``headcount_<role>`` columns (``headcount_manager``...). Without those, role and role x team
-rows show responses and suppression but no rate.
+Headcounts come from the team list (a ``headcount`` per team), so role and role x team rows
+show responses and suppression but no rate.
 """
 
 from __future__ import annotations
-
-from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
@@ -22,7 +19,7 @@ import pandas as pd
 from ._confidentiality import BREAKDOWNS, NOT_GIVEN
 from ._model import MaturityModel
 from ._responses import ResponseSet
-from ._scoring import OVERALL, score_breakdown
+from ._scoring import publication
 
 __all__ = ["LOW_RESPONSE", "participation"]
 
@@ -39,7 +36,7 @@ def _label(values: pd.Series) -> pd.Series:
     return values.astype("object").where(values.notna(), NOT_GIVEN).astype(str)
 
 
-def _headcounts(teams: pd.DataFrame, roles: list[str]) -> dict[tuple[str, tuple[str, ...]], int]:
+def _headcounts(teams: pd.DataFrame) -> dict[tuple[str, tuple[str, ...]], int]:
     """Headcount per (breakdown, key) that the team list supports."""
     out: dict[tuple[str, tuple[str, ...]], int] = {}
     if teams.empty:
@@ -51,14 +48,6 @@ def _headcounts(teams: pd.DataFrame, roles: list[str]) -> dict[tuple[str, tuple[
     if "department" in listed and listed["department"].notna().any():
         for dept, count in listed.groupby(_label(listed["department"]))["headcount"].sum().items():
             out[("department", (str(dept),))] = int(count)
-    for role in roles:
-        column = f"headcount_{role}"
-        if column not in listed or listed[column].isna().all():
-            continue
-        per_team = listed[["team", column]].dropna()
-        out[("role", (role,))] = int(per_team[column].sum())
-        for team, count in zip(per_team["team"], per_team[column], strict=True):
-            out[("role,team", (role, team))] = int(count)
     return out
 
 
@@ -74,8 +63,7 @@ def participation(
     responses:
         ``Store.responses()``: the respondents included in reports, with their answers.
     teams:
-        ``Store.teams()``: ``team``, ``department``, ``headcount``, optionally
-        ``headcount_<role>`` per role (may be empty).
+        ``Store.teams()``: ``team``, ``department``, ``headcount`` (may be empty).
     min_group_size:
         The engagement's minimum reporting group size.
 
@@ -85,51 +73,36 @@ def participation(
     ``headcount`` (missing when the team list does not give it), ``responses``, ``rate``,
     ``low_response`` (rate under 60%; missing without a headcount), ``will_be_suppressed``
     (the reports would withhold the group now) and ``note`` (why, and other remarks).
-    Listed teams (and departments, and role x team cells with a headcount) without a
-    response appear with 0.
+    Listed teams (and their departments) without a response appear with 0.
     """
-    people = responses.respondents
-    labels = pd.DataFrame(
-        {c: _label(people[c]) if c in people else pd.Series(NOT_GIVEN, index=people.index)
-         for c in ("role", "team", "department")},
-        index=people.index,
-    )
-    table = score_breakdown(model, people, responses.answers, by=BREAKDOWNS,
-                            min_group_size=min_group_size)
-    overall = table[table["dimension"] == OVERALL]
-    headcount = _headcounts(teams, list(model.roles))
+    pub = publication(model, responses.respondents, responses.answers,
+                      min_group_size=min_group_size)
+    groups = pub.index.groups.assign(responses=pub.headcount.astype(int),
+                                     suppressed=pub.withheld)
+    headcount = _headcounts(teams)
     # Without any department, the department breakdown is the organisation again: left out.
-    has_departments = bool(labels["department"].ne(NOT_GIVEN).any()) or bool(
-        "department" in teams and teams["department"].notna().any()
-    )
+    has_departments = bool(
+        ((groups["by"] == "department") & (groups["group"] != NOT_GIVEN)).any()
+    ) or bool("department" in teams and teams["department"].notna().any())
     rows: list[dict[str, object]] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for kind in BREAKDOWNS:
         if kind == "department" and not has_departments:
             continue
-        keys = _KEYS[kind]
-        counts: dict[Hashable, int] = (
-            {(): len(people)} if not keys
-            else {k if isinstance(k, tuple) else (k,): int(v)
-                  for k, v in labels.groupby(keys).size().items()}
-        )
-        for row in overall[overall["by"] == kind].itertuples(index=False):
-            key = tuple(str(getattr(row, c)) for c in keys)
+        for row in groups[groups["by"] == kind].to_dict("records"):
+            key = tuple(str(row[c]) for c in _KEYS[kind])
             seen.add((kind, key))
-            rows.append(_row(kind, str(row.group), headcount.get((kind, key)),
-                             counts.get(key, 0), bool(row.suppressed), min_group_size))
+            rows.append(_row(kind, str(row["group"]), headcount.get((kind, key)),
+                             int(row["responses"]), bool(row["suppressed"]), min_group_size))
         for (hk, key), count in headcount.items():
             if hk == kind and (kind, key) not in seen:  # listed, but nobody answered yet
                 group = "all" if kind == "organisation" else " / ".join(key)
                 rows.append(_row(kind, group, count, 0, True, min_group_size))
                 seen.add((kind, key))
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    listed = set(teams["team"].astype(str)) if not teams.empty else set()
-    unlisted = (out["by"] == "team") & ~out["group"].isin(list(listed))
-    out.loc[unlisted, "note"] = [_join("team not in the engagement's team list", n)
-                                 for n in out.loc[unlisted, "note"]]
-    return out.astype({"headcount": "Int64", "responses": int, "rate": float,
-                       "low_response": "boolean", "will_be_suppressed": bool})
+    return pd.DataFrame(rows, columns=COLUMNS).astype(
+        {"headcount": "Int64", "responses": int, "rate": float, "low_response": "boolean",
+         "will_be_suppressed": bool}
+    )
 
 
 def _join(*notes: str) -> str:
@@ -141,6 +114,8 @@ def _row(
 ) -> dict[str, object]:
     rate = responses / headcount if headcount else np.nan
     notes = []
+    if kind == "team" and headcount is None:
+        notes.append("team not in the engagement's team list")
     if suppressed:
         notes.append(f"fewer than {k} respondents" if responses < k
                      else "withheld so that a smaller group cannot be worked out")

@@ -65,12 +65,9 @@ def quality_flags(
     hi = np.where(scored, values, -np.inf).max(axis=1)
     straight = (counts >= min_items) & (lo == hi)
 
-    if durations is None and DURATION in data.respondents:
+    if durations is None:
         durations = data.respondents[DURATION]
-    seconds = (
-        np.full(len(values), np.nan) if durations is None
-        else durations.reindex(data.answers.index).to_numpy(dtype=float)
-    )
+    seconds = durations.reindex(data.answers.index).to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         too_fast = seconds < seconds_per_item * np.maximum(answered, 1)
 

@@ -305,9 +305,17 @@ def check_parameters(namespace: Mapping[str, object]) -> None:
 def _unit_mask(respondents: pd.DataFrame, unit: Unit) -> pd.Series:
     if unit.kind == "organisation":
         return pd.Series(True, index=respondents.index)
-    column = respondents[unit.kind]
-    labels = column.astype("object").where(column.notna(), NOT_GIVEN).astype(str)
-    return labels == unit.name
+    return _group_labels(respondents[unit.kind]) == unit.name
+
+
+def _group_labels(column: pd.Series) -> pd.Series:
+    """The group label of every respondent: missing values are :data:`NOT_GIVEN`."""
+    return column.astype("object").where(column.notna(), NOT_GIVEN).astype(str)
+
+
+def _gaps(layers: pd.DataFrame) -> pd.DataFrame:
+    """The perception gaps of these role rows (none without rows)."""
+    return perception_gaps(layers) if not layers.empty else pd.DataFrame()
 
 
 def _check_unit(tables: _Tables, unit: Unit) -> None:
@@ -315,7 +323,9 @@ def _check_unit(tables: _Tables, unit: Unit) -> None:
     if unit.kind == "organisation":
         if not len(tables.respondents):
             raise ConfidentialityError(
-                f"engagement {tables.engagement.id!r} has no respondents yet; no report"
+                f"engagement {tables.engagement.id!r} has no respondents yet: import "
+                "responses (assessment import) or collect them with the form (assessment "
+                "form) first"
             )
         row = tables.headcount[tables.headcount["by"] == "organisation"]
     else:
@@ -411,11 +421,13 @@ def reportable_units(
 
     A group qualifies when it is published in the engagement's tables: it has at least the
     minimum group size and is not withheld to protect a smaller group. ``by`` is ``team``,
-    ``role`` or ``department``; the organisation always qualifies when it has respondents.
+    ``role`` or ``department``. Raises :class:`ConfidentialityError` when not even the
+    organisation may be reported (no respondents yet, or fewer than the minimum).
     """
     if by not in UNIT_KINDS[1:]:
         raise ParameterError(f"by: {by!r} is not a unit kind; choose team, role or department")
     tables = _tables(_workspace(workspace), engagement)
+    _check_unit(tables, Unit("organisation"))
     rows = tables.headcount[(tables.headcount["by"] == by) & ~tables.headcount["suppressed"]]
     return [Unit(by, str(name)).parameter for name in rows["group"]]  # type: ignore[arg-type]
 
@@ -641,8 +653,7 @@ class Report:
             unit.name if unit.kind == "role" and unit.name in model.roles
             else "frontline" if "frontline" in model.roles else model.roles[-1]
         )
-        by = "organisation" if unit.kind == "organisation" else unit.kind
-        group = ORGANISATION_GROUP if unit.kind == "organisation" else unit.name
+        by, group = unit.kind, unit.name  # the organisation's row: ("organisation", "all")
         scores = tables.scores
         self.unit_scores = scores[(scores["by"] == by) & (scores["group"] == group)].reset_index(
             drop=True
@@ -652,7 +663,7 @@ class Report:
                 (tables.headcount["by"] == by) & (tables.headcount["group"] == group), "n"
             ].iloc[0]
         )
-        self._layers, self.layers_are_organisation = self._layer_rows(tables)
+        self._layers, self.layers_are_organisation, self._gaps = self._layer_rows(tables)
         #: The heatmap's score rows (with a ``label`` column), what its rows are (``team``,
         #: ``department``), a note on what it shows, and the labels of the rows outlined
         #: as this report's own group (in a team report: the team, in the whole organisation).
@@ -686,8 +697,8 @@ class Report:
         rows = frame[(frame["by"] == by) & (frame["group"] == group)]
         return None if rows.empty else rows.iloc[0]
 
-    def _layer_rows(self, tables: _Tables) -> tuple[pd.DataFrame, bool]:
-        """Score rows by role, and whether they are the organisation's.
+    def _layer_rows(self, tables: _Tables) -> tuple[pd.DataFrame, bool, pd.DataFrame]:
+        """Score rows by role, whether they are the organisation's, and their gaps.
 
         A team report shows the team's own role cells when at least one perception gap can
         be computed from them; otherwise (a layer of the team is too small or withheld) it
@@ -698,11 +709,11 @@ class Report:
         if self.unit.kind == "team":
             rows = scores[(scores["by"] == "role,team") & (scores["team"] == self.unit.name)]
             rows = rows.assign(by="role", group=rows["role"]).reset_index(drop=True)
-            gaps = perception_gaps(rows) if not rows.empty else pd.DataFrame()
+            gaps = _gaps(rows)
             if not gaps.empty and not gaps["suppressed"].all():
-                return rows, False
-            return organisation, True
-        return organisation, self.unit.kind in ("role", "department")
+                return rows, False, gaps
+            return organisation, True, _gaps(organisation)
+        return organisation, self.unit.kind in ("role", "department"), _gaps(organisation)
 
     def _organisation_heatmap(self, scores: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
         """The organisation's heatmap: teams, or departments when there are too many teams."""
@@ -719,7 +730,7 @@ class Report:
 
         Only published numbers are shown, and never a grid of hidden cells alone: a team
         report shows the organisation's heatmap with the team outlined; a role report the
-        role in each team (or department) when any of those cells is published, else the
+        role in each team when any of those cells is published, else the
         organisation's heatmap; a department report its teams, else every department.
         """
         scores = tables.scores
@@ -736,19 +747,15 @@ class Report:
                 note = text(lang, "heatmap_context_team")
             else:
                 mask = _unit_mask(tables.respondents, self.unit)
-                highlight = frozenset(tables.respondents.loc[mask, "department"].astype(str))
+                departments = _group_labels(tables.respondents["department"])
+                highlight = frozenset(departments[mask])
                 note = text(lang, "heatmap_context_team_department")
         elif kind == "role":
-            rows = pd.DataFrame()
-            for breakdown, column in (("role,team", "team"), ("role,department", "department")):
-                if column not in scores.columns:
-                    continue
-                cells = scores[(scores["by"] == breakdown) & (scores["role"] == self.unit.name)]
-                if not cells.empty and not cells["suppressed"].all():
-                    rows, group_kind = cells.assign(label=cells[column]), column
-                    note = text(lang, f"heatmap_role_{column}")
-                    break
-            if rows.empty:
+            cells = scores[(scores["by"] == "role,team") & (scores["role"] == self.unit.name)]
+            if not cells.empty and not cells["suppressed"].all():
+                rows, group_kind = cells.assign(label=cells["team"]), "team"
+                note = text(lang, "heatmap_role_team")
+            else:
                 rows, group_kind, _ = self._organisation_heatmap(scores)
                 note = text(lang, "heatmap_context_role")
         else:
@@ -800,14 +807,13 @@ class Report:
     def _distribution(self, tables: _Tables) -> tuple[pd.DataFrame, int]:
         """Answer counts per item and answer point for the unit (a published group).
 
-        Items whose numbers the engagement's pattern withholds for the unit (too few
-        answers, or too few partly answered questionnaires) are dropped. Returns the
+        Items whose numbers the engagement's pattern withholds for the unit (too few answers
+        here, or in a group they could be combined with) are dropped. Returns the
         aggregated frame (item x point) and how many items were dropped.
         """
-        by = "organisation" if self.unit.kind == "organisation" else self.unit.kind
-        group = ORGANISATION_GROUP if self.unit.kind == "organisation" else self.unit.name
         frame = answer_distribution(
-            tables.model, tables.respondents, tables.answers, by=by, group=group,
+            tables.model, tables.respondents, tables.answers, by=self.unit.kind,
+            group=self.unit.name,
             min_group_size=self.min_group_size, publication=tables.publication,
         )
         return frame, len(tables.model.items) - frame["item"].nunique()
@@ -1034,7 +1040,7 @@ class Report:
                 "percent": share.ravel().round(1),
                 "start": start.ravel().round(2),
                 "end": (start + share).ravel().round(2),
-                "dimension": np.repeat([self.model.item_dimension[i] for i in items], 5),
+                "dimension": frame["dimension"].to_numpy(),
             }
         )
         return {
@@ -1251,7 +1257,7 @@ class Report:
         if self.layers_are_organisation:
             parts.append(self._para(f"iceberg_context_{self.unit.kind}", "asmt-note"))
         parts.append(self._figure("iceberg"))
-        gaps = perception_gaps(self._layers) if not self._layers.empty else pd.DataFrame()
+        gaps = self._gaps
         if gaps.empty or gaps["suppressed"].all():
             parts.append(self._para("layers_hidden", "asmt-note"))
         else:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["LANGUAGE_NAMES", "REPORT_LANGUAGES", "TEXTS", "text"]
+__all__ = ["REPORT_LANGUAGES", "TEXTS", "text"]
 
 #: Languages a report can be written in.
 REPORT_LANGUAGES: Final = ("en", "nl", "ru", "uk")
-#: Each report language in its own words (the index lists reports of several languages).
-LANGUAGE_NAMES: Final = {"en": "English", "nl": "Nederlands", "ru": "Русский", "uk": "Українська"}
 
 _EN: Final = {
     "sec_assessment": "Consultant's assessment beside the survey",
@@ -299,7 +297,6 @@ _EN: Final = {
         "shows every department; this department is marked ▶ and outlined."
     ),
     "heatmap_role_team": "Each row is this role within one team.",
-    "heatmap_role_department": "Each row is this role within one department.",
     "heatmap_all_hidden": (
         "No group of this heatmap can be shown: each has fewer than {min} respondents, or is "
         "withheld so that a smaller group cannot be worked out."
@@ -607,7 +604,6 @@ _NL: Final = {
         "heatmap alle afdelingen; deze afdeling is gemarkeerd met ▶ en omlijnd."
     ),
     "heatmap_role_team": "Elke rij is deze rol binnen één team.",
-    "heatmap_role_department": "Elke rij is deze rol binnen één afdeling.",
     "heatmap_all_hidden": (
         "Geen enkele groep van deze heatmap kan worden getoond: elke groep heeft minder dan "
         "{min} respondenten, of is verborgen zodat een kleinere groep niet af te leiden is."
@@ -910,7 +906,6 @@ _RU: Final = {
         "показывает все подразделения; это подразделение отмечено ▶ и обведено."
     ),
     "heatmap_role_team": "Каждая строка — эта роль в одной команде.",
-    "heatmap_role_department": "Каждая строка — эта роль в одном подразделении.",
     "heatmap_all_hidden": (
         "Ни одну группу этой тепловой карты нельзя показать: в каждой меньше {min} "
         "респондентов или она скрыта, чтобы нельзя было вычислить меньшую группу."
@@ -1213,7 +1208,6 @@ _UK: Final = {
         "підрозділи; цей підрозділ позначено ▶ й обведено."
     ),
     "heatmap_role_team": "Кожен рядок — ця роль в одній команді.",
-    "heatmap_role_department": "Кожен рядок — ця роль в одному підрозділі.",
     "heatmap_all_hidden": (
         "Жодну групу цієї теплової карти не можна показати: у кожній менше {min} респондентів "
         "або її приховано, щоб не можна було обчислити меншу групу."

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DURATION", "MAX_DURATION_SECONDS", "RESPONDENT_COLUMNS", "ResponseSet"]
+__all__ = ["DURATION", "MAX_DURATION_SECONDS", "ResponseSet"]
 
-#: Columns of ``ResponseSet.respondents``, indexed by ``respondent_id``.
-RESPONDENT_COLUMNS = ("role", "team", "department", "recommend")
 #: The respondents' column with the seconds each took (NaN when unknown, e.g. imports).
 DURATION = "duration_seconds"
 #: The longest duration a response file may give (30 days).

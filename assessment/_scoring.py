@@ -150,6 +150,13 @@ def _units(model: MaturityModel, level: str) -> tuple[list[str], FloatArray]:
     return units, member
 
 
+def _has_score(answered: FloatArray, member: FloatArray) -> BoolArray:
+    """Respondents x units: whether the respondent has a score (at least half answered)."""
+    count = answered @ member
+    result: BoolArray = (2 * count >= member.sum(axis=0)) & (count > 0)
+    return result
+
+
 def _unit_scores(
     model: MaturityModel, answered: FloatArray, filled: FloatArray, member: FloatArray
 ) -> FloatArray:
@@ -160,13 +167,9 @@ def _unit_scores(
     """
     weights = np.array([item.weight for item in model.items.values()])
     weighted = member * weights[:, None]
-    numerator = filled @ weighted
-    both = answered @ np.hstack([weighted, member])
-    k = member.shape[1]
-    denominator, count = both[:, :k], both[:, k:]
-    enough = 2 * count >= member.sum(axis=0)
-    out = np.full(numerator.shape, np.nan)
-    np.divide(numerator, denominator, out=out, where=enough & (denominator > 0))
+    out = np.full((len(filled), member.shape[1]), np.nan)
+    # Item weights are positive: a unit with any answer has a positive denominator.
+    np.divide(filled @ weighted, answered @ weighted, out=out, where=_has_score(answered, member))
     return out
 
 
@@ -367,6 +370,8 @@ class Publication:
     dimensions: tuple[str, ...]
     #: Respondents per group (every group of every breakdown).
     headcount: FloatArray
+    #: Respondents per group with a score in at least one dimension (``n`` of ``overall``).
+    scored: FloatArray
     #: The main pattern: the group's headcount, dimension and overall scores are withheld.
     withheld: BoolArray
     #: Groups x dimensions: the item-level numbers of the dimension (answer distributions,
@@ -397,13 +402,6 @@ class Publication:
         frame["n"] = _counts(self.headcount[rows], hide)
         frame["suppressed"] = hide
         return frame
-
-
-def _has_score(answered: FloatArray, member: FloatArray) -> BoolArray:
-    """Respondents x units: whether the respondent has a score (at least half answered)."""
-    count = answered @ member
-    result: BoolArray = (2 * count >= member.sum(axis=0)) & (count > 0)
-    return result
 
 
 def _facet_dimension(model: MaturityModel, facets: Sequence[str]) -> IntArray:
@@ -448,7 +446,7 @@ def publication(
     has = _has_score(answered, member)
     main = np.column_stack([np.ones(len(answers)), has.any(axis=1), has]).astype(float)
     counts = index.totals(main)
-    withheld = index.protect(counts, BREAKDOWNS, min_group_size)
+    withheld = index.protect(counts, min_group_size)
 
     facets, facet_member = _units(model, "facet")
     facet_has = _has_score(answered, facet_member)
@@ -459,7 +457,7 @@ def publication(
             [answered[:, member[:, j] > 0], facet_has[:, facet_dim == j]]
         ).astype(float)
         items_withheld[:, j] = index.protect(
-            index.totals(measures), BREAKDOWNS, min_group_size, withheld=withheld
+            index.totals(measures), min_group_size, withheld=withheld
         )
     return Publication(
         index=index,
@@ -467,6 +465,7 @@ def publication(
         respondent_ids=respondents.index,
         dimensions=tuple(dims),
         headcount=counts[:, 0],
+        scored=counts[:, 1],
         withheld=withheld,
         items_withheld=items_withheld | withheld[:, None],
     )
@@ -553,18 +552,16 @@ def score_breakdown(
         else item_withheld
     )
     cols = _score_columns(n, s1, s2, withheld, min_group_size)
-    # Within-group agreement from the item moments of each group (item-level numbers).
-    _, dim_member = _units(model, "dimension")
+    # Within-group agreement of each unit's items (item-level numbers).
     item_n, item_s1, item_s2 = index.aggregate_filled(answered, filled)
-    rwg = rwg_from_moments(item_n[rows], item_s1[rows], item_s2[rows], dim_member)
-    rwg = np.where(pub.items_withheld[rows], np.nan, rwg)[:, dim_of_unit]
-    rwg = np.where(np.isnan(cols["mean"]), np.nan, rwg)
+    rwg = rwg_from_moments(item_n[rows], item_s1[rows], item_s2[rows], member)
+    rwg = np.where(item_withheld | np.isnan(cols["mean"]), np.nan, rwg)
     labels = list(units)
     if level == "dimension":
         weights = np.array([d.weight for d in model.dimensions])
-        has_any = np.asarray(~np.isnan(unit_scores).all(axis=1), dtype=float)
-        n_any = index.totals(has_any[:, None])[rows, 0]
-        overall = _overall_columns(cols, weights, n_any, pub.withheld[rows], min_group_size)
+        overall = _overall_columns(
+            cols, weights, pub.scored[rows], pub.withheld[rows], min_group_size
+        )
         cols = {key: np.column_stack([cols[key], overall[key]]) for key in cols}
         rwg = np.column_stack([rwg, np.full(len(rows), np.nan)])
         labels.append(OVERALL)
@@ -737,7 +734,7 @@ def enps(
         ]
     ).astype(float)
     n, s1, _ = pub.index.aggregate(indicators)
-    withheld = pub.index.protect(n[:, :1], BREAKDOWNS, min_group_size, withheld=pub.withheld)
+    withheld = pub.index.protect(n[:, :1], min_group_size, withheld=pub.withheld)
     rows = pub.rows(by)
     count = n[rows, 0]
     hide = withheld[rows] | (count < min_group_size)
@@ -805,7 +802,7 @@ def trifecta(
     pub = _publication(model, respondents, answers, min_group_size, publication)
     values = _outcome_scores(model, answers)
     n, s1, _ = pub.index.aggregate(values)
-    withheld = pub.index.protect(n, BREAKDOWNS, min_group_size, withheld=pub.withheld)
+    withheld = pub.index.protect(n, min_group_size, withheld=pub.withheld)
     rows = pub.rows(by)
     count = n[rows]
     hide = withheld[rows] | (count.max(axis=1) < min_group_size)

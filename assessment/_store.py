@@ -21,7 +21,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,15 +34,17 @@ from ._atomic import atomic_path
 from ._exceptions import NotFoundError, ParameterError, StoreError
 from ._model import MaturityModel, load_model_text
 from ._responses import DURATION, ResponseSet
-from ._text import CONTROL, MAX_COMMENT, MAX_NAME, neutralise, restore
+from ._text import CONTROL, MAX_COMMENT, MAX_NAME, clean_text, neutralise, restore
+from ._thresholds import (
+    DEFAULT_MIN_COMMENT_GROUP_SIZE,
+    DEFAULT_MIN_GROUP_SIZE,
+    SMALLEST_MIN_GROUP_SIZE,
+    check_min_group_size,
+)
 
 __all__ = ["DB_NAME", "MIGRATIONS", "Engagement", "Organisation", "Store"]
 
 DB_NAME = "assessment.db"
-#: The smallest minimum group size any engagement may use.
-MIN_GROUP_SIZE_FLOOR = 3
-DEFAULT_MIN_GROUP_SIZE = 5
-DEFAULT_MIN_COMMENT_GROUP_SIZE = 10
 #: Folder beside the database for copies of responses already read (see ``responses``).
 CACHE_DIR = ".cache"
 _CACHE_FORMAT = 1
@@ -467,19 +469,19 @@ class Store:
                 f"engagement id {engagement_id!r}: use 1-64 letters, digits, '.', '_' or '-', "
                 "starting with a letter or digit"
             )
-        if min_group_size < MIN_GROUP_SIZE_FLOOR:
+        if min_group_size < SMALLEST_MIN_GROUP_SIZE:
             raise ParameterError(
-                f"min_group_size: {min_group_size} is below the floor of {MIN_GROUP_SIZE_FLOOR}"
+                f"min_group_size: {min_group_size} is below the floor of {SMALLEST_MIN_GROUP_SIZE}"
             )
-        comment_size = (
+        comment_size = check_min_group_size(
             max(DEFAULT_MIN_COMMENT_GROUP_SIZE, min_group_size)
-            if min_comment_group_size is None else min_comment_group_size
+            if min_comment_group_size is None else min_comment_group_size,
+            "min_comment_group_size",
         )
-        if (isinstance(comment_size, bool) or not isinstance(comment_size, int)
-                or comment_size < min_group_size):
+        if comment_size < min_group_size:
             raise ParameterError(
-                f"min_comment_group_size: {comment_size!r} must be a whole number of at least "
-                f"min_group_size ({min_group_size})"
+                f"min_comment_group_size: {comment_size} must be at least min_group_size "
+                f"({min_group_size})"
             )
         model = load_model_text(model_source)
         offered = list(languages or model.languages)
@@ -581,17 +583,15 @@ class Store:
         source: str,
         file_name: str | None = None,
         sha256: str | None = None,
-        conn: sqlite3.Connection | None = None,
         submitted_at: str | None = None,
     ) -> int:
         """Store validated responses in one transaction; return how many respondents.
 
         Either every respondent, answer and comment of ``data`` is stored, or (on any error,
-        or if the process dies) none of it. Pass ``conn`` (from an open
-        :meth:`transaction`) to write as part of that transaction instead of a new one.
-        ``submitted_at`` replaces the time recorded with each respondent (default: now, to
-        the second); the form passes only the date, so no submission can be matched to a
-        moment in an access log.
+        or if the process dies) none of it; inside an open :meth:`transaction` it is a
+        savepoint of that one. ``submitted_at`` replaces the time recorded with each
+        respondent (default: now, to the second); the form passes only the date, so no
+        submission can be matched to a moment in an access log.
         """
         self.engagement(engagement_id)
         now = _now()
@@ -600,15 +600,12 @@ class Store:
         _check_comment_lengths(data.comments)
         answers = data.answers
         na = data.not_applicable.reindex_like(answers).fillna(False).astype(bool)
-        with self.transaction() if conn is None else nullcontext(conn) as conn:
+        with self.transaction() as conn:
             first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM respondents").fetchone()[0]
             row_ids = np.arange(first, first + len(resp), dtype=np.int64)
             recommend = resp["recommend"].astype(float).to_numpy()
             dept = resp["department"].astype(object).where(resp["department"].notna(), None)
-            seconds = (
-                resp[DURATION].astype(float).to_numpy() if DURATION in resp
-                else np.full(len(resp), np.nan)
-            )
+            seconds = resp[DURATION].astype(float).to_numpy()
             try:
                 conn.executemany(
                     "INSERT INTO respondents (id, engagement_id, respondent_key, role, team, "
@@ -647,7 +644,7 @@ class Store:
             # characters (so CRLF becomes LF), no outer blanks, no empty comment. Exports then
             # round-trip exactly, whichever way the text came in.
             comments = (
-                (int(position[rid]), str(dim), CONTROL.sub("", str(text)).strip())
+                (int(position[rid]), str(dim), clean_text(str(text)))
                 for rid, dim, text in data.comments[
                     ["respondent_id", "dimension_id", "text"]
                 ].itertuples(index=False)
@@ -708,12 +705,19 @@ class Store:
         wholly in the set or wholly out of it. The first read of a revision keeps a private
         copy of the arrays in ``.cache/`` beside the database; later reads of the same
         revision (the worker processes of a batch) load it instead of querying SQLite.
+        Inside a write transaction the copy is neither read nor written: the revision is not
+        final there (a rollback takes it back, and a later write reaches it again with other
+        data).
         """
         model = self.model(engagement_id)
         questions = model.question_ids
+        use_cache = not self._conn.in_transaction
         with self._snapshot():
-            cache = self._cache_file(engagement_id, include_excluded, questions)
-            cached = _load_responses(cache, questions)
+            cache = (
+                self._cache_file(engagement_id, include_excluded, questions) if use_cache
+                else None
+            )
+            cached = None if cache is None else _load_responses(cache, questions)
             if cached is not None:
                 return cached
             resp = self._respondent_rows(engagement_id, include_excluded, questions)
@@ -727,48 +731,30 @@ class Store:
             )
         if not resp:
             return ResponseSet.empty(questions)
-        data = self._response_set(resp, comments, questions)
-        _save_responses(cache, data)
+        keys, roles, teams, departments, recommend, seconds, packed = zip(*resp, strict=True)
+        values, na = _unpack_answers(packed, len(questions))
+        data = _assemble(keys, roles, teams, departments, recommend, seconds, values, na,
+                         comments, questions)
+        if cache is not None:
+            _save_responses(cache, data)
         return data
 
     def _cache_file(
         self, engagement_id: str, include_excluded: bool, questions: Sequence[str]
     ) -> Path:
-        """Where this read's responses are cached: one file per engagement and revision.
+        """Where this read's responses are cached: one file per engagement, kind and revision.
 
-        The name is a digest (never the engagement id itself) of everything the read depends
-        on: the engagement, the revision its writes bump, the schema and the questions.
+        The name is ``responses-<engagement>-<kind>-<digest>.npz``: a digest of the engagement
+        id (never the id itself), ``all`` or ``included`` (with or without the excluded
+        respondents), and a digest of everything the read depends on: the engagement, the
+        revision its writes bump, the schema and the questions.
         """
         key = json.dumps([engagement_id, include_excluded, self.revision(engagement_id),
                           SCHEMA_VERSION, _CACHE_FORMAT, list(questions)])
         engagement = hashlib.sha256(engagement_id.encode()).hexdigest()[:16]
+        kind = "all" if include_excluded else "included"
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-        return self.path.parent / CACHE_DIR / f"responses-{engagement}-{digest}.npz"
-
-    @staticmethod
-    def _response_set(
-        resp: list[tuple[Any, ...]], comments: pd.DataFrame, questions: Sequence[str]
-    ) -> ResponseSet:
-        keys, roles, teams, departments, recommend, seconds, packed = zip(*resp, strict=True)
-        values, na = _unpack_answers(packed, len(questions))
-        index = pd.Index(keys, name="respondent_id", dtype=object).astype(str)
-        respondents = pd.DataFrame(
-            {
-                "role": np.asarray(roles, dtype=object).astype(str),
-                "team": np.asarray(teams, dtype=object).astype(str),
-                "department": np.asarray(departments, dtype=object),
-                "recommend": np.asarray(recommend, dtype=float),
-                DURATION: np.asarray(seconds, dtype=float),
-            },
-            index=index,
-        )
-        columns = pd.Index(list(questions))
-        return ResponseSet(
-            respondents,
-            pd.DataFrame(values, index=index, columns=columns),
-            pd.DataFrame(na, index=index, columns=columns),
-            comments.astype(str),
-        )
+        return self.path.parent / CACHE_DIR / f"responses-{engagement}-{kind}-{digest}.npz"
 
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
@@ -1016,33 +1002,74 @@ def _check_comment_lengths(comments: pd.DataFrame) -> None:
 # report process of a batch reads the same engagement again. The first read of a revision
 # saves the arrays beside the database (private, atomically, no pickle); later reads of
 # the same revision load them. A write that changes the responses bumps the revision and
-# so the file name; the old file is removed when the new one is written.
+# so the file name; the older files of the same engagement and kind are removed when the
+# new one is written.
 
+
+def _assemble(
+    keys: Sequence[Any],
+    roles: Sequence[Any],
+    teams: Sequence[Any],
+    departments: Sequence[Any],
+    recommend: Sequence[Any],
+    seconds: Sequence[Any],
+    values: np.ndarray,
+    na: np.ndarray,
+    comments: pd.DataFrame,
+    questions: Sequence[str],
+) -> ResponseSet:
+    """Build a :class:`ResponseSet` from its columns (departments: None when missing)."""
+    index = pd.Index(keys, name="respondent_id", dtype=object).astype(str)
+    respondents = pd.DataFrame(
+        {
+            "role": np.asarray(roles, dtype=object).astype(str),
+            "team": np.asarray(teams, dtype=object).astype(str),
+            "department": np.asarray(departments, dtype=object),
+            "recommend": np.asarray(recommend, dtype=float),
+            DURATION: np.asarray(seconds, dtype=float),
+        },
+        index=index,
+    )
+    columns = pd.Index(list(questions))
+    return ResponseSet(
+        respondents,
+        pd.DataFrame(values, index=index, columns=columns),
+        pd.DataFrame(na, index=index, columns=columns),
+        comments.astype(str),
+    )
 
 
 def _save_responses(path: Path, data: ResponseSet) -> None:
-    """Save ``data`` to ``path`` (best effort: a read-only workspace just keeps no copy)."""
-    resp = data.respondents
-    values = data.answers.to_numpy(dtype=float)
-    dept = resp["department"]
-    arrays = {
-        "questions": np.asarray(list(data.answers.columns), dtype=str),
-        "keys": np.asarray(resp.index, dtype=str),
-        "role": resp["role"].to_numpy(dtype=str),
-        "team": resp["team"].to_numpy(dtype=str),
-        "department": dept.fillna("").to_numpy(dtype=str),
-        "department_missing": dept.isna().to_numpy(),
-        "recommend": resp["recommend"].to_numpy(dtype=float),
-        "duration": resp[DURATION].to_numpy(dtype=float),
-        "values": np.where(np.isnan(values), -1, values).astype(np.int8),
-        "na": data.not_applicable.to_numpy(dtype=bool),
-        "c_respondent": data.comments["respondent_id"].to_numpy(dtype=str),
-        "c_dimension": data.comments["dimension_id"].to_numpy(dtype=str),
-        "c_text": data.comments["text"].to_numpy(dtype=str),
-    }
+    """Save ``data`` to ``path`` (best effort: a read-only workspace just keeps no copy).
+
+    A copy already there is left alone: the same name means the same revision and content
+    (another worker of a batch wrote it meanwhile).
+    """
     try:
+        if path.is_file():
+            return
+        resp = data.respondents
+        values = data.answers.to_numpy(dtype=float)
+        dept = resp["department"]
+        arrays = {
+            "questions": np.asarray(list(data.answers.columns), dtype=str),
+            "keys": np.asarray(resp.index, dtype=str),
+            "role": resp["role"].to_numpy(dtype=str),
+            "team": resp["team"].to_numpy(dtype=str),
+            "department": dept.fillna("").to_numpy(dtype=str),
+            "department_missing": dept.isna().to_numpy(),
+            "recommend": resp["recommend"].to_numpy(dtype=float),
+            "duration": resp[DURATION].to_numpy(dtype=float),
+            "values": np.where(np.isnan(values), -1, values).astype(np.int8),
+            "na": data.not_applicable.to_numpy(dtype=bool),
+            "c_respondent": data.comments["respondent_id"].to_numpy(dtype=str),
+            "c_dimension": data.comments["dimension_id"].to_numpy(dtype=str),
+            "c_text": data.comments["text"].to_numpy(dtype=str),
+        }
+        # Older revisions of the same engagement and kind; never the other kind's copy.
         for old in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.npz"):
-            old.unlink(missing_ok=True)
+            if old != path:
+                old.unlink(missing_ok=True)
         with atomic_path(path, mode=0o600) as tmp, open(tmp, "wb") as fh:
             np.savez(fh, **arrays)  # type: ignore[arg-type]
     except OSError as exc:
@@ -1058,16 +1085,8 @@ def _load_responses(path: Path, questions: Sequence[str]) -> ResponseSet | None:
             a = {name: npz[name] for name in npz.files}
         if a["questions"].tolist() != list(questions):
             return None
-        index = pd.Index(a["keys"].astype(object), name="respondent_id")
         dept = a["department"].astype(object)
         dept[a["department_missing"]] = None
-        respondents = pd.DataFrame(
-            {
-                "role": a["role"].astype(object), "team": a["team"].astype(object),
-                "department": dept, "recommend": a["recommend"], DURATION: a["duration"],
-            },
-            index=index,
-        )
         values = a["values"].astype(float)
         values[values < 0] = np.nan
         comments = pd.DataFrame(
@@ -1076,14 +1095,9 @@ def _load_responses(path: Path, questions: Sequence[str]) -> ResponseSet | None:
                 "dimension_id": a["c_dimension"].astype(object),
                 "text": a["c_text"].astype(object),
             }
-        ).astype(str)
-        columns = pd.Index(list(questions))
-        return ResponseSet(
-            respondents,
-            pd.DataFrame(values, index=index, columns=columns),
-            pd.DataFrame(a["na"], index=index, columns=columns),
-            comments,
         )
+        return _assemble(a["keys"], a["role"], a["team"], dept, a["recommend"], a["duration"],
+                         values, a["na"], comments, questions)
     except (OSError, KeyError, ValueError) as exc:
         log.warning("ignoring an unreadable copy of responses %s: %s", path, exc)
         return None

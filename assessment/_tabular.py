@@ -47,7 +47,7 @@ from ._exceptions import ImportValidationError, ParameterError
 from ._model import MaturityModel
 from ._responses import DURATION, MAX_DURATION_SECONDS, ResponseSet
 from ._store import Store
-from ._text import CONTROL, MAX_COMMENT, MAX_NAME, neutralise, restore
+from ._text import CONTROL, MAX_COMMENT, MAX_NAME, clean_text, neutralise, restore
 
 __all__ = [
     "ImportResult",
@@ -426,7 +426,7 @@ def _to_response_set(raw: pd.DataFrame, model: MaturityModel) -> ResponseSet:
     comment_rows = []
     for column in raw.columns:
         if column.startswith("comment_"):
-            cleaned = raw[column].map(_canonical)
+            cleaned = raw[column].map(clean_text)
             for rid, text in zip(index, cleaned, strict=True):
                 if text:
                     comment_rows.append((rid, column.removeprefix("comment_"), text))
@@ -450,7 +450,7 @@ def _wide_rows(data: ResponseSet, model: MaturityModel) -> tuple[list[str], list
     timed = bool((~np.isnan(seconds)).any())
     header += [DURATION] if timed else []
     comments = {
-        (str(r), str(d)): _canonical(str(t))
+        (str(r), str(d)): clean_text(str(t))
         for r, d, t in data.comments[["respondent_id", "dimension_id", "text"]].itertuples(
             index=False
         )
@@ -477,11 +477,6 @@ def _wide_rows(data: ResponseSet, model: MaturityModel) -> tuple[list[str], list
         row += ["" if np.isnan(seconds[i]) else int(seconds[i])] if timed else []
         rows.append(row)
     return header, rows
-
-
-def _canonical(comment: str) -> str:
-    """A comment as it is stored: no control characters (CRLF becomes LF), no outer blanks."""
-    return CONTROL.sub("", comment).strip()
 
 
 #: What a worksheet cell cannot hold unchanged: C0 controls (XML refuses them) and CR (XML

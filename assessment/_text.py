@@ -21,6 +21,11 @@ _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 
 
+def clean_text(text: str) -> str:
+    """Return ``text`` as it is stored: no control characters (CRLF becomes LF), no outer blanks."""
+    return CONTROL.sub("", text).strip()
+
+
 def neutralise(text: str) -> str:
     """Return ``text`` made inert for spreadsheets (one leading apostrophe when needed)."""
     return "'" + text if _FORMULA.match(text) else text

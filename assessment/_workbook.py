@@ -8,7 +8,7 @@ Every table returned here has suppression applied.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,7 @@ from ._analytics import rating_agreement, target_gaps, trends
 from ._compare import portfolio_percentiles
 from ._confidentiality import BREAKDOWNS
 from ._exceptions import NotFoundError, ParameterError
-from ._invites import Invite, generate_invites, list_invites, write_invites
+from ._invites import Invite, codes_path, generate_invites, list_invites, write_invites
 from ._participation import participation
 from ._roadmap import roadmap
 from ._scoring import OVERALL, score_breakdown
@@ -29,8 +29,6 @@ from ._store import Engagement, Store, unused_path
 __all__ = [
     "MANAGER_SPAN",
     "TeamInvites",
-    "check_codes_file",
-    "check_reportable",
     "compare_portfolio",
     "compare_waves",
     "create_engagement",
@@ -103,29 +101,23 @@ def create_engagement(
     return eng
 
 
-#: Without per-role headcounts, a team shares its headcount between the roles invited:
-#: every role but the last (frontline, when it is invited) gets one place per started
-#: ``MANAGER_SPAN`` people, the last role the rest.
+#: A team shares its headcount between the roles invited: every role but the last
+#: (frontline, when it is invited) gets one place per started ``MANAGER_SPAN`` people, the
+#: last role the rest.
 MANAGER_SPAN = 10
 
 
-def role_places(
-    headcount: int, roles: Sequence[str], per_role: Mapping[str, int]
-) -> dict[str, int]:
+def role_places(headcount: int, roles: Sequence[str]) -> dict[str, int]:
     """Return how many submissions each role's code of a team admits (at least 1 each).
 
-    ``per_role`` holds the headcounts per role where the team list gives them; the other
-    roles share what is left of the team's ``headcount`` by the :data:`MANAGER_SPAN` rule.
+    The roles share the team's ``headcount`` by the :data:`MANAGER_SPAN` rule.
     """
-    places = {r: int(per_role[r]) for r in roles if r in per_role}
-    rest = [r for r in roles if r not in places]
-    left = max(int(headcount) - sum(places.values()), 0)
-    if rest:
-        last = "frontline" if "frontline" in rest else rest[-1]
-        for role in rest:
-            if role != last:
-                places[role] = math.ceil(left / MANAGER_SPAN)
-        places[last] = left - sum(places[r] for r in rest if r != last)
+    if not roles:
+        return {}
+    left = max(int(headcount), 0)
+    last = "frontline" if "frontline" in roles else roles[-1]
+    places = {r: math.ceil(left / MANAGER_SPAN) for r in roles if r != last}
+    places[last] = left - sum(places[r] for r in roles if r != last)
     return {r: max(places[r], 1) for r in roles}
 
 
@@ -157,16 +149,9 @@ class TeamInvites:
                 + where)
 
 
-def _csv_path(path: str | Path) -> Path:
-    dest = Path(path)
-    if dest.suffix.lower() != ".csv":
-        raise ParameterError(f"{dest}: write the codes to a .csv file")
-    return dest
-
-
-def check_codes_file(path: str | Path) -> Path:
+def _check_codes_file(path: str | Path) -> Path:
     """Refuse a codes file that is not ``.csv``, already exists or cannot be created."""
-    dest = _csv_path(path)
+    dest = codes_path(path)
     if dest.exists():
         raise ParameterError(
             f"{dest}: already exists and may hold the only copy of earlier codes; "
@@ -203,7 +188,7 @@ def create_invites(
     ``out`` is checked first (a new ``.csv`` file); the codes are stored only if the file
     is written, so no code exists that nobody holds.
     """
-    dest = check_codes_file(out)
+    dest = _check_codes_file(out)
     made, _ = _write_codes(store, dest, lambda: generate_invites(store, engagement_id, **options))
     return made
 
@@ -235,9 +220,9 @@ def invite_teams(
         The codes' last day (default: no limit).
 
     Team/role pairs that already have codes are skipped, so running it again makes none.
-    A code admits as many submissions as the role has people in the team: the team list's
-    ``headcount_<role>`` when it has one, else the :data:`MANAGER_SPAN` rule of
-    :func:`role_places`, so a team's codes together admit its headcount.
+    A code admits as many submissions as the role has people in the team, by the
+    :data:`MANAGER_SPAN` rule of :func:`role_places`, so a team's codes together admit its
+    headcount.
     Personal codes (one per person) are made with :func:`generate_invites`, ``uses=1``.
     """
     listed = store.teams(engagement_id)
@@ -249,7 +234,7 @@ def invite_teams(
     unknown += sorted(set(executive_teams) - set(listed["team"]) - set(unknown))
     if unknown:
         raise ParameterError(f"teams: not in the team list: {', '.join(unknown)}")
-    dest = _csv_path(out)
+    dest = codes_path(out)
     chosen = listed if teams is None else listed[listed["team"].isin(list(teams))]
     codes = list_invites(store, engagement_id)
     have = set(zip(codes["team"], codes["role"], strict=True))
@@ -258,10 +243,8 @@ def invite_teams(
     for rec in chosen.to_dict("records"):
         team = str(rec["team"])
         team_roles = ["executive"] if team in executive_teams else list(roles)
-        per_role = {r: int(rec[f"headcount_{r}"]) for r in team_roles
-                    if pd.notna(rec.get(f"headcount_{r}"))}
         department = rec["department"] if isinstance(rec["department"], str) else None
-        for role, uses in role_places(int(rec["headcount"]), team_roles, per_role).items():
+        for role, uses in role_places(int(rec["headcount"]), team_roles).items():
             if (team, role) in have:
                 existing.append((team, role))
             else:
@@ -367,22 +350,6 @@ def engagement_participation(store: Store, engagement_id: str) -> pd.DataFrame:
     eng = store.engagement(engagement_id)
     return participation(store.model(engagement_id), store.responses(engagement_id),
                          store.teams(engagement_id), eng.min_group_size)
-
-
-def check_reportable(store: Store, engagement_id: str) -> None:
-    """Refuse at once an engagement whose organisation report could not be published."""
-    eng = store.engagement(engagement_id)
-    n = store.count_respondents(engagement_id)
-    if n == 0:
-        raise ParameterError(
-            f"engagement {engagement_id!r} has no respondents yet: import responses "
-            "(assessment import) or collect them with the form (assessment form) first"
-        )
-    if n < eng.min_group_size:
-        raise ParameterError(
-            f"engagement {engagement_id!r} has {n} respondent(s), fewer than its minimum "
-            f"group size ({eng.min_group_size}): no report can be published yet"
-        )
 
 
 def score_summary(store: Store, engagement_id: str, lang: str = "en") -> pd.DataFrame:

@@ -14,11 +14,15 @@ from click.testing import CliRunner
 
 from assessment import (
     BatchResult,
+    ConfidentialityError,
+    MaturityModel,
     ParameterError,
     ReportJob,
     ReportOutcome,
+    ResponseSet,
     Workspace,
     build_demo,
+    demo_responses,
     html_problems,
     models_dir,
     plan_batch,
@@ -27,7 +31,7 @@ from assessment import (
 from assessment._batch import _index_title, write_index
 from assessment._main import cli
 from assessment._report_text import text
-from tests.conftest import DATA
+from tests.conftest import DATA, MINI_MODEL
 from tests.test_render import chromium_or_skip
 
 NOTEBOOKS = DATA / "notebooks"
@@ -92,6 +96,27 @@ def test_the_plan_rejects_unknown_languages_and_kinds(
 ) -> None:
     with pytest.raises(ParameterError, match=message):
         plan_batch(workspace, "demo", tmp_path, **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_plan_refuses_an_engagement_whose_organisation_report_would_be_withheld(
+    tmp_path: Path, mini_model: MaturityModel
+) -> None:
+    ws = Workspace(tmp_path / "ws")
+    with ws.store() as store:
+        store.create_organisation("Org")
+        store.create_engagement("e1", "Org", MINI_MODEL.read_text(encoding="utf-8"))
+    with pytest.raises(ConfidentialityError, match="no respondents yet") as err:
+        plan_batch(ws, "e1", tmp_path / "out")
+    assert "(assessment import)" in str(err.value)  # and says how to get some
+    data = demo_responses(mini_model)
+    few = data.respondents.index[:4]  # fewer than the minimum group size (5)
+    with ws.store() as store:
+        store.add_responses("e1", ResponseSet(data.respondents.loc[few], data.answers.loc[few],
+                                              data.not_applicable.loc[few],
+                                              data.comments.iloc[:0]), source="test")
+    with pytest.raises(ConfidentialityError, match="'organisation' cannot be reported"):
+        plan_batch(ws, "e1", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 # --- running: failures, index, unchanged reports -----------------------------------------------

@@ -315,6 +315,8 @@ def _draft_row(store: Store) -> tuple[str, bytes]:
 def test_a_draft_is_encrypted_and_unreadable_without_its_code(
     store: Store, engagement: str
 ) -> None:
+    from dataclasses import replace
+
     from assessment._drafts import _derive_key, _unseal
 
     code = _code(store, engagement)
@@ -328,13 +330,12 @@ def test_a_draft_is_encrypted_and_unreadable_without_its_code(
         assert clear not in data
     assert marker not in "\n".join(store.connection.iterdump())
     model = store.model(engagement)
-    code_hash = hash_code(normalise_code(code))
+    assert session.code_hash == hash_code(normalise_code(code)) and session.session_hash == ""
     other = normalise_code(_code(store, engagement))
-    role = "frontline"
-    assert _unseal(_derive_key(other, salt), code_hash, "", data, model, role) == FormAnswers()
+    assert _unseal(replace(session, key=_derive_key(other, salt)), data, model) == FormAnswers()
     tampered = data[:-4] + ("AAAA" if data[-4:] != "AAAA" else "BBBB")
-    assert _unseal(_derive_key(normalise_code(code), salt), code_hash, "", tampered,
-                   model, role) == FormAnswers()
+    assert _unseal(replace(session, key=_derive_key(normalise_code(code), salt)), tampered,
+                   model) == FormAnswers()
     again = start_session(store, engagement, code)
     assert again.draft == FormAnswers(answers={"cul_1": 2, "cul_3": "na"},
                                       comments={"culture": marker}, page=1)

@@ -168,6 +168,21 @@ def test_missing_file_is_a_model_error(tmp_path: Path) -> None:
         load_model(tmp_path / "nope.yaml")
 
 
+def test_a_model_file_that_is_not_utf8_is_a_model_error_naming_file_line_and_byte(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("id: x\ntitle: {en: Caf\u00e9}\n".encode("latin-1"))
+    for read in (inspect_model, load_model):
+        with pytest.raises(ModelError) as err:
+            read(path)
+        assert err.value.path == str(path)
+        assert err.value.problems == [
+            "line 2 (byte 21): not UTF-8 text; save the file as UTF-8"  # 0-based
+        ]
+        assert str(path) in str(err.value)
+
+
 def test_model_check_prints_summary_and_exits_zero() -> None:
     result = CliRunner().invoke(cli, ["model", "check", str(MINI_MODEL)])
     assert result.exit_code == 0, result.output

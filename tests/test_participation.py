@@ -8,7 +8,7 @@ import pandas as pd
 from assessment import MaturityModel, ResponseSet
 from assessment._confidentiality import BREAKDOWNS
 from assessment._participation import participation
-from assessment._scoring import score_breakdown
+from assessment._scoring import publication, score_breakdown
 
 
 def _responses(model: MaturityModel, people: list[tuple[str, str, int]]) -> ResponseSet:
@@ -42,7 +42,12 @@ def test_a_large_cell_that_would_give_away_a_small_one_is_flagged_as_suppressed(
     assert cell["responses"] == 6 and cell["will_be_suppressed"]
     assert "smaller group" in cell["note"]
     assert out.loc[("role,team", "manager / A"), "note"] == "fewer than 5 respondents"
-    # Every verdict is the reports' own: the overall rows of the score table.
+    # Every verdict is the reports' own: the headcounts the batch publishes units by, and
+    # the overall rows of the score table.
+    pub = publication(mini_model, data.respondents, data.answers, min_group_size=5)
+    heads = pub.headcounts()
+    heads = heads[heads["by"] != "department"].set_index(["by", "group"])["suppressed"]
+    assert out.loc[heads.index, "will_be_suppressed"].tolist() == heads.tolist()
     table = score_breakdown(mini_model, data.respondents, data.answers, by=BREAKDOWNS,
                             min_group_size=5)
     shown = (table["dimension"] == "overall") & (table["by"] != "department")  # none given
@@ -64,21 +69,27 @@ def test_rates_against_the_team_list_flag_low_response_and_list_silent_teams(
     assert pd.isna(out.loc[("team", "C"), "headcount"])
     org = out.loc[("organisation", "all")]
     assert (org["headcount"], org["responses"]) == (28, 15)
-    # Without per-role headcounts, roles and cells have counts but no rate.
+    # The team list has no headcount per role: roles and cells have counts but no rate.
     assert out.loc[("role", "frontline"), "responses"] == 14
     assert pd.isna(out.loc[("role", "frontline"), "rate"])
     assert pd.isna(out.loc[("role,team", "frontline / A"), "low_response"])
 
 
-def test_per_role_headcounts_give_role_and_cell_rates(mini_model: MaturityModel) -> None:
+def test_role_rows_have_no_headcount_and_silent_cells_are_not_listed(
+    mini_model: MaturityModel,
+) -> None:
+    # Columns beyond the team list's own (headcount per role) are not read.
     teams = TEAMS.assign(headcount_manager=[2, 2, 1], headcount_frontline=[8, 10, 5])
     data = _responses(mini_model, [("manager", "A", 2), ("frontline", "A", 4)])
     out = participation(mini_model, data, teams, min_group_size=5).set_index(["by", "group"])
-    assert out.loc[("role,team", "frontline / A"), ["headcount", "rate", "low_response"]
-                   ].tolist() == [8, 0.5, True]
-    assert out.loc[("role", "manager"), ["headcount", "responses"]].tolist() == [5, 2]
-    silent = out.loc[("role,team", "frontline / D")]
-    assert (silent["headcount"], silent["responses"], silent["will_be_suppressed"]) == (5, 0, True)
+    cell = out.loc[("role,team", "frontline / A")]
+    assert pd.isna(cell["headcount"]) and pd.isna(cell["rate"]) and pd.isna(cell["low_response"])
+    assert cell["responses"] == 4
+    manager = out.loc[("role", "manager")]
+    assert pd.isna(manager["headcount"]) and manager["responses"] == 2
+    assert ("role,team", "frontline / D") not in out.index  # only listed groups show 0
+    silent = out.loc[("team", "D")]
+    assert (silent["headcount"], silent["responses"], silent["will_be_suppressed"]) == (6, 0, True)
 
 
 def test_before_any_response_every_listed_group_shows_zero_and_suppressed(

@@ -56,6 +56,14 @@ def _frame(rows: dict[str, list[float]], model: MaturityModel) -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()), index=index, columns=model.question_ids, dtype=float)
 
 
+def _random_answers(model: MaturityModel, n: int, *, seed: int) -> pd.DataFrame:
+    """``n`` respondents answering every question of ``model`` at random (1-5)."""
+    rng = np.random.default_rng(seed)
+    index = pd.Index([f"r{i}" for i in range(n)], name="respondent_id")
+    values = rng.integers(1, 6, size=(n, len(model.question_ids))).astype(float)
+    return pd.DataFrame(values, index=index, columns=model.question_ids)
+
+
 def _people(index: pd.Index, roles: list[str], teams: list[str] | None = None) -> pd.DataFrame:
     n = len(index)
     return pd.DataFrame(
@@ -283,13 +291,8 @@ def test_trifecta_flags_cx_outrunning_ex(model: MaturityModel) -> None:
 @pytest.mark.skipif(not SHIPPED.exists(), reason="shipped model not written yet")
 def test_trifecta_on_the_shipped_model_reads_all_four_measures() -> None:
     shipped = load_model(SHIPPED)
-    rng = np.random.default_rng(0)
-    index = pd.Index([f"r{i}" for i in range(8)], name="respondent_id")
-    answers = pd.DataFrame(
-        rng.integers(1, 6, size=(8, len(shipped.question_ids))).astype(float),
-        index=index, columns=shipped.question_ids,
-    )
-    row = trifecta(shipped, _people(index, ["manager"] * 8), answers).iloc[0]
+    answers = _random_answers(shipped, 8, seed=0)
+    row = trifecta(shipped, _people(answers.index, ["manager"] * 8), answers).iloc[0]
     for item in shipped.outcome_items.values():
         assert row[item.measures] == pytest.approx(answers[item.id].mean())
 
@@ -569,3 +572,18 @@ def test_a_facet_rated_not_applicable_is_told_apart_from_one_not_rated(
     assert not bool(out.loc["customer_first", "consultant_na"])  # not rated at all
     assert pd.isna(out.loc["latitude", "consultant_level"]) and out.loc["latitude",
                                                                         "agreement"] == ""
+
+
+@pytest.mark.skipif(not SHIPPED.exists(), reason="shipped model not written yet")
+def test_each_facet_has_its_own_within_group_agreement() -> None:
+    shipped = load_model(SHIPPED)
+    answers = _random_answers(shipped, 40, seed=4)
+    table = score_breakdown(shipped, _people(answers.index, ["frontline"] * 40), answers,
+                            by="organisation", level="facet").set_index("facet")
+    coded = coded_answers(shipped, answers)
+    for dim in shipped.dimensions:
+        for facet in dim.facets:
+            items = [i.id for i in facet.items]
+            j, ratio = len(items), coded[items].var(ddof=1).mean() / 2.0
+            expected = 0.0 if ratio >= 1 else j * (1 - ratio) / (j * (1 - ratio) + ratio)
+            assert table.loc[facet.id, "rwg"] == pytest.approx(expected)

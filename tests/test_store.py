@@ -500,3 +500,43 @@ def test_a_second_read_of_the_same_revision_comes_from_a_private_copy(
     (damaged,) = (store.path.parent / ".cache").glob("responses-*.npz")
     damaged.write_bytes(b"not a numpy file")
     pd.testing.assert_frame_equal(store.responses(engagement).answers, excluded.answers)
+
+
+def _subset(data: ResponseSet, ids: list[str]) -> ResponseSet:
+    return ResponseSet(data.respondents.loc[ids], data.answers.loc[ids],
+                       data.not_applicable.loc[ids],
+                       data.comments[data.comments["respondent_id"].isin(ids)])
+
+
+def test_a_read_inside_a_rolled_back_transaction_is_never_served_later(
+    store: Store, engagement: str, mini_model: MaturityModel
+) -> None:
+    data = demo_responses(mini_model)
+    ids = list(data.respondents.index)
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_responses(engagement, _subset(data, ids[:3]), source="test")
+        assert list(store.responses(engagement).respondents.index) == ids[:3]
+        uncommitted = store.revision(engagement)
+        raise RuntimeError("rolled back")
+    store.add_responses(engagement, _subset(data, ids[3:6]), source="test")
+    assert store.revision(engagement) == uncommitted  # the same revision, other data
+    assert list(store.responses(engagement).respondents.index) == ids[3:6]
+    assert list(store.responses(engagement).respondents.index) == ids[3:6]  # from the copy
+
+
+def test_reads_with_and_without_the_excluded_keep_their_own_copies(
+    store: Store, engagement: str, mini_model: MaturityModel
+) -> None:
+    store.add_responses(engagement, demo_responses(mini_model), source="test")
+    store.exclude(engagement, store.responses(engagement).respondents.index[0], "test")
+    cache = store.path.parent / ".cache"
+    kept = store.responses(engagement)
+    everyone = store.responses(engagement, include_excluded=True)
+    copies = set(cache.glob("responses-*.npz"))
+    assert len(copies) == 2  # neither read evicted the other's copy
+    stamps = {p: p.stat().st_mtime_ns for p in copies}
+    pd.testing.assert_frame_equal(store.responses(engagement).answers, kept.answers)
+    pd.testing.assert_frame_equal(
+        store.responses(engagement, include_excluded=True).answers, everyone.answers
+    )
+    assert {p: p.stat().st_mtime_ns for p in cache.glob("responses-*.npz")} == stamps

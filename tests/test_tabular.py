@@ -212,7 +212,8 @@ def test_a_header_without_any_known_column_says_so_before_listing_them(
     assert "missing header" not in str(err.value)
 
 
-def _mini_with(tmp_path: Path, edit) -> str:  # type: ignore[no-untyped-def]
+def _mini_with(edit) -> str:  # type: ignore[no-untyped-def]
+    """The mini model's YAML text after ``edit`` (a function changing the parsed data)."""
     data = yaml.safe_load(MINI_MODEL.read_text(encoding="utf-8"))
     edit(data)
     data["version"] = "1.0.1"
@@ -226,7 +227,7 @@ def test_not_applicable_is_refused_for_a_role_the_item_does_not_allow_it_for(
         d["dimensions"][0]["facets"][0]["items"][2]["allow_na"] = ["executive"]  # cul_3
 
     store.create_organisation("Org")
-    store.create_engagement("e1", "Org", _mini_with(tmp_path, only_executives))
+    store.create_engagement("e1", "Org", _mini_with(only_executives))
     header = "respondent_id,role,team,cul_1,cul_2,cul_3,aut_1,aut_2\n"
     path = tmp_path / "na.csv"
     path.write_text(header + "x1,executive,T,4,2,NA,3,4\nx2,frontline,T,4,2,NA,3,NA\n"
