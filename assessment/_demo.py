@@ -15,9 +15,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._model import Item, MaturityModel, OutcomeItem, load_model_text
+from ._model._load import load_model_text
+from ._model._schema import Item, MaturityModel, OutcomeItem
 from ._responses import ResponseSet
-from ._store import Engagement, Store
+from ._store._engagements import Engagement
+from ._store._store import Store
 from ._workbook import setup_engagement
 
 __all__ = [

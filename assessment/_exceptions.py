@@ -66,3 +66,7 @@ class ParameterError(AssessmentError):
 
 class ConfidentialityError(AssessmentError):
     """An operation would disclose a group below the minimum reporting size."""
+
+
+class RenderError(AssessmentError):
+    """A report could not be executed, exported or printed (kernel, Chromium, unsafe HTML)."""

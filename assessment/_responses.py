@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["DURATION", "MAX_DURATION_SECONDS", "ResponseSet"]
+__all__ = ["DURATION", "MAX_DURATION_SECONDS", "ResponseSet", "assemble_responses"]
 
 #: The respondents' column with the seconds each took (NaN when unknown, e.g. imports).
 DURATION = "duration_seconds"
@@ -55,3 +57,36 @@ class ResponseSet:
         na = pd.DataFrame({q: pd.Series(dtype=bool) for q in question_ids}, index=index)
         comments = pd.DataFrame({"respondent_id": [], "dimension_id": [], "text": []}, dtype=str)
         return cls(respondents, answers, na, comments)
+
+
+def assemble_responses(
+    keys: Sequence[Any],
+    roles: Sequence[Any],
+    teams: Sequence[Any],
+    departments: Sequence[Any],
+    recommend: Sequence[Any],
+    seconds: Sequence[Any],
+    values: np.ndarray,
+    na: np.ndarray,
+    comments: pd.DataFrame,
+    questions: Sequence[str],
+) -> ResponseSet:
+    """Build a :class:`ResponseSet` from its columns (departments: None when missing)."""
+    index = pd.Index(keys, name="respondent_id", dtype=object).astype(str)
+    respondents = pd.DataFrame(
+        {
+            "role": np.asarray(roles, dtype=object).astype(str),
+            "team": np.asarray(teams, dtype=object).astype(str),
+            "department": np.asarray(departments, dtype=object),
+            "recommend": np.asarray(recommend, dtype=float),
+            DURATION: np.asarray(seconds, dtype=float),
+        },
+        index=index,
+    )
+    columns = pd.Index(list(questions))
+    return ResponseSet(
+        respondents,
+        pd.DataFrame(values, index=index, columns=columns),
+        pd.DataFrame(na, index=index, columns=columns),
+        comments.astype(str),
+    )

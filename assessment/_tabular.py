@@ -44,9 +44,9 @@ import pandera.pandas as pa
 
 from ._atomic import atomic_path
 from ._exceptions import ImportValidationError, ParameterError
-from ._model import MaturityModel
+from ._model._schema import MaturityModel
 from ._responses import DURATION, MAX_DURATION_SECONDS, ResponseSet
-from ._store import Store
+from ._store._store import Store
 from ._text import CONTROL, MAX_COMMENT, MAX_NAME, clean_text, neutralise, restore
 
 __all__ = [

@@ -16,15 +16,17 @@ from typing import Any
 
 import pandas as pd
 
-from ._analytics import rating_agreement, target_gaps, trends
-from ._compare import portfolio_percentiles
-from ._confidentiality import BREAKDOWNS
+from ._confidentiality._groups import BREAKDOWNS
 from ._exceptions import NotFoundError, ParameterError
-from ._invites import Invite, codes_path, generate_invites, list_invites, write_invites
-from ._participation import participation
-from ._roadmap import roadmap
-from ._scoring import OVERALL, score_breakdown
-from ._store import Engagement, Store, unused_path
+from ._form._invites import Invite, codes_path, generate_invites, list_invites, write_invites
+from ._scoring._analytics import rating_agreement, target_gaps, trends
+from ._scoring._compare import portfolio_percentiles
+from ._scoring._participation import participation
+from ._scoring._roadmap import roadmap
+from ._scoring._scores import OVERALL, score_breakdown
+from ._store._connection import unused_path
+from ._store._engagements import Engagement
+from ._store._store import Store
 
 __all__ = [
     "MANAGER_SPAN",

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assessment import (  # noqa: E402
+from assessment import (
     ReportRenderer,
     ResponseSet,
     Store,
@@ -45,7 +45,7 @@ from assessment import (  # noqa: E402
     load_model_text,
     models_dir,
 )
-from assessment._store import CACHE_DIR  # noqa: E402
+from assessment._store._cache import CACHE_DIR
 
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
 
@@ -94,7 +94,7 @@ def warm(workspace: Path, engagement: str, out: Path) -> tuple[float, float]:
 def steps(workspace: Path, engagement: str, repeat: int = 3) -> tuple[float, float]:
     """Seconds of ``Store.responses`` and of the rest of computing the engagement's tables,
     in-process: the fastest of ``repeat`` runs, each split into the store read and the rest."""
-    from assessment import _report
+    from assessment._report import _report
 
     runs = []
     spent: list[float] = []

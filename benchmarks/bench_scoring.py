@@ -22,22 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assessment._analytics import (  # noqa: E402
-    answer_distribution,
-    strengths_and_opportunities,
-)
-from assessment._confidentiality import BREAKDOWNS, releasable_comments  # noqa: E402
-from assessment._demo import generate_frames  # noqa: E402
-from assessment._model import load_model  # noqa: E402
-from assessment._reliability import reliability  # noqa: E402
-from assessment._scoring import (  # noqa: E402
-    enps,
-    iceberg_index,
-    perception_gaps,
-    publication,
-    score_breakdown,
-    trifecta,
-)
+from assessment._confidentiality._comments import releasable_comments
+from assessment._confidentiality._groups import BREAKDOWNS
+from assessment._confidentiality._publication import publication
+from assessment._demo import generate_frames
+from assessment._model._load import load_model
+from assessment._scoring._analytics import answer_distribution, strengths_and_opportunities
+from assessment._scoring._gaps import iceberg_index, perception_gaps
+from assessment._scoring._outcomes import enps, trifecta
+from assessment._scoring._reliability import reliability
+from assessment._scoring._scores import score_breakdown
 
 MODEL = ROOT / "data" / "models" / "service-maturity.yaml"
 GROUPINGS = ("organisation", "role", "team", "department")

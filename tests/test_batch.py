@@ -23,14 +23,14 @@ from assessment import (
     Workspace,
     build_demo,
     demo_responses,
-    html_problems,
     models_dir,
     plan_batch,
     run_batch,
 )
-from assessment._batch import _index_title, write_index
-from assessment._main import cli
-from assessment._report_text import text
+from assessment._cli._main import cli
+from assessment._i18n._report import text
+from assessment._report._html import html_problems
+from assessment._report._outputs import _index_title, write_index
 from tests.conftest import DATA, MINI_MODEL
 from tests.test_render import chromium_or_skip
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from assessment import Workspace, build_demo, models_dir, prepare_report
-from assessment import _charts as charts
+from assessment._report import _charts as charts
 
 HOSTILE = "</script><script>alert(1)</script>"
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from assessment import ParameterError
-from assessment._compare import portfolio_percentiles
+from assessment._scoring._compare import portfolio_percentiles
 
 
 def _scores(means: dict[str, float]) -> pd.DataFrame:

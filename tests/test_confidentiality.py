@@ -10,24 +10,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment._analytics import answer_distribution, strengths_and_opportunities
-from assessment._confidentiality import (
-    NOT_GIVEN,
-    GroupIndex,
-    check_min_group_size,
-    releasable_comments,
-    suppress_breakdown,
-)
+from assessment._confidentiality._comments import releasable_comments
+from assessment._confidentiality._engine import suppress_breakdown
+from assessment._confidentiality._groups import NOT_GIVEN, GroupIndex
+from assessment._confidentiality._publication import publication
+from assessment._confidentiality._thresholds import check_min_group_size
 from assessment._exceptions import ParameterError
-from assessment._model import MaturityModel, load_model
-from assessment._scoring import (
-    OVERALL,
-    enps,
-    publication,
-    respondent_scores,
-    score_breakdown,
-    trifecta,
-)
+from assessment._model._load import load_model
+from assessment._model._schema import MaturityModel
+from assessment._scoring._analytics import answer_distribution, strengths_and_opportunities
+from assessment._scoring._outcomes import enps, trifecta
+from assessment._scoring._scores import OVERALL, respondent_scores, score_breakdown
 
 MINI = Path(__file__).parent / "data" / "models" / "mini.yaml"
 KINDS = ("organisation", "role", "team", "department", "role,team")

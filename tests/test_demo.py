@@ -105,7 +105,7 @@ def test_demo_has_a_team_list_and_targets(store: Store) -> None:
 KILLED_BUILD = """
 import os, signal, sys
 from assessment import Store, build_demo
-from assessment._store import Store as S
+from assessment._store._store import Store as S
 
 def die(*args, **kwargs):  # the last write of the build: the process is killed here
     os.kill(os.getpid(), signal.SIGKILL)

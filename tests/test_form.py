@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from assessment import MaturityModel, Questionnaire, Store, generate_invites, open_questionnaire
-from assessment._i18n import LANGUAGE_NAMES, STRINGS, text
-from assessment._model import KNOWN_LANGUAGES
+from assessment._i18n._form import LANGUAGE_NAMES, STRINGS, text
+from assessment._model._schema import KNOWN_LANGUAGES
 from tests.conftest import MINI_MODEL, SHIPPED_MODEL
 
 Pick = Callable[[str, Any], Any]
@@ -326,7 +326,7 @@ def test_a_failed_save_shows_a_message_not_a_traceback(
     def broken(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("assessment._form.save_draft", broken)
+    monkeypatch.setattr("assessment._form._questionnaire.save_draft", broken)
     for radio in q.inputs.values():
         radio.value = 2
     q.buttons["next"].click()
@@ -459,7 +459,7 @@ def test_the_time_spent_is_recorded_capped_per_page_and_rounded(
     store: Store, engagement: str, code: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = [1000.0]
-    monkeypatch.setattr("assessment._form._clock", lambda: now[0])
+    monkeypatch.setattr("assessment._form._questionnaire._clock", lambda: now[0])
 
     def wait(seconds: float) -> None:
         now[0] += seconds
@@ -511,7 +511,7 @@ LEGITIMATE_TEXT = [
 def test_comments_lose_controls_and_direction_overrides_but_keep_every_letter(
     typed: str, kept: str
 ) -> None:
-    from assessment._drafts import clean_comment
+    from assessment._form._drafts import clean_comment
 
     assert clean_comment(typed) == kept
 
@@ -530,7 +530,7 @@ def test_the_comment_length_message_needs_no_plural_of_the_typed_count() -> None
 
 
 def test_role_names_use_the_models_words_for_the_layers(shipped_model: MaturityModel) -> None:
-    from assessment._i18n import role_name
+    from assessment._i18n._form import role_name
 
     coaching = shipped_model.dimension("coaching").description
     for lang in ("ru", "uk"):
@@ -545,7 +545,7 @@ def test_every_form_string_is_shown_somewhere() -> None:
     import re
     from pathlib import Path
 
-    import assessment._form as form
+    import assessment._form._questionnaire as form
 
     source = Path(form.__file__).read_text(encoding="utf-8")
     used = set(re.findall(r"""['"]([a-z_]+)['"]""", source))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from assessment import Store, generate_invites, open_questionnaire
-from assessment._store import MIGRATIONS
+from assessment._store._schema import MIGRATIONS
 
 RESPONDENTS = 20
 SHARED_USES = 8

@@ -29,12 +29,12 @@ from assessment import (
     list_invites,
     write_invites,
 )
-from assessment._config import Workspace
-from assessment._drafts import FormAnswers, save_draft, start_session, submit
-from assessment._invites import format_code, hash_code, normalise_code
-from assessment._main import cli
-from assessment._serve import form_server
-from assessment._store import SCHEMA_VERSION
+from assessment._cli._main import cli
+from assessment._form._drafts import FormAnswers, save_draft, start_session, submit
+from assessment._form._invites import format_code, hash_code, normalise_code
+from assessment._form._serve import form_server
+from assessment._store._schema import SCHEMA_VERSION
+from assessment._store._workspace import Workspace
 from tests.conftest import MINI_MODEL
 
 
@@ -317,7 +317,7 @@ def test_a_draft_is_encrypted_and_unreadable_without_its_code(
 ) -> None:
     from dataclasses import replace
 
-    from assessment._drafts import _derive_key, _unseal
+    from assessment._form._drafts import _derive_key, _unseal
 
     code = _code(store, engagement)
     session = start_session(store, engagement, code)
@@ -475,8 +475,8 @@ def test_sigterm_stops_the_form_server_and_removes_its_token_file(
     script = f"""
 import dataclasses, sys
 from pathlib import Path
-from assessment._config import Workspace
-from assessment._serve import form_server, serve_form
+from assessment._store._workspace import Workspace
+from assessment._form._serve import form_server, serve_form
 server = form_server(Workspace(Path({str(store.path.parent)!r})), {engagement!r})
 child = "import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(300)"
 server = dataclasses.replace(server, argv=[sys.executable, "-c", child])

@@ -9,8 +9,8 @@ import yaml
 from click.testing import CliRunner
 
 from assessment import ModelError, inspect_model, load_model
-from assessment._main import cli
-from assessment._model import SKIPPED_CHECKS, source_problems
+from assessment._cli._main import cli
+from assessment._model._validate import SKIPPED_CHECKS, source_problems
 from tests.conftest import MINI_MODEL
 
 

@@ -12,7 +12,7 @@ import papermill
 import pytest
 
 from assessment import Store, build_demo
-from assessment._config import models_dir
+from assessment._store._workspace import models_dir
 from tests.conftest import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"

@@ -16,7 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 import assessment
-from assessment._main import cli
+from assessment._cli._main import cli
 from tests.conftest import ROOT
 
 

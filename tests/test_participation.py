@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 from assessment import MaturityModel, ResponseSet
-from assessment._confidentiality import BREAKDOWNS
-from assessment._participation import participation
-from assessment._scoring import publication, score_breakdown
+from assessment._confidentiality._groups import BREAKDOWNS
+from assessment._confidentiality._publication import publication
+from assessment._scoring._participation import participation
+from assessment._scoring._scores import score_breakdown
 
 
 def _responses(model: MaturityModel, people: list[tuple[str, str, int]]) -> ResponseSet:

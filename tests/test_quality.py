@@ -18,7 +18,7 @@ from assessment import (
     export_responses,
     read_responses,
 )
-from assessment._quality import quality_flags
+from assessment._scoring._quality import quality_flags
 
 
 def _set(model: MaturityModel, rows: dict[str, list[float]]) -> ResponseSet:

@@ -13,15 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment._exceptions import ParameterError
-from assessment._model import MaturityModel, load_model
-from assessment._reliability import (
-    LOW_CONSENSUS,
-    NULL_VARIANCE,
-    cronbach_alpha,
-    reliability,
-    rwg_from_moments,
-    rwg_j,
-)
+from assessment._model._load import load_model
+from assessment._model._schema import MaturityModel
+from assessment._scoring._agreement import LOW_CONSENSUS, NULL_VARIANCE, rwg_from_moments
+from assessment._scoring._reliability import cronbach_alpha, reliability, rwg_j
 
 MINI = Path(__file__).parent / "data" / "models" / "mini.yaml"
 

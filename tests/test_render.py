@@ -12,8 +12,10 @@ from typing import Any
 import nbformat
 import pytest
 
-from assessment import RenderError, ReportRenderer, html_problems
-from assessment._render import PdfPrinter, chromium_executable
+from assessment import RenderError
+from assessment._report._html import html_problems
+from assessment._report._pdf import PdfPrinter, chromium_executable
+from assessment._report._render import ReportRenderer
 from tests.conftest import DATA
 
 NOTEBOOKS = DATA / "notebooks"
@@ -151,7 +153,7 @@ def _open_offline(page_path: Path) -> dict[str, Any]:
     """Open ``page_path`` in headless Chromium with the network blocked; report what happened."""
     from playwright.sync_api import sync_playwright
 
-    from assessment._render import CHROMIUM_ARGS
+    from assessment._report._pdf import CHROMIUM_ARGS
 
     requests: list[str] = []
     dialogs: list[str] = []

@@ -21,7 +21,6 @@ import pytest
 from assessment import (
     ConfidentialityError,
     ParameterError,
-    ReportRenderer,
     ResponseSet,
     Store,
     Workspace,
@@ -35,11 +34,12 @@ from assessment import (
     run_batch,
     unit_slug,
 )
-from assessment._analytics import target_gaps
-from assessment._batch import _job
-from assessment._render import PdfPrinter
-from assessment._report import PARAMETERS, SECTIONS, _tables, check_parameters
-from assessment._report_text import TEXTS, text
+from assessment._i18n._report import TEXTS, text
+from assessment._report._batch import _job
+from assessment._report._pdf import PdfPrinter
+from assessment._report._render import ReportRenderer
+from assessment._report._report import PARAMETERS, SECTIONS, _tables, check_parameters
+from assessment._scoring._analytics import target_gaps
 from tests.conftest import ROOT
 from tests.test_render import chromium_or_skip
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from assessment import MaturityModel
-from assessment._roadmap import roadmap
+from assessment._scoring._roadmap import roadmap
 
 
 def _gaps(rows: list[tuple[str, float, float]]) -> pd.DataFrame:
@@ -45,7 +45,7 @@ def test_within_a_phase_the_largest_weighted_gap_leads_and_met_targets_drop_out(
 def test_the_plan_table_puts_each_gap_at_its_step_and_says_what_is_met_or_withheld(
     mini_model: MaturityModel,
 ) -> None:
-    from assessment._roadmap import plan_table
+    from assessment._scoring._roadmap import plan_table
 
     gaps = _gaps([("culture", 0.0, 0.0), ("autonomy", 0.6, 1.2)])
     gaps["mean"] = [3.51234, 2.2]

@@ -12,29 +12,27 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from assessment._analytics import (
+from assessment._confidentiality._groups import BREAKDOWNS
+from assessment._confidentiality._publication import publication
+from assessment._exceptions import ParameterError
+from assessment._model._coding import coded_answers
+from assessment._model._load import load_model, load_model_text
+from assessment._model._schema import MaturityModel
+from assessment._scoring._analytics import (
     answer_distribution,
     rating_agreement,
     strengths_and_opportunities,
     target_gaps,
     trends,
 )
-from assessment._confidentiality import BREAKDOWNS
-from assessment._exceptions import ParameterError
-from assessment._model import MaturityModel, load_model, load_model_text
-from assessment._scoring import (
-    CX_EX_MARGIN,
+from assessment._scoring._gaps import iceberg_index, perception_gaps
+from assessment._scoring._outcomes import CX_EX_MARGIN, enps, trifecta
+from assessment._scoring._scores import (
     OVERALL,
-    coded_answers,
-    enps,
     group_scores,
-    iceberg_index,
     maturity_level,
-    perception_gaps,
-    publication,
     respondent_scores,
     score_breakdown,
-    trifecta,
 )
 
 DATA = Path(__file__).parent / "data" / "models"

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from pydantic import BaseModel, RootModel
 
 from assessment import MaturityModel, demo_responses, load_model
-from assessment._main import cli
-from assessment._model import KNOWN_ROLES, OUTCOME_MEASURES, Localized, LocalizedList
+from assessment._cli._main import cli
+from assessment._model._schema import KNOWN_ROLES, OUTCOME_MEASURES, Localized, LocalizedList
 from tests.conftest import DATA, ROOT, SHIPPED_MODEL
 
 EXAMPLE_MODEL = ROOT / "data" / "models" / "it-service-desk.yaml"

@@ -30,8 +30,8 @@ from assessment import (
     generate_frames,
     write_responses,
 )
-from assessment._model import MaturityModel
-from assessment._store import MIGRATIONS, SCHEMA_VERSION
+from assessment._model._schema import MaturityModel
+from assessment._store._schema import MIGRATIONS, SCHEMA_VERSION
 from tests.conftest import MINI_MODEL
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assessment import ParameterError, Store
-from assessment._store import MIGRATIONS
+from assessment._store._schema import MIGRATIONS
 from tests.conftest import MINI_MODEL
 
 #: The schema version before durations, comment group sizes and encrypted drafts.

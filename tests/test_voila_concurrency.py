@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from assessment import Store, generate_invites
-from assessment._store import MIGRATIONS
+from assessment._store._schema import MIGRATIONS
 from tests.conftest import MINI_MODEL
 from tests.voila import CHROMIUM_ARGS, form_url, require_chromium, serve_form
 

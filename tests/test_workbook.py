@@ -18,7 +18,7 @@ from assessment import (
     demo_responses,
     list_invites,
 )
-from assessment._main import cli
+from assessment._cli._main import cli
 from assessment._workbook import (
     compare_portfolio,
     compare_waves,

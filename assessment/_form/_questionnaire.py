@@ -1,0 +1,576 @@
+"""The client questionnaire: an ipywidgets form built from the engagement's model.
+
+The same :class:`Questionnaire` runs in JupyterLab and under Voilà (``assessment form``).
+Flow: language -> invite code -> welcome (purpose, confidentiality) -> one page per
+dimension -> outcomes (recommendation 0-10 and trifecta ratings) -> review -> thank you.
+Each completed page is saved as a draft (``_drafts.py``), confirmed on the next page; the
+code decides role and team. The form keeps the time spent (each page's time, capped at
+:data:`PAGE_SECONDS_CAP` so a window left open overnight does not count), and the store
+records it rounded with the submission, for the "too fast" quality check.
+
+Everything a respondent sends is untrusted: selections are checked against the model,
+comments are stripped of control characters and capped, and nothing typed is ever shown
+to anyone but the person typing it (widget text is escaped; drafts are reached only with
+the respondent's own personal or continuation code).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from .._i18n._form import LANGUAGE_NAMES, role_name, text
+from .._model._schema import Item, OutcomeItem
+from .._store._store import Store
+from .._store._workspace import Workspace
+from .._text import MAX_COMMENT, clean_text
+from ._drafts import FormAnswers, FormSession, save_draft, start_session, submit
+from ._invites import InviteError
+
+__all__ = ["ENGAGEMENT_ENV", "Questionnaire", "open_questionnaire"]
+
+#: The environment variable through which ``assessment form`` names the engagement.
+ENGAGEMENT_ENV = "ASSESSMENT_ENGAGEMENT"
+RECOMMEND = "recommend"
+#: At most this many seconds of one stay on a page count towards the time spent.
+PAGE_SECONDS_CAP = 600
+log = logging.getLogger("assessment.form")
+_clock = time.monotonic
+#: The message key for each reason a code gives no access (``submitted`` shows thanks).
+_REFUSED = {"unknown": "code_unknown", "expired": "code_expired", "used_up": "code_used_up",
+            "busy": "code_busy"}
+
+_CSS = """<style>
+.assessment-form { max-width: 46rem; margin: 0 auto; padding: 0.5rem 1rem 3rem;
+  box-sizing: border-box; width: 100%; font-size: 1rem; line-height: 1.5; }
+.assessment-form .widget-html, .assessment-form .widget-html-content { height: auto;
+  min-height: 0; white-space: normal; line-height: 1.5; font-size: 1rem; }
+.assessment-form .widget-html-content p, .assessment-form .widget-html-content li {
+  font-size: 1rem; line-height: 1.5; }
+.assessment-form .widget-html-content h2 { font-size: 1.5rem; line-height: 1.3;
+  margin: 0.75rem 0 0.5rem; }
+.assessment-form .widget-html-content h3 { font-size: 1.15rem; line-height: 1.3;
+  margin: 1rem 0 0.25rem; }
+.assessment-form .af-item { display: flex; flex-direction: column; align-items: stretch;
+  width: 100%; height: auto; margin: 0.75rem 0 0; }
+.assessment-form .af-item > .widget-label { width: auto; max-width: 100%; height: auto;
+  white-space: normal; line-height: 1.4; font-weight: 600; font-size: 1rem;
+  text-align: left; justify-content: flex-start; }
+.assessment-form .widget-radio-box { flex-direction: row; flex-wrap: wrap;
+  gap: 0.25rem 1.25rem; margin: 0.25rem 0 0 !important; }
+.assessment-form .widget-radio-box label { height: auto; line-height: 1.8;
+  font-size: 1rem; white-space: normal; }
+.assessment-form .widget-radio-box input { height: 1.8rem; }
+.assessment-form .af-scale .widget-radio-box { flex-direction: column; }
+.assessment-form input:focus-visible, .assessment-form textarea:focus-visible,
+.assessment-form button:focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }
+.assessment-form .af-message, .assessment-form .af-message p { color: #b00020;
+  font-size: 0.95rem; margin: 0.25rem 0 0; }
+.assessment-form .af-note { background: #eef4ff; border-left: 4px solid #1a56db;
+  padding: 0.5rem 0.75rem; }
+.assessment-form .af-saved, .assessment-form .af-saved p { color: #1e6b33;
+  font-size: 0.95rem; margin: 0.25rem 0 0; }
+.assessment-form .af-buttons { flex-wrap: wrap; gap: 0.5rem; margin-top: 1.25rem;
+  height: auto; }
+.assessment-form .af-buttons button, .assessment-form .af-goto { min-height: 2.5rem;
+  height: auto; font-size: 1rem; width: auto; max-width: 100%; padding: 0 1.25rem;
+  white-space: normal; }
+.assessment-form .af-goto { align-self: flex-start; }
+.assessment-form .widget-text, .assessment-form .widget-textarea { width: 100%; }
+.assessment-form .widget-text input { font-size: 1.1rem; height: 2.5rem;
+  letter-spacing: 0.08em; max-width: 20rem; }
+.assessment-form textarea { min-height: 6rem; font-size: 1rem; }
+.assessment-form .widget-progress { width: 100%; }
+@media (max-width: 32rem) { .assessment-form { padding: 0.25rem 0.5rem 2rem; }
+  .assessment-form .widget-radio-box { flex-direction: column; } }
+</style>"""
+
+
+def _p(body: str, cls: str = "") -> widgets.HTML:
+    """Return an HTML paragraph widget; ``body`` must already be escaped."""
+    out = widgets.HTML(f"<p>{body}</p>" if body else "")
+    if cls:
+        out.add_class(cls)
+    return out
+
+
+def _esc(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _button(label: str, handler: Callable[[Any], None], *, primary: bool = False) -> Any:
+    button = widgets.Button(description=label, button_style="primary" if primary else "")
+    button.on_click(handler)
+    return button
+
+
+class Questionnaire:
+    """The questionnaire of one engagement, as an ipywidgets form.
+
+    Display it in a notebook (it is the last expression of a cell) or under Voilà. Tests
+    drive it like a respondent: set ``.value`` on the current page's widgets (``inputs``,
+    ``comment``, ``code_input``, ``language_input``) and ``.click()`` its ``buttons``.
+
+    Parameters
+    ----------
+    store:
+        The workspace store; each Voilà session (kernel) opens its own.
+    engagement_id:
+        The engagement whose model and languages the form uses.
+    lang:
+        The preselected language (default: the engagement's first language).
+    """
+
+    def __init__(self, store: Store, engagement_id: str, *, lang: str | None = None) -> None:
+        self.store = store
+        self.engagement = store.engagement(engagement_id)
+        self.model = store.model(engagement_id)
+        offered = [str(lg) for lg in self.engagement.languages if lg in self.model.languages]
+        self.languages: list[str] = offered or [str(lg) for lg in self.model.languages]
+        self.lang = lang if lang in self.languages else self.languages[0]
+        self.session: FormSession | None = None
+        self.answers = FormAnswers()
+        self.resumed = False
+        #: Question pages: one per dimension, then the outcomes page.
+        self.pages: list[str] = [d.id for d in self.model.dimensions] + [RECOMMEND]
+        self.page = "language"
+        # Widgets of the current page.
+        self.inputs: dict[str, Any] = {}
+        self.messages: dict[str, Any] = {}
+        self.comment: Any = None
+        self.comment_message: Any = None
+        self.code_input: Any = None
+        self.language_input: Any = None
+        self.buttons: dict[str, Any] = {}
+        #: On the review page: a button per page with open questions.
+        self.goto: dict[str, Any] = {}
+        self.index = 0
+        self.notice = widgets.HTML()
+        self.notice.add_class("af-message")
+        #: "Your answers so far are saved", shown on the page after each save.
+        self.saved = widgets.HTML()
+        self.saved.add_class("af-saved")
+        self._just_saved = False
+        self._warned = False
+        self._since: float | None = None  # when the time on the current page started
+        self.widget = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.widget.add_class("assessment-form")
+        self._show_language()
+
+    # --- display ---------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _t(self, key: str, **values: object) -> str:
+        """Return a form string in the respondent's language, HTML-escaped."""
+        return _esc(text(self.lang, key, **values))
+
+    def _render(self, page: str, *children: Any, buttons: dict[str, Any]) -> None:
+        self._tick()
+        self.page = page
+        self.buttons = buttons
+        self._warned = False
+        self.notice.value = ""
+        self.saved.value = f"<p role='status'>✓ {self._t('saved')}</p>" if self._just_saved else ""
+        self._just_saved = False
+        row = widgets.HBox(list(buttons.values()))
+        row.add_class("af-buttons")
+        self.widget.children = (widgets.HTML(_CSS), self.saved, *children, self.notice, row)
+
+    def _tick(self) -> None:
+        """Add the time since the last tick (at most :data:`PAGE_SECONDS_CAP`) to the answers."""
+        now = _clock()
+        if self.session is not None and self._since is not None:
+            spent = min(max(now - self._since, 0.0), PAGE_SECONDS_CAP)
+            self.answers.seconds = (self.answers.seconds or 0.0) + spent
+        self._since = now
+
+    def _refused(self, exc: InviteError, message: Any) -> None:
+        """Tell the respondent why their code gives no (more) access."""
+        if exc.reason == "submitted":
+            self._show_thanks(already=True)
+        else:
+            message.value = f"<p>{self._t(_REFUSED[exc.reason])}</p>"
+
+    def _reset_page_widgets(self) -> None:
+        self.inputs, self.messages, self.goto = {}, {}, {}
+        self.comment = self.comment_message = self.code_input = self.language_input = None
+
+    def _guard(self, handler: Callable[[], None]) -> Callable[[Any], None]:
+        """Wrap a button handler: failures become a message, never a traceback."""
+
+        def run(_: Any) -> None:
+            try:
+                handler()
+            except Exception:
+                log.exception("questionnaire: %s failed", handler.__name__)
+                self.notice.value = f"<p>{self._t('save_failed')}</p>"
+
+        return run
+
+    # --- language and code ------------------------------------------------------------------
+    def _show_language(self) -> None:
+        self._reset_page_widgets()
+        title = " · ".join(dict.fromkeys(text(lg, "language_title") for lg in self.languages))
+        self.language_input = widgets.RadioButtons(
+            options=[(LANGUAGE_NAMES[lg], lg) for lg in self.languages],
+            value=self.lang,
+            description=title,
+            style={"description_width": "initial"},
+        )
+        self.language_input.add_class("af-item")
+        self.language_input.add_class("af-scale")
+        heading = widgets.HTML(f"<h2>{_esc(self.model.title.get(self.lang))}</h2>")
+        self._render(
+            "language", heading, self.language_input,
+            buttons={"continue": _button(self._t("continue"), self._guard(self._choose_language),
+                                         primary=True)},
+        )
+
+    def _choose_language(self) -> None:
+        chosen = self.language_input.value
+        self.lang = chosen if chosen in self.languages else self.languages[0]
+        self._show_code()
+
+    def _show_code(self, message: str = "") -> None:
+        self._reset_page_widgets()
+        self.code_input = widgets.Text(
+            placeholder="XXXX-XXXX-XXXX", description=self._t("code_label"),
+            style={"description_width": "initial"},
+        )
+        self.messages["code"] = _p(message, "af-message")
+        self._render(
+            "code",
+            widgets.HTML(f"<h2>{self._t('code_title')}</h2><p>{self._t('code_prompt')}</p>"),
+            self.code_input,
+            self.messages["code"],
+            buttons={
+                "back": _button(self._t("back"), self._guard(self._show_language)),
+                "continue": _button(self._t("continue"), self._guard(self._enter_code),
+                                    primary=True),
+            },
+        )
+
+    def _enter_code(self) -> None:
+        typed = str(self.code_input.value or "")[:100]
+        if not typed.strip():
+            self.messages["code"].value = f"<p>{self._t('code_empty')}</p>"
+            return
+        try:
+            session = start_session(self.store, self.engagement.id, typed)
+        except InviteError as exc:
+            self._refused(exc, self.messages["code"])
+            return
+        self.session = session
+        self.resumed = session.draft is not None
+        self.answers = session.draft or FormAnswers()
+        self.answers.seconds = self.answers.seconds or 0.0
+        self._since = _clock()
+        self._show_welcome()
+
+    # --- welcome ------------------------------------------------------------------------------
+    def _show_welcome(self) -> None:
+        assert self.session is not None
+        self._reset_page_widgets()
+        m, lang, s = self.model, self.lang, self.session
+        size = self.engagement.min_group_size
+        promise = m.confidentiality.get(lang).replace("{min_group_size}", str(size))
+        parts = [
+            f"<h2>{self._t('welcome_title')}</h2>",
+            f"<h3>{self._t('purpose_title')}</h3><p>{_esc(m.intro.get(lang))}</p>",
+            f"<h3>{self._t('confidential_title')}</h3><p>{_esc(promise)}</p>",
+            f"<p>{self._t('who_sees', min_group_size=size)}</p>",
+            f"<p>{self._t('you_answer_as', role=role_name(lang, s.role), team=s.team)}</p>",
+        ]
+        if s.continuation_code:
+            code = f"<strong>{_esc(s.continuation_code)}</strong>"
+            note = self._t("personal_code", code="\x00").replace("\x00", code)
+            parts.append(f"<p class='af-note'>{note}</p>")
+        if self.resumed:
+            parts.append(f"<p class='af-note'>{self._t('welcome_back')}</p>")
+        start = self._t("resume") if self.resumed else self._t("start")
+        self._render(
+            "welcome", widgets.HTML("".join(parts)),
+            buttons={"start": _button(start, self._guard(self._start), primary=True)},
+        )
+
+    def _start(self) -> None:
+        last = len(self.pages)  # the review page
+        self._show_page(min(max(self.answers.page, 0), last))
+
+    # --- question pages ---------------------------------------------------------------------
+    def _item_widget(self, number: int, qid: str, item: Item | OutcomeItem) -> Any:
+        assert self.session is not None
+        lang = self.lang
+        scale = self.model.scales[item.scale]
+        options: list[tuple[str, int | str]] = list(
+            zip(scale.labels.get(lang), scale.points, strict=True)
+        )
+        if item.allows_na(self.session.role):  # only where this role cannot judge
+            options.append((self.model.not_applicable.get(lang), "na"))
+        saved = self.answers.answers.get(qid)
+        radio = widgets.RadioButtons(
+            options=options,
+            value=saved if saved in [v for _, v in options] else None,
+            description=f"{number}. {item.text.get(self.session.role, lang)}",
+            orientation="horizontal",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="100%"),
+        )
+        radio.add_class("af-item")
+        self.inputs[qid] = radio
+        self.messages[qid] = _p("", "af-message")
+        return widgets.VBox([radio, self.messages[qid]])
+
+    def _progress(self, index: int) -> list[Any]:
+        total = len(self.pages) + 1
+        bar = widgets.IntProgress(value=index + 1, min=0, max=total,
+                                  layout=widgets.Layout(width="100%"))
+        out = [widgets.HTML(f"<p>{self._t('progress', page=index + 1, pages=total)}</p>"), bar]
+        if self.session is not None and self.session.continuation_code:
+            code = self.session.continuation_code
+            out.append(_p(self._t("continue_code", code=code)))
+        return out
+
+    def _show_page(self, index: int) -> None:
+        if index >= len(self.pages):
+            self._show_review()
+            return
+        self._reset_page_widgets()
+        lang = self.lang
+        body: list[Any] = self._progress(index)
+        number = 1
+        page_id = self.pages[index]
+        if page_id == RECOMMEND:
+            body.append(widgets.HTML(
+                f"<h2>{self._t('outcomes_title')}</h2><p>{self._t('outcomes_intro')}</p>"
+            ))
+            assert self.session is not None
+            scale = self.model.recommend_scale
+            low, high = scale.labels.get(lang)
+            labels = {scale.min: f"{scale.min} – {low}", scale.max: f"{scale.max} – {high}"}
+            rec = widgets.RadioButtons(
+                options=[(labels.get(v, str(v)), v) for v in scale.points],
+                value=self.answers.recommend,
+                description=f"{number}. "
+                + self.model.outcomes.recommend.text.get(self.session.role, lang),
+                orientation="horizontal",
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="100%"),
+            )
+            rec.add_class("af-item")
+            self.inputs[RECOMMEND] = rec
+            self.messages[RECOMMEND] = _p("", "af-message")
+            body += [rec, self.messages[RECOMMEND]]
+            for outcome in self.model.outcomes.items:
+                number += 1
+                body.append(self._item_widget(number, outcome.id, outcome))
+        else:
+            dim = self.model.dimension(page_id)
+            body.append(widgets.HTML(
+                f"<h2>{_esc(dim.name.get(lang))}</h2><p>{_esc(dim.description.get(lang))}</p>"
+            ))
+            for facet in dim.facets:
+                body.append(widgets.HTML(f"<h3>{_esc(facet.name.get(lang))}</h3>"))
+                for item in facet.items:
+                    body.append(self._item_widget(number, item.id, item))
+                    number += 1
+            self.comment = widgets.Textarea(
+                value=self.answers.comments.get(dim.id, ""),
+                description=self._t("comment_label"),
+                placeholder=text(lang, "comment_hint", max=MAX_COMMENT),
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="100%"),
+            )
+            self.comment.add_class("af-item")
+            self.comment_message = _p("", "af-message")
+            body += [
+                self.comment,
+                _p(self._t("comment_hint", max=MAX_COMMENT)),
+                self.comment_message,
+            ]
+        self._render(
+            f"page:{page_id}", *body,
+            buttons={
+                "back": _button(self._t("back"), self._guard(lambda: self._leave(index, -1))),
+                "next": _button(self._t("next"), self._guard(lambda: self._leave(index, +1)),
+                                primary=True),
+            },
+        )
+        self.index = index
+
+    def _collect(self) -> bool:
+        """Copy the current page's widgets into the answers; return False on a hard error."""
+        ok = True
+        for qid, radio in self.inputs.items():
+            value = radio.value
+            if qid == RECOMMEND:
+                valid = isinstance(value, int) and value in self.model.recommend_scale.points
+                self.answers.recommend = value if valid else None
+                continue
+            role = self.session.role if self.session is not None else None
+            valid = (value == "na" and self.model.allows_na(qid, role)) or (
+                isinstance(value, int) and value in self.model.scale_of(qid).points
+            )
+            if valid:
+                self.answers.answers[qid] = value
+            else:
+                self.answers.answers.pop(qid, None)
+        if self.comment is not None:
+            dim_id = self.pages[self.index]
+            raw = str(self.comment.value or "")
+            length = len(clean_text(raw))
+            if length > MAX_COMMENT:
+                self.comment_message.value = (
+                    f"<p>{self._t('comment_too_long', n=length, max=MAX_COMMENT)}</p>"
+                )
+                ok = False
+            else:
+                self.comment_message.value = ""
+                if raw.strip():
+                    self.answers.comments[dim_id] = raw
+                else:
+                    self.answers.comments.pop(dim_id, None)
+        return ok
+
+    def _open_on_page(self) -> list[str]:
+        return [
+            qid for qid in self.inputs
+            if (self.answers.recommend is None if qid == RECOMMEND
+                else qid not in self.answers.answers)
+        ]
+
+    def _leave(self, index: int, step: int) -> None:
+        if self.session is None or self.page != f"page:{self.pages[index]}":
+            return  # a late click on a page that is gone
+        if not self._collect():
+            self.notice.value = f"<p>{self._t('page_invalid')}</p>"
+            return
+        if step > 0:
+            unanswered = self._open_on_page()
+            for qid, message in self.messages.items():
+                message.value = f"<p>{self._t('unanswered')}</p>" if qid in unanswered else ""
+            if unanswered and not self._warned:
+                self._warned = True
+                self.notice.value = f"<p>{self._t('page_unanswered')}</p>"
+                return
+        target = max(index + step, 0)
+        self.answers.page = target
+        self._tick()
+        try:
+            save_draft(self.store, self.session, self.answers)
+        except InviteError as exc:
+            self._refused(exc, self.notice)
+            return
+        self._just_saved = True
+        if target == index and step < 0:
+            self._show_welcome()
+        else:
+            self._show_page(target)
+
+    # --- review, submit, thanks -------------------------------------------------------------
+    def unanswered(self) -> dict[str, list[str]]:
+        """The open questions per question page (page id -> question ids)."""
+        out: dict[str, list[str]] = {}
+        for page_id in self.pages:
+            if page_id == RECOMMEND:
+                ids = [RECOMMEND] if self.answers.recommend is None else []
+                ids += [i.id for i in self.model.outcomes.items
+                        if i.id not in self.answers.answers]
+            else:
+                ids = [i.id for i in self.model.dimension(page_id).items
+                       if i.id not in self.answers.answers]
+            if ids:
+                out[page_id] = ids
+        return out
+
+    def _page_title(self, page_id: str) -> str:
+        if page_id == RECOMMEND:
+            return text(self.lang, "outcomes_title")
+        return self.model.dimension(page_id).name.get(self.lang)
+
+    def _question_text(self, qid: str) -> str:
+        assert self.session is not None
+        role, lang = self.session.role, self.lang
+        if qid == RECOMMEND:
+            return self.model.outcomes.recommend.text.get(role, lang)
+        if qid in self.model.items:
+            return self.model.items[qid].text.get(role, lang)
+        return self.model.outcome_items[qid].text.get(role, lang)
+
+    def _show_review(self) -> None:
+        self._reset_page_widgets()
+        body: list[Any] = self._progress(len(self.pages))
+        body.append(widgets.HTML(f"<h2>{self._t('review_title')}</h2>"))
+        open_items = self.unanswered()
+        if not open_items:
+            body.append(_p(self._t("review_complete")))
+        else:
+            body.append(_p(self._t("review_open")))
+            for page_id, ids in open_items.items():
+                listed = "".join(f"<li>{_esc(self._question_text(q))}</li>" for q in ids)
+                body.append(widgets.HTML(f"<h3>{_esc(self._page_title(page_id))}</h3>"
+                                         f"<ul>{listed}</ul>"))
+                go = _button(text(self.lang, "review_goto", page=self._page_title(page_id)),
+                             self._guard(self._goto(self.pages.index(page_id))))
+                go.add_class("af-goto")
+                self.goto[page_id] = go
+                body.append(go)
+        body.append(_p(self._t("review_note"), "af-note"))
+        self._render(
+            "review", *body,
+            buttons={
+                "back": _button(self._t("back"),
+                                self._guard(lambda: self._show_page(len(self.pages) - 1))),
+                "submit": _button(self._t("submit"), self._guard(self._submit), primary=True),
+            },
+        )
+
+    def _goto(self, index: int) -> Callable[[], None]:
+        def goto() -> None:
+            if self.page == "review":
+                self._show_page(index)
+
+        return goto
+
+    def _submit(self) -> None:
+        if self.session is None or self.page != "review":
+            return  # a late second click on a page that is gone
+        button = self.buttons["submit"]
+        button.disabled = True
+        self._tick()
+        try:
+            stored = submit(self.store, self.session, self.answers)
+        except InviteError as exc:
+            self._refused(exc, self.notice)
+            return
+        finally:
+            button.disabled = False
+        self._show_thanks(already=not stored)
+
+    def _show_thanks(self, *, already: bool) -> None:
+        self._reset_page_widgets()
+        self.session = None
+        self.answers = FormAnswers()
+        body = self._t("code_submitted") if already else self._t("thanks_body")
+        self._render(
+            "thanks", widgets.HTML(f"<h2>{self._t('thanks_title')}</h2><p>{body}</p>"),
+            buttons={},
+        )
+
+
+def open_questionnaire(engagement: str = "", workspace: str = "") -> Questionnaire:
+    """Open the questionnaire as the notebook does: ``$ASSESSMENT_ENGAGEMENT`` (set by
+    ``assessment form``) wins over ``engagement``; an empty ``workspace`` means
+    ``$ASSESSMENT_WORKSPACE``, else the nearest ``workspace/`` holding a store in this folder
+    or a parent (a notebook in JupyterLab runs in ``notebooks/``), see :meth:`Workspace.find`.
+    """
+    chosen = os.environ.get(ENGAGEMENT_ENV) or engagement
+    store = Workspace.find(workspace or None).store()
+    return Questionnaire(store, chosen)

@@ -1,0 +1,115 @@
+"""Answers on the model's scales: aligned, range-checked, reverse-coded; items per unit.
+
+Shared by the anonymity rule and the scores, below both: nothing here decides what is published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .._exceptions import ParameterError
+from ._schema import MaturityModel
+
+__all__ = ["coded_answers"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+IntArray = npt.NDArray[np.intp]
+
+
+_SCALE_MIN, _SCALE_MAX = 1, 5
+
+
+def _aligned(respondents: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """Return ``answers`` in the respondents' order, or raise if they are not the same people."""
+    if respondents.index.has_duplicates:
+        dup = respondents.index[respondents.index.duplicated()][0]
+        raise ParameterError(f"respondents: respondent_id {dup!r} appears more than once")
+    if answers.index.equals(respondents.index):
+        return answers
+    if answers.index.has_duplicates or len(answers) != len(respondents):
+        raise ParameterError("answers: must hold exactly one row per respondent")
+    missing = respondents.index.difference(answers.index)
+    if len(missing):
+        raise ParameterError(f"answers: no row for respondent_id {missing[0]!r}")
+    return answers.reindex(respondents.index)
+
+
+def _matrix(
+    answers: pd.DataFrame, ids: Sequence[str], low: float, high: float, what: str
+) -> FloatArray:
+    """Return the columns ``ids`` as floats, checking every value is a whole number in range."""
+    absent = [i for i in ids if i not in answers.columns]
+    if absent:
+        raise ParameterError(f"{what}: missing column(s) {', '.join(absent)}")
+    try:
+        values = answers.loc[:, list(ids)].to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{what}: values must be numbers ({exc})") from exc
+    values = np.array(values, dtype=float, copy=True)
+    answered = ~np.isnan(values)
+    bad = answered & ((values < low) | (values > high) | (values != np.round(values)))
+    if bad.any():
+        row, col = (int(x[0]) for x in np.nonzero(bad))
+        raise ParameterError(
+            f"{what}[{ids[col]!r}]: respondent {answers.index[row]!r} has {values[row, col]!r}, "
+            f"expected a whole number from {low:g} to {high:g}"
+        )
+    return values
+
+
+def _coded(model: MaturityModel, answers: pd.DataFrame) -> FloatArray:
+    """Dimension items as respondents x items, reverse-coded items turned into ``6 - value``."""
+    ids = list(model.items)
+    values = _matrix(answers, ids, _SCALE_MIN, _SCALE_MAX, "answers")
+    reverse = np.array([model.items[i].reverse for i in ids], dtype=bool)
+    values[:, reverse] = (_SCALE_MIN + _SCALE_MAX) - values[:, reverse]
+    return values
+
+
+def coded_answers(model: MaturityModel, answers: pd.DataFrame) -> pd.DataFrame:
+    """Return the dimension items' answers with reverse-coded items scored ``6 - value``.
+
+    Not-applicable and missing answers stay NaN. Raises :class:`ParameterError` when a
+    column is missing or a value is not a whole number from 1 to 5.
+    """
+    return pd.DataFrame(_coded(model, answers), index=answers.index, columns=list(model.items))
+
+
+def _units(model: MaturityModel, level: str) -> tuple[list[str], FloatArray]:
+    """Unit ids (dimensions or facets) and the items x units membership matrix."""
+    ids = list(model.items)
+    if level == "dimension":
+        units = [d.id for d in model.dimensions]
+        unit_of = model.item_dimension
+    elif level == "facet":
+        units = [f.id for d in model.dimensions for f in d.facets]
+        unit_of = model.item_facet
+    else:
+        raise ParameterError(f"level: must be 'dimension' or 'facet', got {level!r}")
+    member = np.zeros((len(ids), len(units)))
+    position = {u: j for j, u in enumerate(units)}
+    for i, item in enumerate(ids):
+        member[i, position[unit_of[item]]] = 1.0
+    return units, member
+
+
+def _has_score(answered: FloatArray, member: FloatArray) -> BoolArray:
+    """Respondents x units: whether the respondent has a score (at least half answered)."""
+    count = answered @ member
+    result: BoolArray = (2 * count >= member.sum(axis=0)) & (count > 0)
+    return result
+
+
+def _counts(values: FloatArray, missing: BoolArray) -> pd.arrays.IntegerArray:
+    """Whole numbers as a nullable ``Int64`` array, missing where ``missing``."""
+    whole = np.where(missing | np.isnan(values), 0, values).astype(np.int64)
+    return pd.arrays.IntegerArray(whole, np.asarray(missing | np.isnan(values), dtype=bool))

@@ -1,0 +1,193 @@
+"""What a batch leaves beside its reports: ``reports.json``, the failures files and ``index.html``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from .._atomic import write_text_atomic
+from .._exceptions import AssessmentError
+from .._i18n._form import LANGUAGE_NAMES
+from .._i18n._report import REPORT_LANGUAGES, text
+from .._store._workspace import Workspace
+from ._jobs import BatchResult, ReportJob, ReportOutcome, unit_label
+
+__all__ = ["failures_summary", "write_index"]
+
+def _outcome_record(outcome: ReportOutcome) -> dict[str, Any]:
+    record = asdict(outcome)
+    record.update(record.pop("job"))
+    return record
+
+
+def _write_manifest(result: BatchResult) -> None:
+    payload = {
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(result.seconds, 3),
+        "reports": [_outcome_record(o) for o in result.outcomes],
+    }
+    write_text_atomic(result.out_dir / "reports.json", json.dumps(payload, indent=1) + "\n")
+
+
+def _previous_successes(out: Path) -> dict[str, ReportOutcome]:
+    """The reports of the last run in ``out`` that succeeded and whose files are all there."""
+    try:
+        records = json.loads((out / "reports.json").read_text(encoding="utf-8"))["reports"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    found: dict[str, ReportOutcome] = {}
+    job_fields = set(ReportJob.__dataclass_fields__)
+    for record in records:
+        try:
+            job = ReportJob(**{k: record[k] for k in job_fields})
+            outcome = ReportOutcome(
+                job=job,
+                status=record["status"],
+                error=record.get("error"),
+                cell=record.get("cell"),
+                seconds=record.get("seconds", 0.0),
+                html=record.get("html"),
+                pdf=record.get("pdf"),
+                notebook=record.get("notebook"),
+            )
+        except (KeyError, TypeError):
+            continue
+        files = [outcome.html, outcome.notebook, *([outcome.pdf] if outcome.pdf else [])]
+        if outcome.status in ("ok", "unchanged") and all(f and (out / f).is_file() for f in files):
+            found[job.stem] = outcome
+    return found
+
+
+def failures_summary(outcomes: Iterable[ReportOutcome]) -> str:
+    """Return a readable list of the failed reports: unit, language, error, notebook."""
+    failed = [o for o in outcomes if o.status == "failed"]
+    if not failed:
+        return ""
+    lines = [f"{len(failed)} report{'s' if len(failed) != 1 else ''} failed:"]
+    for o in failed:
+        lines.append(f"- {o.job.unit} ({o.job.language}): {o.error}")
+        if o.notebook:
+            lines.append(f"  partial notebook: {o.notebook}")
+    return "\n".join(lines)
+
+
+def _write_failures(result: BatchResult) -> Path | None:
+    """Write ``failures.json`` and ``failures.txt`` (or remove stale ones); return the JSON."""
+    json_path, text_path = result.out_dir / "failures.json", result.out_dir / "failures.txt"
+    if result.ok:
+        json_path.unlink(missing_ok=True)
+        text_path.unlink(missing_ok=True)
+        return None
+    records = [
+        {k: v for k, v in _outcome_record(o).items() if k not in ("parameters", "fingerprint")}
+        for o in result.failures
+    ]
+    write_text_atomic(json_path, json.dumps(records, indent=1, ensure_ascii=False) + "\n")
+    write_text_atomic(text_path, failures_summary(result.outcomes) + "\n")
+    return json_path
+
+
+_INDEX_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
+       max-width: 1100px; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: .25rem; }
+p.lead { color: #52606d; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #e4e7eb;
+         vertical-align: top; }
+th { font-weight: 600; background: #f5f7fa; }
+.status { font-weight: 600; white-space: nowrap; }
+.status-ok, .status-unchanged { color: #1b7a3a; }
+.status-failed { color: #b42318; }
+td.error { color: #b42318; font-family: ui-monospace, monospace; font-size: .85rem; }
+"""
+
+
+def _index_title(workspace: Workspace | None, jobs: Sequence[ReportJob]) -> tuple[str | None, str]:
+    """The index's title and language: the engagement's first language (when it is a report
+    language, else that of the first report, else English)."""
+    fallback = next((j.language for j in jobs if j.language in REPORT_LANGUAGES), "en")
+    if workspace is None or not jobs:
+        return None, fallback
+    engagement = jobs[0].parameters["engagement"]
+    try:
+        with workspace.store() as store:
+            eng = store.engagement(engagement)
+    except AssessmentError:
+        return None, fallback
+    language = next((lang for lang in eng.languages[:1] if lang in REPORT_LANGUAGES), fallback)
+    title = text(language, "index_title", organisation=eng.organisation, engagement=eng.id,
+                 wave=eng.wave)
+    return title, language
+
+
+def _link(name: str | None, text: str) -> str:
+    if not name:
+        return ""
+    return f'<a href="{html.escape(quote(name), quote=True)}">{html.escape(text)}</a>'
+
+
+def write_index(result: BatchResult, *, title: str | None = None, language: str = "en") -> Path:
+    """Write ``index.html``: every report with its status and links; no script, escaped.
+
+    The page is in ``language`` (a report language); each report's language is named in
+    its own words (``Nederlands``, ``Українська``).
+    """
+    esc = html.escape
+    lang = language if language in REPORT_LANGUAGES else "en"
+
+    def t(key: str, **values: object) -> str:
+        return esc(text(lang, key, **values))
+
+    pdfs = any(o.pdf for o in result.outcomes)
+    errors = any(o.error for o in result.outcomes)
+    rows = []
+    for o in result.outcomes:
+        rows.append(
+            "<tr>"
+            f"<td>{esc(unit_label(o.job.unit, lang))}</td>"
+            f'<td lang="{esc(o.job.language)}">'
+            f"{esc(LANGUAGE_NAMES.get(o.job.language, o.job.language))}</td>"
+            f'<td class="status status-{o.status}">{t(f"status_{o.status}")}</td>'
+            f"<td>{_link(o.html, 'HTML')}</td>"
+            + (f"<td>{_link(o.pdf, 'PDF')}</td>" if pdfs else "")
+            + f"<td>{_link(o.notebook, text(lang, 'index_notebook'))}</td>"
+            + (f'<td class="error">{esc(o.error or "")}</td>' if errors else "")
+            + "</tr>"
+        )
+    headers = [t("index_unit"), t("index_language"), t("index_status"), t("index_report"),
+               *(["PDF"] if pdfs else []), t("index_audit"),
+               *([t("index_error")] if errors else [])]
+    n_failed = len(result.failures)
+    engagement = result.outcomes[0].job.parameters["engagement"] if result.outcomes else ""
+    heading = title or text(lang, "index_title_engagement", engagement=engagement)
+    lead = t("index_lead", total=len(result.outcomes), ready=len(result.outcomes) - n_failed,
+             failed=n_failed, when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(heading)}</title>
+<style>{_INDEX_CSS}</style>
+</head>
+<body>
+<h1>{esc(heading)}</h1>
+<p class="lead">{lead}</p>
+<table>
+<thead><tr>{"".join(f"<th>{h}</th>" for h in headers)}</tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</body>
+</html>
+"""
+    return write_text_atomic(result.index, page)
