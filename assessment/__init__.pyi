@@ -103,19 +103,19 @@ from ._report._jobs import (
 from ._report._jobs import (
     ReportOutcome as ReportOutcome,
 )
-from ._report._report import (
-    Report as Report,
-)
-from ._report._report import (
-    Section as Section,
-)
-from ._report._report import (
+from ._report._prepare import (
     prepare_report as prepare_report,
 )
-from ._report._report import (
+from ._report._prepare import (
     reportable_units as reportable_units,
 )
 from ._report._report import (
+    Report as Report,
+)
+from ._report._sections import (
+    Section as Section,
+)
+from ._report._units import (
     unit_slug as unit_slug,
 )
 from ._responses import ResponseSet as ResponseSet

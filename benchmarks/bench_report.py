@@ -94,7 +94,7 @@ def warm(workspace: Path, engagement: str, out: Path) -> tuple[float, float]:
 def steps(workspace: Path, engagement: str, repeat: int = 3) -> tuple[float, float]:
     """Seconds of ``Store.responses`` and of the rest of computing the engagement's tables,
     in-process: the fastest of ``repeat`` runs, each split into the store read and the rest."""
-    from assessment._report import _report
+    from assessment._report import _tables
 
     runs = []
     spent: list[float] = []
@@ -114,7 +114,7 @@ def steps(workspace: Path, engagement: str, repeat: int = 3) -> tuple[float, flo
             forget_copies(workspace)  # the read from SQLite, not from the copy
             spent.clear()
             start = time.perf_counter()
-            _report._compute(store, eng)
+            _tables.compute_tables(store, eng)
             total = time.perf_counter() - start
             runs.append((total, sum(spent)))
     total, reading = min(runs)

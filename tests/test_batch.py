@@ -21,7 +21,6 @@ from assessment import (
     ReportOutcome,
     ResponseSet,
     Workspace,
-    build_demo,
     demo_responses,
     models_dir,
     plan_batch,
@@ -40,12 +39,9 @@ FAILING = NOTEBOOKS / "failing.ipynb"  # fails for units whose name contains "Bi
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """The demo organisation, built once for this module."""
-    ws = Workspace(tmp_path_factory.mktemp("batch") / "ws")
-    with ws.store() as store:
-        build_demo(store, (models_dir() / "service-maturity.yaml").read_text(encoding="utf-8"))
-    return ws
+def workspace(demo_workspace: Workspace) -> Workspace:
+    """The demo organisation, built once per session: read-only (writers take ``demo_copy``)."""
+    return demo_workspace
 
 
 def _jobs(workspace: Workspace, out: Path, units: list[str]) -> list[ReportJob]:
@@ -152,6 +148,7 @@ def failing_batch(
                      progress_file=progress), out
 
 
+@pytest.mark.slow
 def test_the_batch_draws_a_progress_bar_with_the_failures(
     failing_batch: tuple[BatchResult, Path], progress: io.StringIO
 ) -> None:
@@ -162,6 +159,7 @@ def test_the_batch_draws_a_progress_bar_with_the_failures(
     assert last.rstrip().endswith("1 failed]")
 
 
+@pytest.mark.slow
 def test_one_failing_report_does_not_stop_the_others(
     failing_batch: tuple[BatchResult, Path],
 ) -> None:
@@ -178,6 +176,7 @@ def test_one_failing_report_does_not_stop_the_others(
         assert (out / f"{o.job.stem}.html").is_file() == (o.status == "ok")
 
 
+@pytest.mark.slow
 def test_failures_are_summarised_in_json_and_text(failing_batch: tuple[BatchResult, Path]) -> None:
     result, out = failing_batch
     assert result.failures_file == out / "failures.json"
@@ -189,6 +188,7 @@ def test_failures_are_summarised_in_json_and_text(failing_batch: tuple[BatchResu
     assert text.startswith("1 report failed:") and "team:Billing Support (en)" in text
 
 
+@pytest.mark.slow
 def test_the_index_lists_every_report_with_its_status_and_links(
     failing_batch: tuple[BatchResult, Path],
 ) -> None:
@@ -205,8 +205,9 @@ def test_the_index_lists_every_report_with_its_status_and_links(
 
 
 def test_the_index_is_in_the_engagements_first_language(
-    workspace: Workspace, tmp_path: Path
+    demo_copy: Workspace, tmp_path: Path
 ) -> None:
+    workspace = demo_copy  # an engagement is added
     with workspace.store() as store:
         source = store.engagement("demo")
         store.create_engagement("nl-first", source.organisation,
@@ -244,6 +245,7 @@ def test_the_index_escapes_names_and_errors(tmp_path: Path) -> None:
     assert "e&lt;1&gt;" in page
 
 
+@pytest.mark.slow
 def test_reports_whose_inputs_did_not_change_are_not_run_again(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -260,12 +262,11 @@ def test_reports_whose_inputs_did_not_change_are_not_run_again(
     assert not (tmp_path / "failures.json").exists() and fixed.failures_file is None
 
 
+@pytest.mark.slow
 def test_a_checkpoint_rebuilds_nothing_but_a_changed_target_rebuilds_all(
-    tmp_path: Path,
+    demo_copy: Workspace, tmp_path: Path,
 ) -> None:
-    ws = Workspace(tmp_path / "ws")
-    with ws.store() as store:
-        build_demo(store, (models_dir() / "service-maturity.yaml").read_text(encoding="utf-8"))
+    ws = demo_copy  # its targets change
     jobs = _jobs(ws, tmp_path / "out", [])
     first = run_batch(jobs, tmp_path / "out", notebook=TRIVIAL, workers=1, progress=False)
     assert [o.status for o in first.outcomes] == ["ok"]
@@ -280,6 +281,7 @@ def test_a_checkpoint_rebuilds_nothing_but_a_changed_target_rebuilds_all(
     assert [o.status for o in changed.outcomes] == ["ok"]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_batch_prints_pdfs(workspace: Workspace, tmp_path: Path) -> None:
     chromium_or_skip()
@@ -304,6 +306,7 @@ def dask_scheduler() -> Iterator[str]:
         yield cluster.scheduler_address
 
 
+@pytest.mark.slow
 def test_the_dask_executor_runs_the_batch_on_a_cluster(
     workspace: Workspace, tmp_path: Path, dask_scheduler: str
 ) -> None:
@@ -325,6 +328,7 @@ def test_the_dask_executor_needs_a_scheduler(workspace: Workspace, tmp_path: Pat
 # --- the command line --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_batch_command_exits_non_zero_and_prints_the_failures(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -344,6 +348,7 @@ def test_the_batch_command_exits_non_zero_and_prints_the_failures(
     assert f"{2 * n} reports: {2 * n - 2} produced, 0 unchanged, 2 failed" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_report_command_writes_one_report(workspace: Workspace, tmp_path: Path) -> None:
     args = ["--workspace", str(workspace.path), "report", "--engagement", "demo", "--out",
             str(tmp_path), "--notebook", str(FAILING)]

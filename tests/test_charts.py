@@ -5,23 +5,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from assessment import Workspace, build_demo, models_dir, prepare_report
+from assessment import Workspace, prepare_report
 from assessment._report import _charts as charts
 
 HOSTILE = "</script><script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = Workspace(tmp_path_factory.mktemp("charts") / "ws")
-    with ws.store() as store:
-        build_demo(store, (models_dir() / "service-maturity.yaml").read_text(encoding="utf-8"))
-    return ws
+def demo(demo_workspace: Workspace) -> Workspace:
+    """The session's demo workspace: read-only."""
+    return demo_workspace
 
 
 def _datasets(chart: Any) -> list[pd.DataFrame]:
@@ -139,7 +138,32 @@ def test_the_scorecard_legend_shows_a_bar_and_a_tick_like_the_marks() -> None:
     assert legends["bar"]["symbolType"] == "square"
     assert legends["tick"]["symbolType"] == charts.TICK_SYMBOL  # a vertical stroke, no circle
     svg = charts.to_svg(_all_charts()["scorecard"], language="en", uid="asmt-s")
-    assert 'd="M0,-' in svg.replace(" ", "") or "M0,-" in svg
+    symbols = _legend_symbols(svg)
+    assert set(symbols) == {"Now", "Target"}
+    # The bar's entry: a square (M-a,-a h2a v2a h-2a Z).
+    square = re.fullmatch(r"M-([\d.]+),-\1h([\d.]+)v\2h-\2Z", symbols["Now"].get("d", ""))
+    assert square and float(square[2]) == 2 * float(square[1]) > 0
+    # The target's entry: one vertical stroke from (0,-h) to (0,h), drawn in the accent colour.
+    tick = symbols["Target"]
+    stroke = re.fullmatch(r"M0,-([\d.]+)L0,\1", tick.get("d", ""))
+    assert stroke and float(stroke[1]) > 0
+    assert tick.get("stroke") == charts.ACCENT and float(tick.get("stroke-width", "0")) > 0
+
+
+def _legend_symbols(svg: str) -> dict[str, ElementTree.Element]:
+    """The symbol path of each legend entry of an SVG drawn by vl-convert, by its label."""
+
+    def classes(element: ElementTree.Element) -> list[str]:
+        return (element.get("class") or "").split()
+
+    symbols = {}
+    for entry in ElementTree.fromstring(svg).iter():
+        if "role-legend-entry" in classes(entry):
+            (symbol,) = [e for e in entry.iter() if "role-legend-symbol" in classes(e)]
+            (label,) = [e for e in entry.iter() if "role-legend-label" in classes(e)]
+            (path,) = [e for e in symbol.iter() if e.tag.endswith("}path")]
+            symbols["".join(label.itertext())] = path
+    return symbols
 
 
 def test_svg_ids_are_prefixed_so_charts_can_share_a_page() -> None:

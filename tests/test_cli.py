@@ -1,4 +1,6 @@
-"""The console script, run as users run it: a real process per command."""
+"""The command line: arguments, output and errors in-process with click's ``CliRunner``, and a
+few real processes of the installed ``assessment`` script (start-up, a whole fieldwork
+sequence, an error exit code) as users run it."""
 
 from __future__ import annotations
 
@@ -14,14 +16,28 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
-from assessment import Store
+from assessment import Store, __version__
+from assessment._cli._main import cli
 from tests.conftest import DATA, MINI_MODEL
 
 EXE = shutil.which("assessment", path=str(Path(sys.executable).parent)) or "assessment"
 
 
-def run(ws: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+def run(ws: Path, *args: str, ok: bool = True) -> Result:
+    """Run ``assessment ARGS`` in this process, on the workspace ``ws`` (as the environment's)."""
+    result = CliRunner().invoke(cli, args, env={"ASSESSMENT_WORKSPACE": str(ws)},
+                                catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.stderr
+    else:
+        assert result.exit_code != 0, result.stdout
+    return result
+
+
+def shell(ws: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``assessment`` script as a real process, as users run it."""
     env = {**os.environ, "ASSESSMENT_WORKSPACE": str(ws)}
     result = subprocess.run([EXE, *args], capture_output=True, text=True, env=env, timeout=120)
     if ok:
@@ -29,6 +45,38 @@ def run(ws: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[st
     else:
         assert result.returncode != 0, result.stdout
     return result
+
+
+# --- real processes ------------------------------------------------------------------------
+
+HEAVY = ("pandas", "numpy", "scipy", "pandera", "altair", "papermill")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["engagement", "--help"],
+                                  ["batch", "--help"]])
+def test_help_and_version_start_without_the_analysis_stack(args: list[str]) -> None:
+    """``assessment --help`` must start at once: no pandas, numpy, scipy, pandera, Altair."""
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['assessment', *{args!r}]\n"
+        "from assessment._cli._main import main\n"
+        "code = None\n"
+        "try:\n    main()\n"
+        "except SystemExit as exc:\n    code = exc.code\n"
+        f"print(code, *(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert "Usage: assessment" in done.stdout or "version" in done.stdout
+    assert done.stderr.split() == ["0"]  # exit code 0, and none of HEAVY imported
+
+
+def test_version_from_the_installed_script() -> None:
+    done = subprocess.run([EXE, "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == f"assessment, version {__version__}\n"
+
+
+# --- in this process, with CliRunner -------------------------------------------------------
 
 
 def test_a_consultant_sets_up_imports_exports_and_backs_up(tmp_path: Path) -> None:
@@ -116,34 +164,35 @@ def test_the_workbook_sequence_end_to_end_from_the_shell(tmp_path: Path) -> None
     """The consultant workbook's nine steps, as commands."""
     ws = tmp_path / "ws"
     samples = Path(__file__).parent.parent / "data" / "samples"
-    run(ws, "org", "create", "Harbour Utilities")
-    run(ws, "engagement", "create", "hu", "--org", "Harbour Utilities", "--wave", "2026-Q4",
+    shell(ws, "org", "create", "Harbour Utilities")
+    shell(ws, "engagement", "create", "hu", "--org", "Harbour Utilities", "--wave", "2026-Q4",
         "--language", "en", "--language", "nl",
         "--teams", str(samples / "harbour-utilities-teams.csv"))
     codes = tmp_path / "codes.csv"
-    run(ws, "invite", "create", "--engagement", "hu", "--team", "Billing", "--role",
+    shell(ws, "invite", "create", "--engagement", "hu", "--team", "Billing", "--role",
         "frontline", "--uses", "28", "--out", str(codes))
     assert codes.read_text().count("\n") == 2  # header and one code
-    before = json.loads(run(ws, "participation", "--engagement", "hu", "--format", "json").stdout)
+    before = json.loads(shell(ws, "participation", "--engagement", "hu", "--format",
+                              "json").stdout)
     assert all(r["responses"] == 0 for r in before)
-    run(ws, "import", str(samples / "harbour-utilities-2026.csv"), "--engagement", "hu")
-    assert "0 of 118 responses flagged" in run(ws, "quality", "--engagement", "hu").stdout
-    run(ws, "rate", "--engagement", "hu", "--facet", "autonomy_lines", "--level", "2",
+    shell(ws, "import", str(samples / "harbour-utilities-2026.csv"), "--engagement", "hu")
+    assert "0 of 118 responses flagged" in shell(ws, "quality", "--engagement", "hu").stdout
+    shell(ws, "rate", "--engagement", "hu", "--facet", "autonomy_lines", "--level", "2",
         "--evidence", "Scripts for every call type")
-    plan = run(ws, "target", "--engagement", "hu", "culture=4", "autonomy=3").stdout
+    plan = shell(ws, "target", "--engagement", "hu", "culture=4", "autonomy=3").stdout
     assert plan.splitlines()[0].split()[-4:] == ["phase", "step", "after", "status"]
     assert "autonomy" in plan
-    scores = json.loads(run(ws, "score", "--engagement", "hu", "--by", "role",
+    scores = json.loads(shell(ws, "score", "--engagement", "hu", "--by", "role",
                             "--format", "json").stdout)
     assert {r["group"] for r in scores} == {"executive", "manager", "frontline"}
     out = tmp_path / "reports"
-    result = run(ws, "batch", "--engagement", "hu", "--by", "role", "--workers", "2",
+    result = shell(ws, "batch", "--engagement", "hu", "--by", "role", "--workers", "2",
                  "--out", str(out))
     assert str(out / "index.html") in result.stdout
     assert (out / "organisation.en.html").is_file()
-    compared = json.loads(run(ws, "compare", "--engagement", "hu", "--format", "json").stdout)
+    compared = json.loads(shell(ws, "compare", "--engagement", "hu", "--format", "json").stdout)
     assert {r["kind"] for r in compared} == {"portfolio"} and len(compared) == 5  # no waves
-    run(ws, "export", "--engagement", "hu", "--out", str(tmp_path / "hu.xlsx"))
+    shell(ws, "export", "--engagement", "hu", "--out", str(tmp_path / "hu.xlsx"))
     assert (tmp_path / "hu.xlsx").stat().st_size > 0
 
 
@@ -160,15 +209,30 @@ def test_operating_system_errors_name_the_path_without_a_traceback(tmp_path: Pat
     _mini(ws)
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    failed = [
-        run(ws, "export", "--engagement", "e", "--out", str(blocker / "x.csv"), ok=False),
-        run(ws, "--workspace", str(blocker / "ws"), "org", "create", "X", ok=False),
+    failed = [  # real processes: the message and exit code users see
+        shell(ws, "export", "--engagement", "e", "--out", str(blocker / "x.csv"), ok=False),
+        shell(ws, "--workspace", str(blocker / "ws"), "org", "create", "X", ok=False),
     ]
     for result in failed:
         assert result.stderr.startswith(f"error: {blocker}"), result.stderr
         assert ("Not a directory" in result.stderr or "File exists" in result.stderr)
         assert "Traceback" not in result.stderr
         assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
+
+
+def test_ctrl_c_in_a_command_prints_aborted_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = tmp_path / "ws"
+    _mini(ws)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("assessment._workbook.engagement_scores", interrupted)
+    result = run(ws, "score", "--engagement", "e", ok=False)
+    assert result.exit_code == 1 and result.stderr.splitlines()[-1] == "aborted"
+    assert result.stdout == ""
 
 
 def test_commands_before_any_response_explain_instead_of_crashing(tmp_path: Path) -> None:
@@ -218,7 +282,7 @@ def test_contradictory_or_orphan_options_are_refused(tmp_path: Path) -> None:
     ]
     for args, message in cases:
         result = run(ws, *args, "--engagement", "e", ok=False)
-        assert result.returncode == 2 and message in result.stderr, args
+        assert result.exit_code == 2 and message in result.stderr, args
     result = run(ws, "rate", "--engagement", "e", "--facet", "nosuch", "--level", "3", ok=False)
     assert "known facets: customer_first, latitude" in result.stderr
 

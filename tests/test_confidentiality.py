@@ -307,6 +307,7 @@ organisations = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(org=organisations)
 def test_no_group_below_the_minimum_can_be_recovered_from_the_published_numbers(

@@ -11,9 +11,8 @@ import nbformat
 import papermill
 import pytest
 
-from assessment import Store, build_demo
-from assessment._store._workspace import models_dir
-from tests.conftest import ROOT
+from assessment import Store
+from tests.conftest import ROOT, DemoFactory
 
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -37,9 +36,11 @@ def test_the_consultant_workbook_runs_top_to_bottom_under_nbval_on_a_fresh_works
     assert (tmp_path / "ws" / "reports" / "harbour-2026" / "index.html").is_file()
 
 
-def test_the_questionnaire_notebook_runs_under_nbval(tmp_path: Path) -> None:
-    with Store(tmp_path / "ws" / "assessment.db") as store:
-        build_demo(store, (models_dir() / "service-maturity.yaml").read_text(encoding="utf-8"))
+@pytest.mark.slow
+def test_the_questionnaire_notebook_runs_under_nbval(
+    make_demo: DemoFactory, tmp_path: Path
+) -> None:
+    make_demo(tmp_path / "ws")
     proc = _nbval(NOTEBOOKS / "questionnaire.ipynb", tmp_path / "ws")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -24,11 +25,44 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
 
 
+def _stub_names() -> dict[str, str]:
+    """Public name -> module, as declared (once) in ``assessment/__init__.pyi``."""
+    stub = ast.parse((ROOT / "assessment" / "__init__.pyi").read_text(encoding="utf-8"))
+    names: dict[str, str] = {}
+    for node in stub.body[1:]:  # after the docstring
+        assert isinstance(node, ast.ImportFrom) and node.level == 1 and node.module, (
+            f"line {node.lineno}: the stub holds only `from .module import name as name`"
+        )
+        for alias in node.names:
+            assert alias.asname == alias.name, f"{alias.name}: re-export it as itself"
+            assert alias.name not in names, f"{alias.name}: declared twice"
+            names[alias.name] = f"assessment.{node.module}"
+    return names
+
+
 def test_public_names_are_exactly_the_documented_ones() -> None:
+    declared = _stub_names()
     exported = set(assessment.__all__)
+    assert exported == set(declared)
     assert exported == {n for n in dir(assessment) if not n.startswith("_")} | {"__version__"}
-    for name in exported:
-        assert getattr(assessment, name) is not None
+    for name, module in declared.items():
+        value = getattr(assessment, name)
+        assert value is not None
+        if hasattr(value, "__module__") and callable(value):
+            assert value.__module__ == module, f"{name} is defined in {value.__module__}"
+
+
+def test_plumbing_is_not_public() -> None:
+    for name in ("WarmKernel", "html_problems", "export_html", "ReportRenderer", "PdfPrinter"):
+        assert name not in assessment.__all__
+        with pytest.raises(AttributeError):
+            getattr(assessment, name)
+
+
+def test_every_area_package_init_is_empty() -> None:
+    """The form's light start depends on it: importing one module loads only its imports."""
+    for init in sorted((ROOT / "assessment").glob("_*/__init__.py")):
+        assert init.read_text(encoding="utf-8").strip() == "", init
 
 
 def test_the_form_starts_without_the_analysis_stack() -> None:

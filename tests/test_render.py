@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +107,7 @@ def test_a_failing_cell_keeps_the_partial_notebook_and_names_the_error(
     assert "papermill-error-cell-tag" in nb.cells[0].metadata.tags  # papermill's error banner
 
 
+@pytest.mark.slow
 def test_a_dead_kernel_fails_its_report_and_the_next_one_gets_a_new_kernel(
     renderer: ReportRenderer, tmp_path: Path
 ) -> None:
@@ -187,6 +191,7 @@ def _open_offline(page_path: Path) -> dict[str, Any]:
     return {**info, "requests": requests, "dialogs": dialogs}
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_page_renders_offline_in_chromium_and_runs_no_injected_script(
     renderer: ReportRenderer, tmp_path: Path
@@ -217,11 +222,99 @@ def test_pdf_is_printed_on_a4(renderer: ReportRenderer, tmp_path: Path) -> None:
     )
 
 
+@contextmanager
+def _local_server() -> Iterator[tuple[int, list[str]]]:
+    """An HTTP server on 127.0.0.1 (any free port) that answers every GET and logs its path."""
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            body = b"p { color: red }" if self.path.endswith(".css") else b"x"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Keep the test's output quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], hits
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.mark.slow
 @pytest.mark.browser
-def test_the_printer_makes_no_network_request(tmp_path: Path) -> None:
-    chromium_or_skip()
-    page = tmp_path / "p.html"
-    page.write_text('<html><body><img src="https://example.invalid/x.png"><p>hi</p></body></html>')
-    with PdfPrinter() as printer:
-        printer.print(page, tmp_path / "p.pdf")  # the image request is refused, printing goes on
-    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF-")
+def test_the_printer_makes_no_network_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page asking for a style sheet, a font, an image and a frame from a server on this
+    machine (by name and by address) and an image from the internet: the printer's route
+    refuses every request before it leaves Chromium, so the server is never asked; the same
+    page in a Chromium without the printer's blocking does reach the server."""
+    from playwright.sync_api import Browser, BrowserContext, Request, Response, sync_playwright
+
+    from assessment._report._pdf import CHROMIUM_ARGS
+
+    executable = chromium_or_skip()
+    failed: dict[str, str | None] = {}
+    answered: list[str] = []
+    original = Browser.new_context
+
+    def observed(self: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
+        """The printer's own context, with listeners that see every request it makes."""
+        context = original(self, *args, **kwargs)
+
+        def on_failed(r: Request) -> None:
+            failed[r.url] = r.failure
+
+        def on_response(r: Response) -> None:
+            answered.append(r.url)
+
+        context.on("requestfailed", on_failed)
+        context.on("response", on_response)
+        return context
+
+    with _local_server() as (port, hits):
+        local = f"http://127.0.0.1:{port}"
+        external = {f"http://localhost:{port}/style.css", f"{local}/font.woff2",
+                    f"{local}/img.png", f"{local}/frame.html", "https://example.invalid/x.png"}
+        page = tmp_path / "p.html"
+        page.write_text(
+            f'<html><head><link rel="stylesheet" href="http://localhost:{port}/style.css">'
+            f"<style>@font-face {{ font-family: far; src: url({local}/font.woff2) }}"
+            " p { font-family: far }</style></head>"
+            f'<body><img src="https://example.invalid/x.png"><img src="{local}/img.png">'
+            f'<p>hi</p><iframe src="{local}/frame.html"></iframe></body></html>'
+        )
+        monkeypatch.setattr(Browser, "new_context", observed)
+        with PdfPrinter() as printer:
+            printer.print(page, tmp_path / "p.pdf")  # every request is refused, printing goes on
+        monkeypatch.undo()
+        assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF-")
+        assert hits == []  # nothing reached the server
+        assert answered == [page.resolve().as_uri()]  # the page itself was the only answer
+        # Each resource was asked for, and aborted by the printer's route (Playwright's
+        # route.abort() is net::ERR_FAILED; the offline context behind it would say
+        # net::ERR_INTERNET_DISCONNECTED, an attempted lookup net::ERR_NAME_NOT_RESOLVED).
+        assert failed == dict.fromkeys(external, "net::ERR_FAILED")
+        # The check can fail: a Chromium without the printer's route and offline context
+        # fetches the very same resources from the server (the internet image stays blocked:
+        # the test itself sends nothing off the machine, not even a name lookup).
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(executable), headless=True,
+                                        args=list(CHROMIUM_ARGS))
+            try:
+                plain = browser.new_page()
+                plain.route("https://example.invalid/**", lambda route: route.abort())
+                plain.goto(page.resolve().as_uri(), wait_until="load")
+            finally:
+                browser.close()
+        assert sorted(hits) == ["/font.woff2", "/frame.html", "/img.png", "/style.css"]

@@ -24,7 +24,6 @@ from assessment import (
     ResponseSet,
     Store,
     Workspace,
-    build_demo,
     demo_responses,
     load_model_text,
     models_dir,
@@ -36,11 +35,14 @@ from assessment import (
 )
 from assessment._i18n._report import TEXTS, text
 from assessment._report._batch import _job
+from assessment._report._figures import layer_frame
 from assessment._report._pdf import PdfPrinter
+from assessment._report._prepare import PARAMETERS, check_parameters
 from assessment._report._render import ReportRenderer
-from assessment._report._report import PARAMETERS, SECTIONS, _tables, check_parameters
+from assessment._report._sections import SECTIONS
+from assessment._report._tables import engagement_tables
 from assessment._scoring._analytics import target_gaps
-from tests.conftest import ROOT
+from tests.conftest import ROOT, DemoFactory
 from tests.test_render import chromium_or_skip
 
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
@@ -62,11 +64,9 @@ TOKEN = "PLANTED7f3a"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = Workspace(tmp_path_factory.mktemp("report") / "ws")
-    with ws.store() as store:
-        build_demo(store, MODEL_SOURCE)
-    return ws
+def demo(demo_workspace: Workspace) -> Workspace:
+    """The session's demo workspace: read-only (a test that writes takes ``demo_copy``)."""
+    return demo_workspace
 
 
 def _extra(base: ResponseSet, team: str, n: int, prefix: str, comment: str) -> ResponseSet:
@@ -191,12 +191,11 @@ def test_the_default_workspace_comes_from_the_environment(
 
 
 def test_an_empty_workspace_is_the_nearest_one_in_the_folder_or_above(
-    demo: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    demo: Workspace, make_demo: DemoFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """JupyterLab runs the notebook in ``notebooks/``: the checkout's ``workspace/`` is above."""
     checkout = tmp_path / "checkout"
-    with Store(checkout / "workspace" / "assessment.db") as store:
-        build_demo(store, MODEL_SOURCE)
+    make_demo(checkout / "workspace")
     (checkout / "notebooks" / "deeper").mkdir(parents=True)
     monkeypatch.delenv("ASSESSMENT_WORKSPACE", raising=False)
     for cwd in (checkout, checkout / "notebooks", checkout / "notebooks" / "deeper"):
@@ -348,6 +347,7 @@ def _every_demo_unit(ws: Workspace) -> list[str]:
                               for u in reportable_units(str(ws.path), "demo", by))]
 
 
+@pytest.mark.slow
 def test_no_report_section_is_a_chart_of_hidden_cells_only(
     demo: Workspace, tmp_path: Path
 ) -> None:
@@ -366,10 +366,11 @@ def test_no_report_section_is_a_chart_of_hidden_cells_only(
         assert ('data-chart="heatmap"' in heat) == published, unit
         if not published:
             assert html.escape(text("en", "heatmap_all_hidden", min=5)) in heat, unit
-        layers = report._layer_frame()
+        layers = layer_frame(report)
         assert ('data-chart="iceberg"' in report.perception_gap().html) == (not layers.empty)
 
 
+@pytest.mark.slow
 def test_a_team_report_shows_the_organisations_heatmap_with_its_own_row_outlined(
     demo: Workspace, tmp_path: Path
 ) -> None:
@@ -392,10 +393,11 @@ def test_a_team_report_shows_the_organisations_heatmap_with_its_own_row_outlined
             assert html.escape(text("nl", "layers_hidden")) not in gap
 
 
+@pytest.mark.slow
 def test_a_role_report_whose_cells_are_all_withheld_shows_the_teams_instead(
     demo: Workspace, tmp_path: Path
 ) -> None:
-    scores = _tables(demo, "demo").scores
+    scores = engagement_tables(demo, "demo").scores
     for unit in reportable_units(str(demo.path), "demo", "role"):
         role = unit.removeprefix("role:")
         report = prepare_report(str(demo.path), "demo", unit, "ru", str(tmp_path))
@@ -412,6 +414,7 @@ def test_a_role_report_whose_cells_are_all_withheld_shows_the_teams_instead(
 # --- papermill runs ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("unit", "language"), MATRIX)
 def test_the_report_runs_under_papermill_for_every_unit_kind_and_language(
     rendered: dict[tuple[str, str], Any], demo: Workspace, tmp_path: Path, unit: str,
@@ -444,6 +447,7 @@ def test_a_refused_unit_fails_the_notebook_with_a_clear_message(
     assert "'team:Complaints Desk' cannot be reported" in (result.error or "")
 
 
+@pytest.mark.slow
 def test_a_report_run_twice_in_one_kernel_is_the_same(
     rendered: dict[tuple[str, str], Any], demo: Workspace, renderer: ReportRenderer
 ) -> None:
@@ -479,6 +483,26 @@ def test_a_parameter_the_notebook_does_not_have_fails_the_papermill_run(
 # --- confidentiality and escaping ----------------------------------------------------------
 
 
+def test_the_templates_escape_every_value_and_refuse_an_undefined_name() -> None:
+    from jinja2 import UndefinedError
+    from markupsafe import Markup
+
+    from assessment._report._templates import environment
+
+    hostile = HOSTILE_COMMENT + "'\"&"
+    page = environment().from_string('<p title="{{ v }}">{{ v }}</p>{{ svg }}').render(
+        v=hostile, svg=Markup("<svg></svg>"))
+    assert page == f'<p title="{html.escape(hostile)}">{html.escape(hostile)}</p><svg></svg>'
+    with pytest.raises(UndefinedError):
+        environment().get_template("heatmap.html.j2").render(t=str)
+
+
+def test_report_strings_are_plain_text_the_templates_put_the_markup_around_them() -> None:
+    for language, strings in TEXTS.items():
+        for key, value in strings.items():
+            assert not re.search(r"<[A-Za-z/!]|&[#A-Za-z]", value), (language, key)
+
+
 @pytest.fixture(scope="module")
 def special_reports(special: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real batch, with PDFs, on the special engagement: the organisation, the hostile
@@ -511,6 +535,7 @@ def _file_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_no_planted_value_reaches_any_output_file(
     special: Workspace, special_reports: Path
@@ -535,6 +560,7 @@ def test_no_planted_value_reaches_any_output_file(
     assert len(tiny) and tiny["suppressed"].all() and tiny["mean"].isna().all()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_hostile_names_and_comments_are_shown_as_text_and_never_run(
     special_reports: Path,
@@ -570,6 +596,7 @@ _ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize(("unit", "language"), [MATRIX[0], MATRIX[1]])
 def test_the_page_draws_every_chart_offline_without_a_request(
@@ -630,6 +657,7 @@ def _pdf_pages(path: Path) -> list[tuple[float, float, str]]:
     return pages
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_real_report_prints_on_a4_with_every_section_on_a_new_page_and_no_blank_page(
     rendered: dict[tuple[str, str], Any], demo: Workspace, tmp_path: Path
@@ -668,6 +696,7 @@ def test_the_real_report_prints_on_a4_with_every_section_on_a_new_page_and_no_bl
 PAPERMILL = Path(sys.executable).parent / "papermill"
 
 
+@pytest.mark.slow
 def test_the_papermill_command_runs_a_team_report_in_dutch(
     demo: Workspace, tmp_path: Path
 ) -> None:
@@ -692,12 +721,14 @@ def test_the_papermill_command_runs_a_team_report_in_dutch(
     assert (tmp_path / f"{unit_slug('team:Billing Support')}.scores.csv").is_file()
 
 
-def test_the_notebook_runs_as_is_from_its_own_folder_as_in_jupyterlab(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_the_notebook_runs_as_is_from_its_own_folder_as_in_jupyterlab(
+    make_demo: DemoFactory, tmp_path: Path
+) -> None:
     """A JupyterLab kernel runs in ``notebooks/`` and knows no ASSESSMENT_WORKSPACE: the
     empty ``workspace`` parameter finds the checkout's ``workspace/`` one folder up."""
     checkout = tmp_path / "checkout"
-    with Store(checkout / "workspace" / "assessment.db") as store:
-        build_demo(store, MODEL_SOURCE)
+    make_demo(checkout / "workspace")
     notebooks = checkout / "notebooks"
     notebooks.mkdir()
     (notebooks / "report.ipynb").write_bytes(NOTEBOOK.read_bytes())
@@ -711,6 +742,7 @@ def test_the_notebook_runs_as_is_from_its_own_folder_as_in_jupyterlab(tmp_path: 
     assert not (notebooks / "workspace").exists()
 
 
+@pytest.mark.slow
 def test_the_papermill_command_fails_clearly_on_a_group_below_the_minimum(
     demo: Workspace, tmp_path: Path
 ) -> None:
@@ -729,7 +761,10 @@ def test_the_papermill_command_fails_clearly_on_a_group_below_the_minimum(
 # --- nbval ---------------------------------------------------------------------------------
 
 
-def test_the_committed_notebook_runs_top_to_bottom_under_nbval(demo: Workspace) -> None:
+@pytest.mark.slow
+def test_the_committed_notebook_runs_top_to_bottom_under_nbval(demo_copy: Workspace) -> None:
+    demo = demo_copy  # the notebook writes its report into the workspace: a fresh one
+    assert not (demo.path / "reports").exists()
     env = {**os.environ, "ASSESSMENT_WORKSPACE": str(demo.path)}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
@@ -740,12 +775,12 @@ def test_the_committed_notebook_runs_top_to_bottom_under_nbval(demo: Workspace) 
     assert (demo.path / "reports" / "demo" / "organisation.scores.csv").is_file()
 
 
+@pytest.mark.slow
 def test_the_organisation_report_shows_the_roadmap_and_the_consultant_ratings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_demo: DemoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ws = tmp_path / "ws"
+    ws = make_demo(tmp_path / "ws").path
     with Store(ws / "assessment.db") as store:
-        build_demo(store, MODEL_SOURCE)
         store.set_rating("demo", "autonomy_lines", 5, "Evidence <b>typed</b> by a consultant")
         store.set_rating("demo", "culture_customer", None, "No customer stories collected")
     # A report string with a character HTML escapes is escaped once, not twice.

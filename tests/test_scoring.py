@@ -415,6 +415,7 @@ def test_published_scores_are_in_range_and_consistent(
     assert hidden[["n", "mean", "sd", "level"]].isna().all().all()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31), n=st.integers(1, 60), shuffle=st.integers(0, 2**31))
 def test_the_order_of_respondents_does_not_matter(

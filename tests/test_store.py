@@ -103,6 +103,7 @@ def test_responses_round_trip_through_the_store(store: Store, engagement: str, m
     assert sorted(back.comments["text"]) == sorted(data.comments["text"])
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())

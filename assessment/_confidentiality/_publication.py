@@ -2,7 +2,8 @@
 
 Every table of an engagement (scores, headcounts, eNPS, trifecta, strengths, answer
 distributions, facet scores) publishes a subset of the groups :func:`publication` allows,
-so no combination of tables reveals a group below the minimum (``docs/scoring.md``).
+so no combination of tables reveals a group below the minimum (``docs/scoring.md``). A group
+gets a report of its own only if the pattern publishes it (:meth:`Publication.require_published`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._exceptions import ParameterError
+from .._exceptions import ConfidentialityError, ParameterError
 from .._model._coding import _aligned, _coded, _counts, _has_score, _units
 from .._model._schema import MaturityModel
 from ._groups import BREAKDOWNS, GroupIndex, check_breakdowns, split_missing
@@ -82,6 +83,43 @@ class Publication:
         frame["n"] = _counts(self.headcount[rows], hide)
         frame["suppressed"] = hide
         return frame
+
+    def groups(self, by: str) -> list[str]:
+        """Every group of the one breakdown ``by`` (``team``, ``role`` ...), in table order."""
+        return [str(g) for g in self.index.groups["group"].to_numpy()[self.rows(by)]]
+
+    def published_groups(self, by: str) -> list[str]:
+        """The groups of the one breakdown ``by`` that this pattern publishes, in table order:
+        the only ones that may be reported on their own (a report per team, role ...)."""
+        rows = self.rows(by)
+        names = self.index.groups["group"].to_numpy()[rows]
+        return [str(g) for g in names[~self.withheld[rows]]]
+
+    def require_published(self, by: str, group: str, *, label: str) -> None:
+        """Refuse to report ``group`` of the breakdown ``by`` on its own unless it is published.
+
+        A unit (the organisation, a team, role or department) may get a report only if this
+        pattern publishes it: it has at least the minimum group size and is not withheld so
+        that a smaller group cannot be worked out. ``label`` names the group in the message as
+        its reader knows it (``unit: 'team:A'``).
+
+        Raises
+        ------
+        ConfidentialityError
+            The group is withheld.
+        ParameterError
+            ``by`` has no group ``group``.
+        """
+        rows = self.rows(by)
+        found = np.flatnonzero(self.index.groups["group"].to_numpy()[rows] == group)
+        if not len(found):
+            raise ParameterError(f"{label}: {by!r} has no group {group!r}")
+        if bool(self.withheld[rows[found[0]]]):
+            raise ConfidentialityError(
+                f"{label} cannot be reported: it has fewer respondents than the engagement's "
+                f"minimum group size ({self.min_group_size}), or it is withheld so that a "
+                "smaller group cannot be worked out"
+            )
 
 
 def _facet_dimension(model: MaturityModel, facets: Sequence[str]) -> IntArray:

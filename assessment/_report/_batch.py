@@ -104,7 +104,7 @@ def plan_batch(
             f"language: {', '.join(map(repr, unknown))} unknown; "
             f"choose from {', '.join(REPORT_LANGUAGES)}"
         )
-    from ._report import reportable_units
+    from ._prepare import reportable_units
 
     if by not in BY_KINDS:
         raise ParameterError(f"by: must be one of {', '.join(BY_KINDS)}, got {by!r}")
@@ -128,7 +128,7 @@ def plan_batch(
 
 
 def _job(workspace: Workspace, engagement: str, unit: str, language: str, out: Path) -> ReportJob:
-    from ._report import unit_slug
+    from ._units import unit_slug
 
     return ReportJob(
         unit=unit,

@@ -11,6 +11,7 @@ embeds the SVG inline, so it needs no JavaScript and no network to show its char
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from typing import Any, Final
@@ -288,12 +289,13 @@ def enps_chart(frame: pd.DataFrame, *, title: str, share_title: str, category_ti
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
-def to_svg(chart: Any, *, language: str, uid: str) -> str:
+def to_svg(chart: Any, *, language: str, uid: str, label: str | None = None) -> str:
     """Render ``chart`` to an SVG string with vl-convert, numbers formatted for ``language``.
 
     ``uid`` (letters, digits, ``-``) prefixes every ``id`` in the SVG, so several charts can
     sit inline in one HTML page without their gradients or clip paths clashing. Data is never
-    fetched: the chart must carry its (aggregated) data inline.
+    fetched: the chart must carry its (aggregated) data inline. With a ``label``, the SVG is
+    an image (``role="img"``) whose accessible name is the label, escaped.
     """
     import vl_convert
 
@@ -311,4 +313,6 @@ def to_svg(chart: Any, *, language: str, uid: str) -> str:
             r'(id="|url\(#|href="#)(' + "|".join(map(re.escape, names)) + r')(?=[")])'
         )
         svg = pattern.sub(lambda m: m.group(1) + names[m.group(2)], svg)
+    if label is not None:
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label)}" ', 1)
     return svg

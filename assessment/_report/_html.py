@@ -1,6 +1,7 @@
 """The report page: the executed notebook exported to HTML without code or scripts, and its audit.
 
-The outputs only (nbconvert's lab template with ``exclude_input``), and no JavaScript at all:
+The outputs only (nbconvert's lab template with ``exclude_input``, extended by the package's
+``templates/nbconvert/assessment_report``), and no JavaScript at all:
 no require.js, MathJax, Mermaid or widget scripts, charts as inline SVG images. The page
 makes no network request and cannot run an injected script; :func:`html_problems` checks
 both before a page is written.
@@ -11,46 +12,17 @@ from __future__ import annotations
 import copy
 import re
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Final
 
 from nbformat import NotebookNode
 
+from ._templates import TEMPLATES
+
 __all__ = ["export_html", "html_problems"]
 
-#: The lab template without any script: no require.js, MathJax, Mermaid, widgets or
-#: JavaScript outputs; print rules for A4 and a new page for every section (every code cell
-#: with output after the first, unless tagged ``no-page-break``).
-_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block data_javascript scoped -%}{%- endblock data_javascript -%}
-{%- block data_widget_view scoped -%}{%- endblock data_widget_view -%}
-{%- block extra_css -%}
-<style type="text/css">
-body.jp-Notebook { max-width: 1080px; margin: 0 auto; padding: 24px 32px; }
-.jp-mod-noOutputs.jp-mod-noInput { display: none; }
-.jp-OutputArea-output img { max-width: 100%; height: auto; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  html, body.jp-Notebook { max-width: none; margin: 0; padding: 0; }
-  /* Nothing below the last line of a section: a trailing margin alone would spill onto an
-     empty page before the next section's page break. */
-  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child,
-  .jp-OutputArea-output, .jp-RenderedHTMLCommon { margin: 0 !important; padding: 0 !important; }
-  .jp-RenderedHTMLCommon > *:last-child { margin-bottom: 0 !important; }
-  .jp-CodeCell:not(.jp-mod-noOutputs)
-    ~ .jp-CodeCell:not(.jp-mod-noOutputs):not(.celltag_no-page-break),
-  .page-break { break-before: page; }
-  .jp-OutputArea-output img, figure, table { break-inside: avoid; }
-}
-</style>
-{%- endblock extra_css -%}
-{%- block footer %}
-</html>
-{% endblock footer -%}
-"""
+#: nbconvert's template directory of the report page (``conf.json``, ``index.html.j2``): the
+#: lab template without any script, with print rules for A4 and a page per section.
+PAGE_TEMPLATE: Final = "assessment_report"
 
 
 _exporter: Any = None
@@ -60,13 +32,11 @@ def _html_exporter() -> Any:
     """Return this process's HTML exporter (built once: template loading is not free)."""
     global _exporter
     if _exporter is None:
-        from jinja2 import DictLoader
         from nbconvert import HTMLExporter
 
         _exporter = HTMLExporter(  # type: ignore[no-untyped-call]
-            template_name="lab",
-            template_file="assessment_report.html.j2",
-            extra_loaders=[DictLoader({"assessment_report.html.j2": _TEMPLATE})],
+            template_name=PAGE_TEMPLATE,
+            extra_template_basedirs=[str(TEMPLATES / "nbconvert")],
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,

@@ -30,7 +30,7 @@ def unit_label(unit: str, language: str = "en") -> str:
     """Return a reader's label for ``unit`` in ``language``: ``Whole organisation``,
     ``Team: NAME``, ``Rol: Managers`` (unescaped); the unit itself if it is not one.
     ``language`` must be a report language."""
-    from ._report import parse_unit
+    from ._units import parse_unit
 
     try:
         return parse_unit(unit).label(language)

@@ -29,7 +29,7 @@ __all__ = ["WARMUP_CODE", "WARM_ENGINE", "WarmKernel"]
 #: on the report (imports, and one tiny chart to boot vl-convert's JavaScript runtime).
 WARMUP_CODE = """\
 import IPython.display, altair, pandas, vl_convert
-import assessment, assessment._report._charts, assessment._report._report
+import assessment, assessment._report._charts, assessment._report._prepare
 vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]},
                             "encoding": {"x": {"field": "x", "type": "quantitative"}}})
 # Everything so far lives as long as the kernel: keep it out of the garbage collector's

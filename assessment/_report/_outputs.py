@@ -1,16 +1,15 @@
-"""What a batch leaves beside its reports: ``reports.json``, the failures files and ``index.html``.
+"""What a batch leaves beside its reports: ``reports.json``, the failures files and ``index.html``
+(from the template ``templates/index.html.j2``).
 """
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from .._atomic import write_text_atomic
 from .._exceptions import AssessmentError
@@ -18,6 +17,7 @@ from .._i18n._form import LANGUAGE_NAMES
 from .._i18n._report import REPORT_LANGUAGES, text
 from .._store._workspace import Workspace
 from ._jobs import BatchResult, ReportJob, ReportOutcome, unit_label
+from ._templates import render
 
 __all__ = ["failures_summary", "write_index"]
 
@@ -94,22 +94,6 @@ def _write_failures(result: BatchResult) -> Path | None:
     return json_path
 
 
-_INDEX_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
-       max-width: 1100px; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.5rem; margin-bottom: .25rem; }
-p.lead { color: #52606d; margin-top: 0; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #e4e7eb;
-         vertical-align: top; }
-th { font-weight: 600; background: #f5f7fa; }
-.status { font-weight: 600; white-space: nowrap; }
-.status-ok, .status-unchanged { color: #1b7a3a; }
-.status-failed { color: #b42318; }
-td.error { color: #b42318; font-family: ui-monospace, monospace; font-size: .85rem; }
-"""
-
-
 def _index_title(workspace: Workspace | None, jobs: Sequence[ReportJob]) -> tuple[str | None, str]:
     """The index's title and language: the engagement's first language (when it is a report
     language, else that of the first report, else English)."""
@@ -128,66 +112,41 @@ def _index_title(workspace: Workspace | None, jobs: Sequence[ReportJob]) -> tupl
     return title, language
 
 
-def _link(name: str | None, text: str) -> str:
-    if not name:
-        return ""
-    return f'<a href="{html.escape(quote(name), quote=True)}">{html.escape(text)}</a>'
-
-
 def write_index(result: BatchResult, *, title: str | None = None, language: str = "en") -> Path:
     """Write ``index.html``: every report with its status and links; no script, escaped.
 
     The page is in ``language`` (a report language); each report's language is named in
     its own words (``Nederlands``, ``Українська``).
     """
-    esc = html.escape
     lang = language if language in REPORT_LANGUAGES else "en"
-
-    def t(key: str, **values: object) -> str:
-        return esc(text(lang, key, **values))
-
     pdfs = any(o.pdf for o in result.outcomes)
     errors = any(o.error for o in result.outcomes)
-    rows = []
-    for o in result.outcomes:
-        rows.append(
-            "<tr>"
-            f"<td>{esc(unit_label(o.job.unit, lang))}</td>"
-            f'<td lang="{esc(o.job.language)}">'
-            f"{esc(LANGUAGE_NAMES.get(o.job.language, o.job.language))}</td>"
-            f'<td class="status status-{o.status}">{t(f"status_{o.status}")}</td>'
-            f"<td>{_link(o.html, 'HTML')}</td>"
-            + (f"<td>{_link(o.pdf, 'PDF')}</td>" if pdfs else "")
-            + f"<td>{_link(o.notebook, text(lang, 'index_notebook'))}</td>"
-            + (f'<td class="error">{esc(o.error or "")}</td>' if errors else "")
-            + "</tr>"
-        )
-    headers = [t("index_unit"), t("index_language"), t("index_status"), t("index_report"),
-               *(["PDF"] if pdfs else []), t("index_audit"),
-               *([t("index_error")] if errors else [])]
+    rows = [
+        {
+            "unit": unit_label(o.job.unit, lang),
+            "language": o.job.language,
+            "language_name": LANGUAGE_NAMES.get(o.job.language, o.job.language),
+            "status": o.status,
+            "status_label": text(lang, f"status_{o.status}"),
+            "html": o.html,
+            "pdf": o.pdf,
+            "notebook": o.notebook,
+            "error": o.error or "",
+        }
+        for o in result.outcomes
+    ]
+    headers = [text(lang, "index_unit"), text(lang, "index_language"),
+               text(lang, "index_status"), text(lang, "index_report"),
+               *(["PDF"] if pdfs else []), text(lang, "index_audit"),
+               *([text(lang, "index_error")] if errors else [])]
     n_failed = len(result.failures)
     engagement = result.outcomes[0].job.parameters["engagement"] if result.outcomes else ""
-    heading = title or text(lang, "index_title_engagement", engagement=engagement)
-    lead = t("index_lead", total=len(result.outcomes), ready=len(result.outcomes) - n_failed,
-             failed=n_failed, when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
-    page = f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(heading)}</title>
-<style>{_INDEX_CSS}</style>
-</head>
-<body>
-<h1>{esc(heading)}</h1>
-<p class="lead">{lead}</p>
-<table>
-<thead><tr>{"".join(f"<th>{h}</th>" for h in headers)}</tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-</body>
-</html>
-"""
+    lead = text(lang, "index_lead", total=len(result.outcomes),
+                ready=len(result.outcomes) - n_failed, failed=n_failed,
+                when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    page = render(
+        "index.html.j2", language=lang, lead=lead, headers=headers, rows=rows, pdfs=pdfs,
+        errors=errors, notebook=text(lang, "index_notebook"),
+        heading=title or text(lang, "index_title_engagement", engagement=engagement),
+    )
     return write_text_atomic(result.index, page)

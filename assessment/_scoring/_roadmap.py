@@ -74,6 +74,6 @@ def plan_table(gaps: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
         gaps["suppressed"].to_numpy(dtype=bool), "withheld",
         np.where(out["step"].notna().to_numpy(), "open", "met"),
     )
-    out["after"] = out["after"].fillna("").astype(str)
+    out["after"] = out["after"].astype(object).fillna("").astype(str)
     out = out.astype({"phase": "Int64", "step": "Int64"})
     return out.sort_values("step", kind="stable", na_position="last").reset_index(drop=True)

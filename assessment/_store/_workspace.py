@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ._connection import DB_NAME
-from ._store import Store
+# The command line reads this module to parse its options: the store (SQLite, pydantic,
+# pandas) is imported only when a workspace is opened.
+if TYPE_CHECKING:
+    from ._store import Store
 
 __all__ = ["DEFAULT_MODEL", "WORKSPACE_ENV", "Workspace", "models_dir", "samples_dir", "shipped"]
 
@@ -77,6 +80,8 @@ class Workspace:
         """
         if path or os.environ.get(WORKSPACE_ENV):
             return cls.resolve(path)
+        from ._connection import DB_NAME
+
         here = Path(start or Path.cwd()).expanduser().resolve()
         for folder in (here, *here.parents):
             candidate = folder / "workspace"
@@ -87,6 +92,8 @@ class Workspace:
     @property
     def db_path(self) -> Path:
         """The SQLite database of this workspace."""
+        from ._connection import DB_NAME
+
         return self.path / DB_NAME
 
     @property
@@ -96,4 +103,6 @@ class Workspace:
 
     def store(self) -> Store:
         """Open (creating if needed) the workspace's store."""
+        from ._store import Store
+
         return Store(self.db_path)

@@ -1,0 +1,140 @@
+"""Analysis commands: scores, the consultant's ratings, targets and their roadmap,
+comparisons with earlier waves and other organisations.
+
+The library is imported inside each command, when it runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from ._context import engagement_option, open_store
+from ._output import emit, format_option, long_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["compare_cmd", "rate_cmd", "score_cmd", "target_cmd"]
+
+_LEVELS = {"1", "2", "3", "4", "5"}
+
+
+def _level(value: str) -> int | None:
+    if value.lower() in ("na", "n/a"):
+        return None
+    if value not in _LEVELS:
+        raise click.BadParameter("a level from 1 to 5, or 'na'", param_hint="--level")
+    return int(value)
+
+
+@click.command("rate")
+@engagement_option
+@click.option("--facet", help="Facet id to rate (omit to list the ratings beside the survey).")
+@click.option("--level", help="1-5, or 'na' for not applicable (with --facet).")
+@click.option("--evidence", default="", help="What the rating rests on (with --facet).")
+@format_option
+@click.pass_context
+def rate_cmd(
+    ctx: click.Context, engagement_id: str, facet: str | None, level: str | None,
+    evidence: str, fmt: str,
+) -> None:
+    """Record the consultant's evidence-based level of a facet, or list the ratings.
+
+    The list puts each facet's survey level beside the consultant's, with their agreement.
+    """
+    if not facet and (level is not None or evidence):
+        raise click.UsageError("--level and --evidence rate a facet: give --facet too")
+    with open_store(ctx) as store:
+        if facet:
+            if level is None:
+                raise click.UsageError("--level is required with --facet")
+            store.set_rating(engagement_id, facet, _level(level), evidence)
+            click.echo(f"rated {facet!r}: {level}")
+            return
+        from .._workbook import ratings_against_survey
+
+        frame = ratings_against_survey(store, engagement_id)
+    if fmt == "table":
+        frame = frame.astype({"consultant_level": object})
+        frame.loc[frame["consultant_na"], "consultant_level"] = "n/a"
+        frame = frame[["dimension", "facet", "survey_level", "consultant_level", "agreement",
+                       "evidence"]]
+    emit(frame, fmt)
+
+
+@click.command("target")
+@engagement_option
+@click.argument("targets", nargs=-1, metavar="[DIMENSION=LEVEL]...")
+@format_option
+@click.pass_context
+def target_cmd(
+    ctx: click.Context, engagement_id: str, targets: tuple[str, ...], fmt: str
+) -> None:
+    """Set the client's target level per dimension, e.g. culture=4 leadership=4.
+
+    Prints each targeted dimension's gap and its place in the phased roadmap (step 1 first).
+    """
+    parsed: dict[str, int] = {}
+    for item in targets:
+        dim, _, value = item.partition("=")
+        if not dim or value not in _LEVELS:
+            raise click.BadParameter(f"{item!r}: write DIMENSION=LEVEL with a level from 1 to 5")
+        parsed[dim] = int(value)
+    with open_store(ctx) as store:
+        if parsed:
+            store.set_targets(engagement_id, parsed)
+        if not store.targets(engagement_id) and fmt == "table":
+            click.echo("no targets set; give them as DIMENSION=LEVEL")
+            return
+        from .._scoring._roadmap import plan_table
+        from .._workbook import target_plan
+
+        gaps, plan = target_plan(store, engagement_id)
+    emit(plan_table(gaps, plan), fmt)
+
+
+@click.command("score")
+@engagement_option
+@click.option("--by", default="organisation", show_default=True,
+              type=click.Choice(["organisation", "role", "team", "department", "role,team"]),
+              help="The breakdown to print.")
+@format_option
+@click.pass_context
+def score_cmd(ctx: click.Context, engagement_id: str, by: str, fmt: str) -> None:
+    """Print scores per group and dimension, with small groups suppressed."""
+    from .._workbook import engagement_scores
+
+    with open_store(ctx) as store:
+        table = engagement_scores(store, engagement_id, by=by)
+    columns = ["by", "group", "dimension", "n", "mean", "sd", "ci_low", "ci_high", "score_100",
+               "level", "suppressed"]
+    emit(table[columns], fmt)
+
+
+@click.command("compare")
+@engagement_option
+@click.option("--what", type=click.Choice(["both", "waves", "portfolio"]), default="both",
+              show_default=True,
+              help="Earlier waves, the portfolio percentiles, or both (csv/json: one table "
+              "with a 'kind' column).")
+@format_option
+@click.pass_context
+def compare_cmd(ctx: click.Context, engagement_id: str, what: str, fmt: str) -> None:
+    """Compare with earlier waves, and with the workspace's other organisations."""
+    from .._workbook import compare_portfolio, compare_waves
+
+    parts: dict[str, pd.DataFrame] = {}
+    with open_store(ctx) as store:
+        if what in ("both", "waves"):
+            parts["waves"] = compare_waves(store, engagement_id)
+        if what in ("both", "portfolio"):
+            parts["portfolio"] = compare_portfolio(store, engagement_id)
+    if fmt != "table":
+        emit(long_table(parts) if len(parts) > 1 else next(iter(parts.values())), fmt)
+        return
+    titles = {"waves": "waves:", "portfolio": "portfolio percentiles:"}
+    for i, (kind, frame) in enumerate(parts.items()):
+        click.echo(("\n" if i else "") + titles[kind])
+        emit(frame, fmt)

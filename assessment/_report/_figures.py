@@ -1,0 +1,254 @@
+"""The report's charts: the aggregated frame each one draws, the Altair chart, its inline SVG.
+
+Every frame is built from a :class:`ReportData`'s aggregated slices (one row per group and
+dimension, per question and answer, per measure), rounded to two decimals: the data a chart
+embeds in the page holds no respondent row. The chart builders and the SVG rendering are in
+:mod:`._charts`, imported only when a report draws (Altair takes seconds to import).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from .._i18n._report import text
+from .._model._schema import KNOWN_ROLES, OUTCOME_MEASURES
+from .._scoring._analytics import LEVEL_FLOORS
+from .._scoring._scores import OVERALL
+from ._format import format_number
+from ._report_data import ReportData
+
+__all__ = [
+    "HIGHLIGHT_MARK",
+    "build_charts",
+    "distribution_frames",
+    "enps_frame",
+    "heatmap_frame",
+    "layer_frame",
+    "outcomes_frame",
+    "scorecard_frame",
+    "svg",
+]
+
+#: Put before the heatmap label of the report's own group (which is also outlined).
+HIGHLIGHT_MARK: Final = "▶"
+#: Questions longer than this are shortened in the answers' charts.
+MAX_QUESTION: Final = 72
+
+
+# --- frames (aggregated) -------------------------------------------------------------------
+def scorecard_frame(data: ReportData) -> pd.DataFrame:
+    """Published dimension means of the unit, with the floor of the target level if set."""
+    rows = data.unit_scores[data.unit_scores["dimension"].isin(data.dimension_ids)]
+    rows = rows[~rows["suppressed"]]
+    frame = pd.DataFrame(
+        {
+            "dimension": [data.dimension_name(d) for d in rows["dimension"]],
+            "mean": rows["mean"].to_numpy(dtype=float).round(2),
+        }
+    )
+    if data.targets:
+        floors = [
+            LEVEL_FLOORS[data.targets[d] - 1] if d in data.targets else np.nan
+            for d in rows["dimension"]
+        ]
+        frame["target"] = floors
+    return frame
+
+
+def layer_frame(data: ReportData) -> pd.DataFrame:
+    """Published means per role (layer) and dimension, and overall."""
+    rows = data.layers[~data.layers["suppressed"]]
+    rows = rows[rows["dimension"].isin([*data.dimension_ids, OVERALL])]
+    return pd.DataFrame(
+        {
+            "dimension": [data.dimension_name(d) for d in rows["dimension"]],
+            "role": [data.role_name(r) for r in rows["group"]],
+            "mean": rows["mean"].to_numpy(dtype=float).round(2),
+        }
+    )
+
+
+def heatmap_frame(data: ReportData) -> pd.DataFrame:
+    """The heatmap's cells: withheld cells carry no mean, only the word "hidden"."""
+    rows = data.heatmap_rows
+    if rows.empty:
+        return pd.DataFrame()
+    hidden = rows["suppressed"].to_numpy(dtype=bool)
+    mean = rows["mean"].to_numpy(dtype=float).round(2)
+    low = rows["consensus"].astype("object").eq("low consensus").to_numpy(dtype=bool)
+    labels = [
+        text(data.language, "hidden") if h
+        else format_number(m, data.language) + ("*" if lo else "")
+        for h, m, lo in zip(hidden, mean, low, strict=True)
+    ]
+    highlight = [str(g) in data.heatmap_highlight for g in rows["label"]]
+    group_labels = [
+        f"{HIGHLIGHT_MARK} {g}" if h else str(g)
+        for g, h in zip(rows["label"], highlight, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "group": group_labels,
+            "dimension": [data.dimension_name(d) for d in rows["dimension"]],
+            "mean": np.where(hidden, np.nan, mean),
+            "hidden": hidden,
+            "label": labels,
+            "highlight": highlight,
+        }
+    )
+
+
+def distribution_frames(data: ReportData) -> dict[str, pd.DataFrame]:
+    """Per dimension: the share of every answer to each published question, as bar spans."""
+    frame = data.distribution
+    if frame.empty:
+        return {}
+    answers = data.model.scales["agreement"].labels.get(data.language)
+    share = frame["percent"].to_numpy(dtype=float).reshape(-1, 5)
+    offset = -(share[:, 0] + share[:, 1] + share[:, 2] / 2)
+    start = offset[:, None] + np.concatenate(
+        [np.zeros((len(share), 1)), np.cumsum(share, axis=1)[:, :-1]], axis=1
+    )
+    items = frame["item"].to_numpy()[::5]
+    order = {item: i for i, item in enumerate(data.model.items)}
+    labels = []
+    for item in items:
+        label = data.item_text(item)
+        if len(label) > MAX_QUESTION:
+            label = label[:MAX_QUESTION - 1].rstrip() + "…"
+        labels.append(("↺ " if data.model.items[item].reverse else "") + label)
+    out = pd.DataFrame(
+        {
+            "question": np.repeat(labels, 5),
+            "order": np.repeat([order[i] for i in items], 5),
+            "answer": np.tile(answers, len(items)),
+            "point": frame["point"].to_numpy(),
+            "percent": share.ravel().round(1),
+            "start": start.ravel().round(2),
+            "end": (start + share).ravel().round(2),
+            "dimension": frame["dimension"].to_numpy(),
+        }
+    )
+    return {
+        dim: part.drop(columns="dimension").reset_index(drop=True)
+        for dim in data.dimension_ids
+        if not (part := out[out["dimension"] == dim]).empty
+    }
+
+
+def outcomes_frame(data: ReportData) -> pd.DataFrame:
+    """The unit's outcome measures (none when its trifecta is withheld)."""
+    row = data.trifecta_row
+    if row is None or bool(row["suppressed"]):
+        return pd.DataFrame()
+    present = {m for m in (o.measures for o in data.model.outcome_items.values())}
+    measures = [m for m in OUTCOME_MEASURES if m in present and pd.notna(row[m])]
+    return pd.DataFrame(
+        {
+            "measure": [text(data.language, m) for m in measures],
+            "mean": [round(float(row[m]), 2) for m in measures],
+            "trifecta": [m != "customer_advocacy" for m in measures],
+        }
+    )
+
+
+def enps_frame(data: ReportData) -> pd.DataFrame:
+    """Shares of detractors, passives and promoters (none when the unit's eNPS is withheld)."""
+    row = data.enps_row
+    if row is None or bool(row["suppressed"]):
+        return pd.DataFrame()
+    share = [float(row["detractors"]), float(row["passives"]), float(row["promoters"])]
+    ends = np.cumsum(share)
+    return pd.DataFrame(
+        {
+            "category": [text(data.language, k)
+                         for k in ("detractors", "passives", "promoters")],
+            "point": [0, 1, 2],
+            "percent": np.round(share, 1),
+            "start": np.round(ends - share, 2),
+            "end": np.round(ends, 2),
+        }
+    )
+
+
+# --- charts --------------------------------------------------------------------------------
+def build_charts(data: ReportData) -> dict[str, Any]:
+    """Every chart of the report by name, from the aggregated frames above only."""
+    # Altair (and jsonschema's format checkers) take seconds to import: only reports
+    # that draw pay for them, not the batch planning an unchanged folder.
+    from . import _charts as charts
+
+    lang = data.language
+    built: dict[str, Any] = {}
+    scorecard = scorecard_frame(data)
+    if not scorecard.empty:
+        has_targets = "target" in scorecard.columns and scorecard["target"].notna().any()
+        built["scorecard"] = charts.scorecard_chart(
+            scorecard,
+            title=text(lang, "chart_scorecard_targets" if has_targets else "chart_scorecard"),
+            score_title=text(lang, "axis_score"),
+            current_label=text(lang, "current"),
+            target_label=text(lang, "target"),
+        )
+    layers = layer_frame(data)
+    if not layers.empty:
+        built["iceberg"] = charts.iceberg_chart(
+            layers,
+            title=text(lang, "chart_iceberg"),
+            score_title=text(lang, "axis_score"),
+            layer_title=text(lang, "layer"),
+            roles=[data.role_name(r) for r in KNOWN_ROLES],
+        )
+    heat = heatmap_frame(data)
+    if not heat.empty and not heat["hidden"].all():  # never a chart of hidden cells only
+        key = {"team": "chart_heatmap", "department": "chart_heatmap_departments"}[
+            data.heatmap_kind
+        ]
+        built["heatmap"] = charts.heatmap_chart(
+            heat,
+            title=text(lang, key),
+            group_title=text(lang, data.heatmap_kind),
+            score_title=text(lang, "axis_score"),
+            hidden_label=text(lang, "hidden"),
+        )
+    answers = data.model.scales["agreement"].labels.get(lang)
+    for dim, frame in distribution_frames(data).items():
+        built[f"answers-{dim}"] = charts.distribution_chart(
+            frame,
+            title=text(lang, "chart_distribution", dimension=data.dimension_name(dim)),
+            share_title=text(lang, "axis_share"),
+            answer_title=text(lang, "answer"),
+            answers=answers,
+        )
+    outcomes = outcomes_frame(data)
+    if not outcomes.empty:
+        built["outcomes"] = charts.outcomes_chart(
+            outcomes,
+            title=text(lang, "chart_outcomes"),
+            score_title=text(lang, "axis_score"),
+        )
+    promoters = enps_frame(data)
+    if not promoters.empty:
+        built["enps"] = charts.enps_chart(
+            promoters,
+            title=text(lang, "chart_enps"),
+            share_title=text(lang, "share"),
+            category_title="eNPS",
+        )
+    return built
+
+
+def svg(name: str, chart: Any, language: str) -> Markup:
+    """The chart ``name`` as inline SVG: an image named by the chart's title.
+
+    Trusted markup: vl-convert escapes every text it draws, and ``to_svg`` the title in
+    the accessible name.
+    """
+    from ._charts import to_svg
+
+    title = chart.title if isinstance(chart.title, str) else ""
+    return Markup(to_svg(chart, language=language, uid=f"asmt-{name}", label=title))

@@ -1,0 +1,287 @@
+"""What one report shows: the unit's slices of the engagement's tables, as data (no HTML).
+
+Every slice is aggregated and carries the engagement's one suppression pattern: a unit
+report shows rows of the organisation-wide tables (:mod:`._tables`), never numbers of its
+own, and withheld rows stay withheld (``suppressed``, no value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from .._confidentiality._groups import NOT_GIVEN
+from .._i18n._report import text
+from .._model._schema import KNOWN_ROLES
+from .._scoring._analytics import answer_distribution, target_gaps
+from .._scoring._gaps import perception_gaps
+from .._scoring._roadmap import roadmap
+from .._scoring._scores import OVERALL
+from ._format import as_int
+from ._tables import EngagementTables
+from ._units import Unit
+
+__all__ = ["MAX_HEATMAP_ROWS", "ReportData"]
+
+#: Above this many teams, the organisation's heatmap shows departments instead.
+MAX_HEATMAP_ROWS: Final = 60
+#: The columns of the published score rows (:meth:`ReportData.published_scores`).
+_SCORE_COLUMNS: Final = ["by", "group", "dimension", "n", "mean", "sd", "ci_low", "ci_high",
+                         "score_100", "level", "suppressed"]
+
+
+def _unit_mask(respondents: pd.DataFrame, unit: Unit) -> pd.Series:
+    if unit.kind == "organisation":
+        return pd.Series(True, index=respondents.index)
+    return _group_labels(respondents[unit.kind]) == unit.name
+
+
+def _group_labels(column: pd.Series) -> pd.Series:
+    """The group label of every respondent: missing values are :data:`NOT_GIVEN`."""
+    return column.astype("object").where(column.notna(), NOT_GIVEN).astype(str)
+
+
+def _gaps(layers: pd.DataFrame) -> pd.DataFrame:
+    """The perception gaps of these role rows (none without rows)."""
+    return perception_gaps(layers) if not layers.empty else pd.DataFrame()
+
+
+def _row(frame: pd.DataFrame, by: str, group: str) -> pd.Series | None:
+    rows = frame[(frame["by"] == by) & (frame["group"] == group)]
+    return None if rows.empty else rows.iloc[0]
+
+
+class ReportData:
+    """What the report of one unit of an engagement, in one language, shows: the unit's
+    slices of the engagement's tables (aggregated, suppressed) and the labels they need.
+
+    Data only: the sections (:mod:`._sections`) and charts (:mod:`._figures`) are drawn
+    from it. Respondent-level frames are never kept.
+    """
+
+    def __init__(
+        self,
+        tables: EngagementTables,
+        unit: Unit,
+        language: str,
+        output_dir: Path,
+        targets: Mapping[str, int],
+    ) -> None:
+        self.unit = unit
+        self.language = language
+        self.output_dir = output_dir
+        self.engagement = tables.engagement
+        self.model = tables.model
+        self.min_group_size = tables.engagement.min_group_size
+        self.comment_min = tables.comment_min
+        self.targets = dict(targets)
+        model = tables.model
+        #: The model's dimension ids, in model order.
+        self.dimension_ids = [d.id for d in model.dimensions]
+        #: The role whose wording of the questions the report quotes.
+        self.role_phrase = (
+            unit.name if unit.kind == "role" and unit.name in model.roles
+            else "frontline" if "frontline" in model.roles else model.roles[-1]
+        )
+        by, group = unit.kind, unit.name  # the organisation's row: ("organisation", "all")
+        scores = tables.scores
+        self.unit_scores = scores[(scores["by"] == by) & (scores["group"] == group)].reset_index(
+            drop=True
+        )
+        self.respondents = as_int(
+            tables.headcount.loc[
+                (tables.headcount["by"] == by) & (tables.headcount["group"] == group), "n"
+            ].iloc[0]
+        )
+        #: Score rows by role, whether they are the organisation's, and their perception gaps.
+        self.layers, self.layers_are_organisation, self.gaps = self._layer_rows(tables)
+        #: The heatmap's score rows (with a ``label`` column), what its rows are (``team``,
+        #: ``department``), a note on what it shows, and the labels of the rows outlined
+        #: as this report's own group (in a team report: the team, in the whole organisation).
+        self.heatmap_rows, self.heatmap_kind, self.heatmap_note, self.heatmap_highlight = (
+            self._heatmap_rows(tables)
+        )
+        self.participation = self._participation_rows(tables)
+        self.enps_row = _row(tables.enps, by, group)
+        self.trifecta_row = _row(tables.trifecta, by, group)
+        strengths = tables.strengths
+        self.strengths_frame = strengths[
+            (strengths["by"] == by) & (strengths["group"] == group)
+        ].reset_index(drop=True)
+        self.reliability = tables.reliability
+        self.comments_frame = self._comment_rows(tables)
+        self.distribution, self.dropped_items = self._distribution(tables)
+        self.target_table = (
+            target_gaps(model, self.unit_scores, self.targets) if self.targets else None
+        )
+        self.roadmap = (
+            roadmap(model, self.target_table)
+            if self.target_table is not None and unit.kind == "organisation" else None
+        )
+        self.ratings = tables.ratings
+
+    # --- slices of the engagement's tables ---------------------------------------------
+    def _layer_rows(self, tables: EngagementTables) -> tuple[pd.DataFrame, bool, pd.DataFrame]:
+        """Score rows by role, whether they are the organisation's, and their gaps.
+
+        A team report shows the team's own role cells when at least one perception gap can
+        be computed from them; otherwise (a layer of the team is too small or withheld) it
+        shows the organisation's layers for comparison, as role and department reports do.
+        """
+        scores = tables.scores
+        organisation = scores[scores["by"] == "role"].reset_index(drop=True)
+        if self.unit.kind == "team":
+            rows = scores[(scores["by"] == "role,team") & (scores["team"] == self.unit.name)]
+            rows = rows.assign(by="role", group=rows["role"]).reset_index(drop=True)
+            gaps = _gaps(rows)
+            if not gaps.empty and not gaps["suppressed"].all():
+                return rows, False, gaps
+            return organisation, True, _gaps(organisation)
+        return organisation, self.unit.kind in ("role", "department"), _gaps(organisation)
+
+    def _organisation_heatmap(self, scores: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
+        """The organisation's heatmap: teams, or departments when there are too many teams."""
+        rows = scores[scores["by"] == "team"]
+        n_teams = rows["group"].nunique()
+        if n_teams > MAX_HEATMAP_ROWS:
+            rows = scores[scores["by"] == "department"]
+            return (rows.assign(label=rows["group"]), "department",
+                    text(self.language, "heatmap_by_department", teams=n_teams))
+        return rows.assign(label=rows["group"]), "team", ""
+
+    def _heatmap_rows(
+        self, tables: EngagementTables
+    ) -> tuple[pd.DataFrame, str, str, frozenset[str]]:
+        """Score rows of the groups in the unit's heatmap, their kind, a note, the highlight.
+
+        Only published numbers are shown, and never a grid of hidden cells alone: a team
+        report shows the organisation's heatmap with the team outlined; a role report the
+        role in each team when any of those cells is published, else the
+        organisation's heatmap; a department report its teams, else every department.
+        """
+        scores = tables.scores
+        kind = self.unit.kind
+        lang = self.language
+        highlight: frozenset[str] = frozenset()
+        note = ""
+        if kind == "organisation":
+            rows, group_kind, note = self._organisation_heatmap(scores)
+        elif kind == "team":
+            rows, group_kind, note = self._organisation_heatmap(scores)
+            if group_kind == "team":
+                highlight = frozenset({self.unit.name})
+                note = text(lang, "heatmap_context_team")
+            else:
+                mask = _unit_mask(tables.respondents, self.unit)
+                departments = _group_labels(tables.respondents["department"])
+                highlight = frozenset(departments[mask])
+                note = text(lang, "heatmap_context_team_department")
+        elif kind == "role":
+            cells = scores[(scores["by"] == "role,team") & (scores["role"] == self.unit.name)]
+            if not cells.empty and not cells["suppressed"].all():
+                rows, group_kind = cells.assign(label=cells["team"]), "team"
+                note = text(lang, "heatmap_role_team")
+            else:
+                rows, group_kind, _ = self._organisation_heatmap(scores)
+                note = text(lang, "heatmap_context_role")
+        else:
+            mask = _unit_mask(tables.respondents, self.unit)
+            teams = set(tables.respondents.loc[mask, "team"].astype(str))
+            rows = scores[(scores["by"] == "team") & scores["group"].isin(teams)]
+            rows, group_kind = rows.assign(label=rows["group"]), "team"
+            if rows.empty or rows["suppressed"].all():
+                rows = scores[scores["by"] == "department"]
+                rows, group_kind = rows.assign(label=rows["group"]), "department"
+                highlight = frozenset({self.unit.name})
+                note = text(lang, "heatmap_context_department")
+        if rows["group"].nunique() > 4 * MAX_HEATMAP_ROWS:
+            note = text(lang, "heatmap_too_many", count=rows["group"].nunique())
+            rows = rows.iloc[0:0]
+        return rows.reset_index(drop=True), group_kind, note, highlight
+
+    def _participation_rows(self, tables: EngagementTables) -> pd.DataFrame:
+        """Headcount rows shown in the appendix: the unit's layers, and its teams or departments."""
+        hc = tables.headcount
+        kind = self.unit.kind
+        if kind == "organisation":
+            rows = hc[hc["by"].isin(["role", "department"])]
+            return rows.assign(label=rows["group"], kind=rows["by"])
+        if kind == "team":
+            rows = hc[(hc["by"] == "role,team") & (hc["team"] == self.unit.name)]
+            return rows.assign(label=rows["role"], kind="role")
+        if kind == "role":
+            rows = hc[(hc["by"] == "role,team") & (hc["role"] == self.unit.name)]
+            return rows.assign(label=rows["team"], kind="team")
+        mask = _unit_mask(tables.respondents, self.unit)
+        teams = set(tables.respondents.loc[mask, "team"].astype(str))
+        rows = hc[(hc["by"] == "team") & hc["group"].isin(teams)]
+        return rows.assign(label=rows["group"], kind="team")
+
+    def _comment_rows(self, tables: EngagementTables) -> pd.DataFrame | None:
+        """Released comments of the unit (by team); None in role reports."""
+        c = tables.comments
+        if self.unit.kind == "role":
+            return None
+        if self.unit.kind == "team":
+            return c[c["group"] == self.unit.name].reset_index(drop=True)
+        if self.unit.kind == "department":
+            mask = _unit_mask(tables.respondents, self.unit)
+            teams = set(tables.respondents.loc[mask, "team"].astype(str))
+            return c[c["group"].isin(teams)].reset_index(drop=True)
+        return c.reset_index(drop=True)
+
+    def _distribution(self, tables: EngagementTables) -> tuple[pd.DataFrame, int]:
+        """Answer counts per item and answer point for the unit (a published group).
+
+        Items whose numbers the engagement's pattern withholds for the unit (too few answers
+        here, or in a group they could be combined with) are dropped. Returns the
+        aggregated frame (item x point) and how many items were dropped.
+        """
+        frame = answer_distribution(
+            tables.model, tables.respondents, tables.answers, by=self.unit.kind,
+            group=self.unit.name,
+            min_group_size=self.min_group_size, publication=tables.publication,
+        )
+        return frame, len(tables.model.items) - frame["item"].nunique()
+
+    def rated(self) -> pd.DataFrame:
+        """The consultant's ratings the report shows: the organisation report's only."""
+        if self.unit.kind != "organisation":
+            return self.ratings.iloc[0:0]
+        return self.ratings[self.ratings["consultant_level"].notna()
+                            | self.ratings["consultant_na"] | (self.ratings["evidence"] != "")]
+
+    # --- labels (plain text, in the report's language) ---------------------------------
+    def dimension_name(self, dim: str) -> str:
+        """The name of dimension ``dim`` (or of the overall score)."""
+        if dim == OVERALL:
+            return text(self.language, "overall")
+        return self.model.dimension(dim).name.get(self.language)
+
+    def role_name(self, role: str) -> str:
+        """The name of a role (a layer of the organisation)."""
+        return text(self.language, f"role_{role}") if role in KNOWN_ROLES else role
+
+    def item_text(self, item: str) -> str:
+        """A question as the report quotes it (in the wording of :attr:`role_phrase`)."""
+        return self.model.items[item].text.get(self.role_phrase, self.language)
+
+    # --- the published numbers -----------------------------------------------------------
+    @property
+    def data_path(self) -> Path:
+        """Where :meth:`~assessment.Report.save_data` writes the published numbers."""
+        return self.output_dir / f"{self.unit.slug}.scores.csv"
+
+    def published_scores(self) -> pd.DataFrame:
+        """The score rows this report shows (unit, layers, heatmap); withheld rows bare."""
+        columns = _SCORE_COLUMNS
+        layers = self.layers.copy()
+        if self.unit.kind == "team" and not self.layers_are_organisation:
+            layers["by"] = "role,team"
+            layers["group"] = [f"{r} / {self.unit.name}" for r in layers["role"]]
+        frames = [self.unit_scores[columns], layers[columns], self.heatmap_rows[columns]]
+        out = pd.concat([f for f in frames if not f.empty], ignore_index=True)
+        return out.drop_duplicates(subset=["by", "group", "dimension"]).reset_index(drop=True)

@@ -1,0 +1,367 @@
+"""The report's sections: each one's data, picked from a :class:`ReportData`, rendered by its
+template (``templates/<section>.html.j2``) into a :class:`Section`.
+
+Python prepares values only (formatted numbers, labels, table rows); the markup is in the
+templates, which escape every value (:mod:`._templates`). A table cell is plain text, a
+:class:`~._templates.Badge` (a maturity level) or a :class:`~._templates.Hidden` word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from ..__version__ import __version__
+from .._i18n._report import text
+from .._scoring._outcomes import CX_EX_MARGIN
+from .._scoring._scores import OVERALL
+from ._format import MISSING, as_float, as_int, format_interval, format_number
+from ._report_data import ReportData
+from ._templates import Badge, Hidden, render
+
+__all__ = ["SECTIONS", "Figure", "Section"]
+
+#: The report's sections in report order: method name and the key of its title.
+SECTIONS: Final = (
+    ("summary", "sec_summary"),
+    ("scorecard", "sec_scorecard"),
+    ("assessment", "sec_assessment"),
+    ("perception_gap", "sec_iceberg"),
+    ("heatmap", "sec_heatmap"),
+    ("answers", "sec_distribution"),
+    ("outcomes", "sec_outcomes"),
+    ("strengths", "sec_strengths"),
+    ("recommendations", "sec_recommendations"),
+    ("comments", "sec_comments"),
+    ("appendix", "sec_appendix"),
+)
+
+#: The inline SVG of the report's chart of this name (None: the report has no such chart).
+Figure = Callable[[str], Markup | None]
+Cell = str | int | Badge | Hidden | None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report as HTML; Jupyter shows it through ``_repr_html_``."""
+
+    name: str
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<report section {self.name!r}>"
+
+
+def _render(name: str, data: ReportData, **context: Any) -> Section:
+    """Render the section ``name`` with its ``context`` (the style sheet goes with the first)."""
+    page = render(
+        f"{name}.html.j2",
+        name=name,
+        title=dict(SECTIONS)[name],
+        first=name == SECTIONS[0][0],
+        language=data.language,
+        t=partial(text, data.language),
+        **context,
+    )
+    return Section(name, page)
+
+
+def _badge(data: ReportData, level: object) -> Badge:
+    """The badge of a maturity level (``Level 3: Defined``); "not shown" without a level."""
+    value = as_int(level)
+    if value is None:
+        return Badge(0, text(data.language, "not_shown"))
+    name = data.model.level_name(value, data.language)
+    return Badge(value, text(data.language, "level_name", level=value, name=name))
+
+
+def _number(value: object, data: ReportData, digits: int = 2, *, sign: bool = False) -> str:
+    return format_number(value, data.language, digits, sign=sign)
+
+
+def summary(data: ReportData) -> Section:
+    """The title block and one-page summary: overall level and each dimension's level."""
+    lang = data.language
+    eng = data.engagement
+    meta = [
+        ("engagement", eng.id),
+        ("wave", eng.wave),
+        ("date", eng.date),
+        ("model", f"{data.model.title.get(lang)} {data.model.version}"),
+        ("respondents", data.respondents if data.respondents is not None else MISSING),
+        ("min_group_size", data.min_group_size),
+    ]
+    scores = data.unit_scores.set_index("dimension")
+    row = scores.loc[OVERALL] if OVERALL in scores.index else None
+    overall = None
+    if row is not None and not bool(row["suppressed"]):
+        overall = {"badge": _badge(data, row["level"]), "mean": _number(row["mean"], data),
+                   "n": as_int(row["n"])}
+    cards = []
+    for dim in data.model.dimensions:
+        row = scores.loc[dim.id] if dim.id in scores.index else None
+        card: dict[str, object] = {"name": dim.name.get(lang), "published": False,
+                                   "badge": _badge(data, None)}
+        if row is not None and not bool(row["suppressed"]):
+            level = as_int(row["level"]) or 1
+            card.update(published=True, badge=_badge(data, level),
+                        mean=_number(row["mean"], data), n=as_int(row["n"]),
+                        description=dim.levels[level - 1].description.get(lang))
+        cards.append(card)
+    rated = not data.rated().empty
+    toc = [(name, key) for name, key in SECTIONS[1:] if name != "assessment" or rated]
+    return _render(
+        "summary", data, organisation=eng.organisation, unit=data.unit.label(lang), meta=meta,
+        min_group_size=data.min_group_size, overall=overall, cards=cards, toc=toc,
+    )
+
+
+def scorecard(data: ReportData, figure: Figure) -> Section:
+    """Current level per dimension against the target (or a note that none is set)."""
+    rows = data.unit_scores.set_index("dimension")
+    table: list[list[Cell]] = []
+    if data.target_table is None:
+        for d in [*data.dimension_ids, OVERALL]:
+            table.append([
+                data.dimension_name(d),
+                _number(rows.loc[d, "mean"], data) if d in rows.index else MISSING,
+                _badge(data, rows.loc[d, "level"] if d in rows.index else None),
+            ])
+    else:
+        gaps = data.target_table.set_index("dimension")
+        for d in data.dimension_ids:
+            current = rows.loc[d] if d in rows.index else None
+            gap = gaps.loc[d] if d in gaps.index else None
+            target: Cell = _badge(data, gap["target_level"]) if gap is not None else MISSING
+            gap_text: Cell = MISSING
+            priority: Cell = MISSING
+            if gap is not None and not bool(gap["suppressed"]):
+                if not as_float(gap["gap"]) > 0:
+                    gap_text = text(data.language, "target_met")
+                else:
+                    gap_text = _number(gap["gap"], data)
+                    priority = as_int(gap["priority"]) or MISSING
+            table.append([
+                data.dimension_name(d),
+                _number(current["mean"], data) if current is not None else MISSING,
+                _badge(data, current["level"] if current is not None else None),
+                target, gap_text, priority,
+            ])
+    note = None
+    if data.rated().empty:  # where there is no assessment to show, the scorecard says why
+        note = "no_ratings" if data.unit.kind == "organisation" else "assessment_unit"
+    steps = None
+    if data.roadmap is not None and not data.roadmap.empty:
+        steps = [
+            [r["phase"], r["step"], data.dimension_name(str(r["dimension"])),
+             _badge(data, r["level"]), _badge(data, r["target_level"]), _number(r["gap"], data),
+             ", ".join(data.dimension_name(d) for d in str(r["after"]).split(", ") if d)]
+            for r in data.roadmap.to_dict("records")
+        ]
+    return _render("scorecard", data, targets=data.target_table is not None,
+                   figure=figure("scorecard"), rows=table, note=note, roadmap=steps)
+
+
+def assessment(data: ReportData) -> Section | None:
+    """The consultant's evidence-based level per facet beside the survey's level.
+
+    ``None`` (no section, so no page of its own) in a unit report and before the
+    consultant rated a facet: the scorecard says so instead.
+    """
+    rated = data.rated()
+    if rated.empty:
+        return None
+    lang = data.language
+    facets = {f.id: f.name.get(lang) for d in data.model.dimensions for f in d.facets}
+    rows = [
+        [data.dimension_name(str(r.dimension)), facets[str(r.facet)],
+         _badge(data, r.survey_level),
+         # A rated facet without a level was rated "not applicable".
+         Badge(0, text(lang, "not_applicable")) if as_int(r.consultant_level) is None
+         else _badge(data, r.consultant_level),
+         text(lang, str(r.agreement)) if r.agreement else MISSING, r.evidence]
+        for r in rated.itertuples(index=False)
+    ]
+    return _render("assessment", data, rows=rows)
+
+
+def perception_gap(data: ReportData, figure: Figure) -> Section:
+    """The iceberg chart: executive, manager and frontline means, and the gaps."""
+    lang = data.language
+    context = f"iceberg_context_{data.unit.kind}" if data.layers_are_organisation else None
+    gaps = data.gaps
+    index: str | None = None
+    rows: list[list[Cell]] | None = None
+    if not gaps.empty and not gaps["suppressed"].all():
+        dims = gaps[gaps["dimension"] != OVERALL]
+        values = dims[dims["comparison"] == "executive - frontline"]["gap"].to_numpy(dtype=float)
+        if len(values) and not np.isnan(values).any():
+            index = _number(values.mean(), data, sign=True)
+        rows = []
+        for _, row in gaps.iterrows():
+            label = "gap_exec" if row["comparison"].startswith("executive") else "gap_manager"
+            cells: list[Cell] = (
+                [Hidden(text(lang, "gap_hidden")), ""] if bool(row["suppressed"])
+                else [_number(row["gap"], data, sign=True),
+                      format_interval(row["ci_low"], row["ci_high"], lang, sign=True)]
+            )
+            rows.append([data.dimension_name(row["dimension"]), text(lang, label), *cells])
+    return _render("perception_gap", data, context=context, figure=figure("iceberg"),
+                   index=index, rows=rows)
+
+
+def heatmap(data: ReportData, figure: Figure) -> Section:
+    """Dimensions by team (or department), withheld cells marked hidden; a note instead of a
+    chart whose cells would all be hidden."""
+    rows = data.heatmap_rows
+    low = not rows.empty and rows["consensus"].astype("object").eq("low consensus").any()
+    return _render("heatmap", data, min_group_size=data.min_group_size, note=data.heatmap_note,
+                   figure=figure("heatmap"), low_consensus=bool(low))
+
+
+def answers(data: ReportData, figure: Figure) -> Section:
+    """Diverging stacked bars of the answers to every question, per dimension."""
+    names = [f"answers-{dim}" for dim in data.dimension_ids]
+    return _render(
+        "answers", data, role=text(data.language, f"role_phrase_{data.role_phrase}"),
+        dropped=data.dropped_items, min_group_size=data.min_group_size,
+        figures=[(name, figure(name)) for name in names],
+    )
+
+
+def outcomes(data: ReportData, figure: Figure) -> Section:
+    """Trifecta balance, the CX-outruns-EX flag and eNPS."""
+    lang = data.language
+    trifecta = None
+    row = data.trifecta_row
+    if row is not None and not bool(row["suppressed"]):
+        flag = row["cx_outruns_ex"]
+        outruns = None if flag is pd.NA or flag is None else bool(flag)
+        trifecta = {
+            "figure": figure("outcomes"),
+            "balance": pd.notna(row["spread"]) and pd.notna(row["weakest"]),
+            "spread": _number(row["spread"], data),
+            "weakest": text(lang, str(row["weakest"])) if pd.notna(row["weakest"]) else "",
+            "outruns": outruns,
+            "difference": _number(row["cx_minus_ex"], data, sign=not outruns),
+            "margin": _number(CX_EX_MARGIN, data),
+        }
+    enps = None
+    e = data.enps_row
+    if e is not None and not bool(e["suppressed"]):
+        enps = {
+            "value": _number(e["enps"], data, 0, sign=True),
+            "promoters": _number(e["promoters"], data, 0),
+            "passives": _number(e["passives"], data, 0),
+            "detractors": _number(e["detractors"], data, 0),
+            "n": as_int(e["n"]),
+            "figure": figure("enps"),
+        }
+    return _render("outcomes", data, trifecta=trifecta, enps=enps)
+
+
+def strengths(data: ReportData) -> Section:
+    """The highest- and lowest-scoring questions of the unit."""
+    rows = data.strengths_frame[~data.strengths_frame["suppressed"]]
+    columns = None
+    if not rows.empty:
+        columns = []
+        for kind, caption in (("strength", "strengths"), ("opportunity", "opportunities")):
+            part = rows[rows["kind"] == kind].sort_values("rank")
+            columns.append((caption, [
+                [as_int(r["rank"]),
+                 ("↺ " if bool(r["reverse"]) else "") + data.item_text(r["item"]),
+                 data.dimension_name(r["dimension"]), _number(r["mean"], data)]
+                for _, r in part.iterrows()
+            ]))
+    return _render("strengths", data, columns=columns)
+
+
+def recommendations(data: ReportData) -> Section:
+    """For each dimension: the current level's description and the actions to the next."""
+    lang = data.language
+    scores = data.unit_scores.set_index("dimension")
+    cards = []
+    for dim in data.model.dimensions:
+        row = scores.loc[dim.id] if dim.id in scores.index else None
+        card: dict[str, object] = {"name": dim.name.get(lang), "published": False}
+        if row is not None and not bool(row["suppressed"]):
+            level = as_int(row["level"]) or 1
+            current = dim.levels[level - 1]
+            card.update(
+                published=True, badge=_badge(data, level),
+                description=current.description.get(lang), actions=current.actions.get(lang),
+                heading=(
+                    text(lang, "towards", level=level + 1,
+                         name=data.model.level_name(level + 1, lang))
+                    if level < 5 else text(lang, "sustain", name=data.model.level_name(5, lang))
+                ),
+            )
+        cards.append(card)
+    return _render("recommendations", data, cards=cards)
+
+
+def comments(data: ReportData) -> Section:
+    """Released comments (teams of at least the comment minimum), grouped by team."""
+    frame = data.comments_frame
+    groups = None
+    if frame is not None:
+        groups = [
+            (group, [
+                (data.dimension_name(dim) if dim in data.dimension_ids else dim, comment)
+                for dim, comment in zip(part["dimension_id"], part["text"], strict=True)
+            ])
+            for group, part in frame.groupby("group", sort=True)
+        ]
+    return _render("comments", data, comment_min=data.comment_min, groups=groups,
+                   no_comments=frame is not None and frame.empty)
+
+
+def _reliability_rows(data: ReportData) -> list[list[Cell]]:
+    """Cronbach's alpha per dimension, with its interval and flags (or hidden)."""
+    lang = data.language
+    items = data.reliability.items
+    rows: list[list[Cell]] = []
+    for _, s in data.reliability.scales.iterrows():
+        name = data.dimension_name(s["dimension"])
+        if bool(s["suppressed"]) or pd.isna(s["alpha"]):
+            rows.append([name, s["k"], MISSING, Hidden(text(lang, "reliability_hidden")), "", ""])
+            continue
+        flags = []
+        if s["low_reliability"] is not pd.NA and bool(s["low_reliability"]):
+            flags.append(text(lang, "low_reliability"))
+        bad = items[(items["dimension"] == s["dimension"])
+                    & items["mis_keyed"].fillna(False).astype(bool)]
+        if len(bad):
+            flags.append(text(lang, "mis_keyed", items=", ".join(bad["item"])))
+        rows.append([name, s["k"], as_int(s["n"]), _number(s["alpha"], data),
+                     format_interval(s["ci_low"], s["ci_high"], lang), "; ".join(flags)])
+    return rows
+
+
+def appendix(data: ReportData) -> Section:
+    """Participation, reliability and method."""
+    lang = data.language
+    participation: list[list[Cell]] = []
+    for _, r in data.participation.iterrows():
+        role = r["kind"] == "role"
+        n = as_int(r["n"])
+        participation.append([
+            text(lang, "layer") if role else text(lang, str(r["kind"])),
+            data.role_name(r["label"]) if role else str(r["label"]),
+            Hidden(text(lang, "hidden")) if n is None else n,
+        ])
+    return _render(
+        "appendix", data, participation=participation, reliability=_reliability_rows(data),
+        min_group_size=data.min_group_size, comment_min=data.comment_min,
+        margin=_number(CX_EX_MARGIN, data), model=data.model, package=__version__,
+    )

@@ -1,0 +1,134 @@
+"""The engagement's tables, computed once for every report of it, and kept per process.
+
+Every number of every report comes from these tables, computed over the *whole*
+organisation with every breakdown and one publication pattern: a unit report is a slice of
+the same tables, so no report can be subtracted from another to reveal a withheld group.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pandas as pd
+
+from .._confidentiality._comments import releasable_comments
+from .._confidentiality._groups import BREAKDOWNS
+from .._confidentiality._publication import Publication, publication
+from .._exceptions import NotFoundError, ParameterError
+from .._model._schema import MaturityModel
+from .._scoring._analytics import rating_agreement, strengths_and_opportunities
+from .._scoring._outcomes import enps, trifecta
+from .._scoring._reliability import ReliabilityReport, reliability
+from .._scoring._scores import score_breakdown
+from .._store._engagements import Engagement
+from .._store._store import Store
+from .._store._workspace import Workspace
+
+__all__ = ["CACHE_SIZE", "TOP_ITEMS", "EngagementTables", "compute_tables", "engagement_tables"]
+
+#: Strengths and opportunities listed per report.
+TOP_ITEMS: Final = 5
+#: Engagements whose tables are kept in memory per process (a batch worker reuses them).
+CACHE_SIZE: Final = 2
+
+_GROUPINGS: Final = ("organisation", "role", "team", "department")
+
+
+@dataclass
+class EngagementTables:
+    """Everything a report of one engagement needs, for the whole organisation.
+
+    ``respondents`` and ``answers`` are respondent-level and never leave the report
+    package: a report keeps only the aggregated slices it shows.
+    """
+
+    engagement: Engagement
+    model: MaturityModel
+    respondents: pd.DataFrame
+    answers: pd.DataFrame
+    publication: Publication
+    scores: pd.DataFrame
+    headcount: pd.DataFrame
+    enps: pd.DataFrame
+    trifecta: pd.DataFrame
+    strengths: pd.DataFrame
+    reliability: ReliabilityReport
+    comments: pd.DataFrame
+    comment_min: int
+    ratings: pd.DataFrame
+    targets: dict[str, int] = field(default_factory=dict)
+
+
+_cache: OrderedDict[tuple[str, str, tuple[Any, ...]], EngagementTables] = OrderedDict()
+
+
+def _fingerprint(store: Store, engagement_id: str) -> tuple[Any, ...]:
+    """Change whenever the engagement's respondents, exclusions, teams or targets change."""
+    return (str(store.path), store.revision(engagement_id))
+
+
+def compute_tables(store: Store, engagement: Engagement) -> EngagementTables:
+    """Compute every table of ``engagement`` from ``store`` (no cache)."""
+    model = store.model(engagement.id)
+    data = store.responses(engagement.id)
+    respondents, answers = data.respondents, data.answers
+    k = engagement.min_group_size
+    comment_min = max(engagement.min_comment_group_size, k)  # the store keeps it >= k
+    if len(respondents):
+        comments = releasable_comments(
+            data.comments, respondents, by="team", min_comment_group_size=comment_min,
+            min_group_size=k,
+        )
+    else:
+        comments = pd.DataFrame(columns=["by", "group", "dimension_id", "text"])
+    # One pattern for every table of the engagement: they can be read side by side.
+    pub = publication(model, respondents, answers, min_group_size=k)
+    shared: dict[str, Any] = {"min_group_size": k, "publication": pub}
+    return EngagementTables(
+        engagement=engagement,
+        model=model,
+        respondents=respondents,
+        answers=answers,
+        publication=pub,
+        scores=score_breakdown(model, respondents, answers, by=BREAKDOWNS, **shared),
+        headcount=pub.headcounts(),
+        enps=enps(model, respondents, answers, by=_GROUPINGS, **shared),
+        trifecta=trifecta(model, respondents, answers, by=_GROUPINGS, **shared),
+        strengths=strengths_and_opportunities(
+            model, respondents, answers, by=_GROUPINGS, k=TOP_ITEMS, **shared
+        ),
+        reliability=reliability(model, answers, min_group_size=k),
+        comments=comments,
+        comment_min=comment_min,
+        ratings=rating_agreement(
+            model,
+            score_breakdown(model, respondents, answers, by="organisation", level="facet",
+                            **shared),
+            store.ratings(engagement.id),
+        ),
+        targets=store.targets(engagement.id),
+    )
+
+
+def engagement_tables(workspace: Workspace, engagement_id: str) -> EngagementTables:
+    """Return the engagement's tables, from this process's cache when nothing changed."""
+    with Store(workspace.db_path) as store:
+        try:
+            engagement = store.engagement(engagement_id)
+        except NotFoundError:
+            known = ", ".join(e.id for e in store.engagements()) or "none"
+            raise ParameterError(
+                f"engagement: {engagement_id!r} is not an engagement of workspace "
+                f"{workspace.path} (known: {known})"
+            ) from None
+        key = (str(workspace.db_path), engagement_id, _fingerprint(store, engagement_id))
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+        tables = compute_tables(store, engagement)
+    _cache[key] = tables
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return tables

@@ -1,0 +1,74 @@
+"""The report's Jinja2 templates: one environment over the package's ``templates/`` folder.
+
+Markup lives in the templates, data in Python. Autoescaping is on and the environment's
+``finalize`` escapes every ``{{ value }}`` with :func:`html.escape` (``&#x27;`` and
+``&quot;``, as the pages always had), so a name, comment or model text is text wherever it
+goes; only :class:`~markupsafe.Markup` passes as it is: macros, the charts' SVG (escaped by
+vl-convert) and the package's own style sheets. An undefined name in a template is an error.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+__all__ = ["TEMPLATES", "Badge", "Hidden", "environment", "render", "stylesheet"]
+
+#: The folder of the report's templates and style sheets (package files).
+TEMPLATES: Final = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A maturity level as a badge: ``level`` 1 to 5, or 0 for none (not shown, not
+    applicable); ``label`` is its text (``Level 3: Defined``)."""
+
+    level: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A value the report withholds, shown as the word ``label`` (``hidden``)."""
+
+    label: str
+
+
+def _escaped(value: object) -> Markup:
+    """Escape a value printed by a template; markup (``__html__``) passes as it is."""
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return Markup(html.escape(str(value), quote=True))
+
+
+@cache
+def stylesheet(name: str) -> Markup:
+    """The style sheet ``name`` of the templates folder, as it is (a trusted package file)."""
+    return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+@cache
+def environment() -> Environment:
+    """This process's template environment (built once: templates compile on first use)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=_escaped,
+        auto_reload=False,
+    )
+    env.globals["stylesheet"] = stylesheet
+    env.tests["badge"] = lambda value: isinstance(value, Badge)
+    env.tests["hidden"] = lambda value: isinstance(value, Hidden)
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    """Render the template ``template`` (a file name in :data:`TEMPLATES`) with ``context``."""
+    return environment().get_template(template).render(**context)

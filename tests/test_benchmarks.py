@@ -1,0 +1,37 @@
+"""The benchmarks run (small) in the suite, so they cannot rot: each prints one JSON line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _last_json(args: list[str]) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=True,
+        timeout=600,
+    ).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    assert isinstance(figures, dict)
+    return figures
+
+
+def test_the_scoring_benchmark_runs_small() -> None:
+    figures = _last_json(["benchmarks/bench_scoring.py", "--respondents", "3000"])
+    assert figures["respondents"] == 3000
+    assert float(figures["seconds"]) > 0  # type: ignore[arg-type]
+
+
+def test_the_cli_benchmark_runs_small() -> None:
+    figures = _last_json(["benchmarks/bench_cli.py", "--runs", "2"])
+    ratios = figures["ratio_to_import_click"]
+    assert isinstance(ratios, dict)
+    assert set(ratios) >= {"assessment_version", "assessment_help"}
+    assert all(float(v) > 0 for v in ratios.values())
