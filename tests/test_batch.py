@@ -320,9 +320,24 @@ def test_the_dask_executor_runs_the_batch_on_a_cluster(
     assert "planted failure" in (result.failures[0].error or "")
 
 
-def test_the_dask_executor_needs_a_scheduler(workspace: Workspace, tmp_path: Path) -> None:
-    with pytest.raises(ParameterError, match="scheduler"):
-        run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL, executor="dask")
+@pytest.mark.slow
+def test_the_dask_executor_without_a_scheduler_starts_a_local_cluster_and_says_so(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    notices = io.StringIO()
+    result = run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL,
+                       executor="dask", progress=False, progress_file=notices)
+    assert [o.status for o in result.outcomes] == ["ok"]
+    said = notices.getvalue()
+    assert "no scheduler given: started a local Dask cluster of 1 worker process at tcp://" \
+        in said, said
+    assert result.extra["executor"] == "dask"
+
+
+def test_a_scheduler_is_only_for_the_dask_executor(workspace: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="scheduler: only the Dask executor"):
+        run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL,
+                  scheduler="tcp://127.0.0.1:1")
 
 
 # --- the command line --------------------------------------------------------------------------
