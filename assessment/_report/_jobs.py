@@ -71,8 +71,10 @@ class ReportOutcome:
     notebook: str | None = None
     #: The published score rows (``<unit slug>.scores.csv``), when the report wrote them.
     data: str | None = None
-    #: The worker that made it (``host:pid``), and its memory (with its kernel) after it, MB.
+    #: The worker that made it (``host:pid``), how many reports that worker had made with
+    #: this one, and its memory (with its kernel) after it, in MB.
     worker: str | None = None
+    worker_report: int | None = None
     worker_rss_mb: float | None = None
 
     @classmethod

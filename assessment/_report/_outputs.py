@@ -46,7 +46,8 @@ def write_report_files(out: Path, job: ReportJob, report: RenderedReport) -> Rep
     return ReportOutcome(
         job=job, status=report.status, error=report.error, cell=report.cell,
         seconds=report.seconds, html=made["html"], pdf=made["pdf"], notebook=made["ipynb"],
-        data=made["scores.csv"], worker=report.worker or None, worker_rss_mb=report.rss_mb,
+        data=made["scores.csv"], worker=report.worker or None,
+        worker_report=report.sequence or None, worker_rss_mb=report.rss_mb,
     )
 
 def _outcome_record(outcome: ReportOutcome) -> dict[str, Any]:
@@ -86,6 +87,7 @@ def _previous_successes(out: Path) -> dict[str, ReportOutcome]:
                 notebook=record.get("notebook"),
                 data=record.get("data"),
                 worker=record.get("worker"),
+                worker_report=record.get("worker_report"),
                 worker_rss_mb=record.get("worker_rss_mb"),
             )
         except (KeyError, TypeError):

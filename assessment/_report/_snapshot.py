@@ -72,7 +72,7 @@ class Snapshot:
 def _pack_column(column: pd.Series) -> Any:
     """A text column as codes and labels (repeated names are stored once)."""
     if column.dtype.kind in "fiub":
-        return column
+        return ("values", column.to_numpy(), column.dtype, column.name)
     codes, labels = pd.factorize(column, use_na_sentinel=True)
     missing = column[column.isna()]
     return ("codes", codes.astype(np.int32), labels.to_numpy(dtype=object), column.dtype,
@@ -80,8 +80,10 @@ def _pack_column(column: pd.Series) -> Any:
 
 
 def _unpack_column(packed: Any, index: pd.Index) -> pd.Series:
-    if isinstance(packed, pd.Series):
-        return pd.Series(packed.to_numpy(), index=index, dtype=packed.dtype, name=packed.name)
+    if packed[0] == "values":
+        _, values, dtype, name = packed
+        numbers: pd.Series = pd.Series(values, index=index, dtype=dtype, name=name)
+        return numbers
     _, codes, labels, dtype, missing, name = packed
     values = np.empty(len(codes), dtype=object)
     found = codes >= 0
@@ -98,17 +100,16 @@ def _pack_answers(answers: pd.DataFrame) -> Any:
     if given.any() and (
         (values[given] != np.round(values[given])).any() or np.abs(values[given]).max() > 127
     ):
-        return answers.reset_index(drop=True)
+        return ("float", values, list(answers.columns), answers.columns.name)
     packed = np.where(given, values, _NO_ANSWER).astype(np.int8)
     return ("int8", packed, list(answers.columns), answers.columns.name)
 
 
 def _unpack_answers(packed: Any, index: pd.Index) -> pd.DataFrame:
-    if isinstance(packed, pd.DataFrame):
-        return packed.set_axis(index)
-    _, codes, columns, name = packed
+    kind, codes, columns, name = packed
     values = codes.astype(float)
-    values[codes == _NO_ANSWER] = np.nan
+    if kind == "int8":
+        values[codes == _NO_ANSWER] = np.nan
     frame = pd.DataFrame(values, index=index, columns=columns)
     frame.columns.name = name
     return frame

@@ -69,8 +69,9 @@ class RenderedReport:
     seconds: float = 0.0
     #: ``ipynb``, ``html``, ``pdf``, ``scores.csv``: only the files this run produced.
     files: Mapping[str, bytes] = field(default_factory=dict)
-    #: ``host:pid`` of the worker process.
+    #: ``host:pid`` of the worker process, and how many reports it has made with this one.
     worker: str = ""
+    sequence: int = 0
     #: Resident memory of the worker process and its kernel after this report, in MB.
     rss_mb: float | None = None
 
@@ -82,6 +83,7 @@ _renderer_error: str | None = None
 _private: Path | None = None
 _written: dict[str, Path] = {}
 _batch: BatchInput | None = None
+_made = 0
 # A Dask worker runs tasks on several threads: every report of the process runs on one
 # thread of its own (kernel channels belong to the thread's event loop, and papermill's
 # os.chdir to the whole process).
@@ -206,9 +208,12 @@ def _rendered(job: ReportJob, result: RenderResult, out: Path, worker: str) -> R
     scores = out / f"{unit_slug(job.unit)}.scores.csv"
     if result.ok and scores.is_file():
         files["scores.csv"] = scores.read_bytes()
+    global _made
+    _made += 1
     return RenderedReport(
         job.stem, "ok" if result.ok else "failed", error=result.error, cell=result.cell,
-        seconds=round(result.seconds, 3), files=files, worker=worker, rss_mb=_rss_mb(),
+        seconds=round(result.seconds, 3), files=files, worker=worker, sequence=_made,
+        rss_mb=_rss_mb(),
     )
 
 
