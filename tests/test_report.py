@@ -54,6 +54,7 @@ MATRIX = [
     ("team:Customer Care Kyiv", "nl"),
     ("role:frontline", "ru"),
     ("department:Customer Care", "uk"),
+    ("organisation", "de"),
 ]
 #: Report messages the tests quote (English msgids of the ``report`` catalogues).
 ALL_HIDDEN = (

@@ -338,7 +338,12 @@ class Questionnaire:
             back = self._("Welcome back. Your earlier answers are kept; you continue where you "
                           "left off.")
             parts.append(f"<p class='af-note'>{back}</p>")
-        start = self._("Continue where I left off") if self.resumed else self._("Start")
+        start = (
+            # TRANSLATORS: the button that resumes the questionnaire where it was left.
+            self._("Continue where I left off") if self.resumed
+            # TRANSLATORS: the button that starts the questionnaire.
+            else self._("Start")
+        )
         self._render(
             "welcome", widgets.HTML("".join(parts)),
             buttons={"start": _button(start, self._guard(self._start), primary=True)},
@@ -394,6 +399,7 @@ class Questionnaire:
         page_id = self.pages[index]
         if page_id == RECOMMEND:
             body.append(widgets.HTML(
+                # TRANSLATORS: the title of the last question page (the organisation as a whole).
                 "<h2>" + self._("Overall") + "</h2><p>"
                 + self._("Finally, a few questions about your organisation as a whole.") + "</p>"
             ))
@@ -478,6 +484,7 @@ class Questionnaire:
             raw = str(self.comment.value or "")
             length = len(clean_text(raw))
             if length > MAX_COMMENT:
+                # TRANSLATORS: the plural form follows the limit %(max)s; %(n)s is larger.
                 self.comment_message.value = "<p>" + self.ngettext(
                     "This comment has %(n)s characters; the maximum is %(max)s. Please "
                     "shorten it.",

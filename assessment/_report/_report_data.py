@@ -276,6 +276,7 @@ class ReportData:
     def dimension_name(self, dim: str) -> str:
         """The name of dimension ``dim`` (or of the overall score)."""
         if dim == OVERALL:
+            # TRANSLATORS: the overall score, named in the Dimension column after the dimensions.
             return report_translator(self.language).gettext("Overall")
         return self.model.dimension(dim).name.get(self.language)
 

@@ -53,6 +53,7 @@ SECTIONS: Final = (
 )
 #: How the consultant's level compares with the survey's (the ratings' ``agreement``).
 _AGREEMENT: Final = {
+    # TRANSLATORS: the consultant's level and the survey's level agree (a table cell).
     "agree": N_("agree"),
     "differ": N_("one level apart"),
     "disagree": N_("disagree"),
@@ -103,10 +104,12 @@ def _level_rule(data: ReportData) -> str:
     _ = report_translator(lang).gettext
     floors = list(LEVEL_FLOORS)
     bands = [
+        # TRANSLATORS: one band of the level rule; the bands are joined as a list ("a, b and c").
         _("below %(bound)s is level %(level)s", bound=format_number(bound, lang, 1),
           level=level)
         for level, bound in enumerate(floors[1:], 1)
     ]
+    # TRANSLATORS: the last band of the level rule (after "and" in the list of bands).
     bands.append(_("%(bound)s or more is level %(level)s",
                    bound=format_number(floors[-1], lang, 1), level=len(floors)))
     from babel.lists import format_list
@@ -123,6 +126,7 @@ def _badge(data: ReportData, level: object) -> Badge:
     if value is None:
         return Badge(0, _("not shown"))
     name = data.model.level_name(value, data.language)
+    # TRANSLATORS: a maturity level with its name from the model ("Level 3: Defined").
     return Badge(value, _("Level %(level)s: %(name)s", level=value, name=name))
 
 
@@ -191,6 +195,7 @@ def scorecard(data: ReportData, figure: Figure) -> Section:
             priority: Cell = MISSING
             if gap is not None and not bool(gap["suppressed"]):
                 if not as_float(gap["gap"]) > 0:
+                    # TRANSLATORS: in the "Gap to target" column: the target level is reached.
                     gap_text = report_translator(data.language).gettext("met")
                 else:
                     gap_text = _number(gap["gap"], data)
@@ -430,6 +435,7 @@ def appendix(data: ReportData) -> Section:
         participation.append([
             kinds[str(r["kind"])],
             data.role_name(r["label"]) if role else str(r["label"]),
+            # TRANSLATORS: a withheld number (too small a group), in a table or chart cell.
             Hidden(_("hidden")) if n is None else format_count(n, lang),
         ])
     scale = data.model.scales["agreement"]
