@@ -26,7 +26,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .._i18n._report import report_translator
-from ._format import format_count
+from ._format import MISSING, format_count
 
 __all__ = ["TEMPLATES", "Badge", "Hidden", "environment", "render", "stylesheet"]
 
@@ -58,9 +58,9 @@ def _escaped(value: object) -> Markup:
 
 
 @pass_context
-def _number(context: Context, value: int) -> str:
+def _number(context: Context, value: int | None) -> str:
     """The ``number`` filter: a count in the page's language (``1,234``, ``1.234``)."""
-    return format_count(value, context["language"])
+    return MISSING if value is None else format_count(value, context["language"])
 
 
 @cache
