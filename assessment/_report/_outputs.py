@@ -9,13 +9,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from .._atomic import atomic_path, write_text_atomic
 from .._exceptions import AssessmentError
-from .._i18n._form import LANGUAGE_NAMES
-from .._i18n._report import REPORT_LANGUAGES, text
+from .._i18n._catalogues import N_
+from .._i18n._locale import language_name
+from .._i18n._report import REPORT_LANGUAGES, report_translator
 from .._store._workspace import Workspace
+from ._format import format_count, format_datetime
 from ._jobs import BatchResult, ReportJob, ReportOutcome, unit_label
 from ._templates import render
 from ._units import unit_slug
@@ -49,6 +51,11 @@ def write_report_files(out: Path, job: ReportJob, report: RenderedReport) -> Rep
         data=made["scores.csv"], worker=report.worker or None,
         worker_report=report.sequence or None, worker_rss_mb=report.rss_mb,
     )
+
+
+#: A report's status as the index names it.
+_STATUS: Final = {"ok": N_("ready"), "unchanged": N_("ready (unchanged)"), "failed": N_("failed")}
+
 
 def _outcome_record(outcome: ReportOutcome) -> dict[str, Any]:
     record = asdict(outcome)
@@ -140,8 +147,10 @@ def _index_title(workspace: Workspace | None, jobs: Sequence[ReportJob]) -> tupl
     except AssessmentError:
         return None, fallback
     language = next((lang for lang in eng.languages[:1] if lang in REPORT_LANGUAGES), fallback)
-    title = text(language, "index_title", organisation=eng.organisation, engagement=eng.id,
-                 wave=eng.wave)
+    title = report_translator(language).gettext(
+        "%(organisation)s: reports of engagement %(engagement)s (%(wave)s)",
+        organisation=eng.organisation, engagement=eng.id, wave=eng.wave,
+    )
     return title, language
 
 
@@ -168,6 +177,7 @@ def _grouped(
 ) -> list[tuple[str | None, list[ReportOutcome]]]:
     """The reports in the index's order: the organisation first, then team reports by
     department, each part sorted by unit; a heading per department."""
+    _ = report_translator(lang).gettext
     languages = {o.job.language: i for i, o in reversed(list(enumerate(outcomes)))}
 
     def order(o: ReportOutcome) -> tuple[str, int]:
@@ -178,8 +188,8 @@ def _grouped(
         kind = o.job.unit.split(":", 1)[0]
         if kind == "team" and departments:
             department = departments.get(o.job.unit)
-            heading = (text(lang, "unit_department", name=department) if department
-                       else text(lang, "index_no_department"))
+            heading = (_("Department: %(name)s", name=department) if department
+                       else _("Teams without a department"))
             key = (2 if department else 3, (department or "").casefold())
         else:
             heading, key = None, (0 if kind == "organisation" else 1, kind)
@@ -202,6 +212,8 @@ def write_index(
     and team reports are then grouped under their department, with links to each group.
     """
     lang = language if language in REPORT_LANGUAGES else "en"
+    words = report_translator(lang)
+    _ = words.gettext
     pdfs = any(o.pdf for o in result.outcomes)
     errors = any(o.error for o in result.outcomes)
     sections = [
@@ -212,9 +224,10 @@ def write_index(
                 {
                     "unit": unit_label(o.job.unit, lang),
                     "language": o.job.language,
-                    "language_name": LANGUAGE_NAMES.get(o.job.language, o.job.language),
+                    "language_name": (language_name(o.job.language)
+                                      if o.job.language in REPORT_LANGUAGES else o.job.language),
                     "status": o.status,
-                    "status_label": text(lang, f"status_{o.status}"),
+                    "status_label": _(_STATUS[o.status]) if o.status in _STATUS else o.status,
                     "html": o.html,
                     "pdf": o.pdf,
                     "notebook": o.notebook,
@@ -225,18 +238,20 @@ def write_index(
         }
         for i, (heading, rows) in enumerate(_grouped(result.outcomes, groups or {}, lang), 1)
     ]
-    headers = [text(lang, "index_unit"), text(lang, "index_language"),
-               text(lang, "index_status"), text(lang, "index_report"),
-               *(["PDF"] if pdfs else []), text(lang, "index_audit"),
-               *([text(lang, "index_error")] if errors else [])]
+    headers = [_("Unit"), _("Language"), _("Status"), _("Report"), *(["PDF"] if pdfs else []),
+               _("Audit trail"), *([_("Error")] if errors else [])]
     n_failed = len(result.failures)
     engagement = result.outcomes[0].job.parameters["engagement"] if result.outcomes else ""
-    lead = text(lang, "index_lead", total=len(result.outcomes),
-                ready=len(result.outcomes) - n_failed, failed=n_failed,
-                when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    total = len(result.outcomes)
+    lead = words.ngettext(
+        "%(total)s report: %(ready)s ready, %(failed)s failed. Generated %(when)s.",
+        "%(total)s reports: %(ready)s ready, %(failed)s failed. Generated %(when)s.",
+        total, total=format_count(total, lang), ready=format_count(total - n_failed, lang),
+        failed=format_count(n_failed, lang), when=format_datetime(datetime.now(UTC), lang),
+    )
     page = render(
-        "index.html.j2", language=lang, lead=lead, headers=headers, sections=sections, pdfs=pdfs,
-        errors=errors, notebook=text(lang, "index_notebook"),
-        heading=title or text(lang, "index_title_engagement", engagement=engagement),
+        "index.html.j2", lang, lead=lead, headers=headers, sections=sections, pdfs=pdfs,
+        errors=errors, notebook=_("notebook"),
+        heading=title or _("Reports of engagement %(engagement)s", engagement=engagement),
     )
     return write_text_atomic(result.index, page)
