@@ -66,15 +66,18 @@ def _did_you_mean(name: str, known: Sequence[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _header_problems(header: list[str], model: MaturityModel) -> list[str]:
+def _header_problems(
+    header: list[str], model: MaturityModel, *, hints: bool = True
+) -> list[str]:
     """The header's problems; the first :data:`MAX_LISTED_PROBLEMS`, which the message shows,
-    with a hint for a misspelt column (the hints of the others are not worked out)."""
+    with a hint for a misspelt column (with ``hints``; the hints of the others are never
+    worked out)."""
     problems: list[str] = []
     known = known_columns(model)
     known_set = set(known)
 
     def hint(name: str) -> str:
-        return _did_you_mean(name, known) if len(problems) < MAX_LISTED_PROBLEMS else ""
+        return _did_you_mean(name, known) if hints and len(problems) < MAX_LISTED_PROBLEMS else ""
 
     if not set(header) & known_set:
         problems.append(
@@ -500,7 +503,7 @@ def validate_file(
     named = header[: trailing[0]] if trailing else header
     checker = _Checker(p, model, named)
     # Responses are kept only while the file has no problem (then they are never used).
-    checker.keep = not _header_problems(named, model)
+    checker.keep = not _header_problems(named, model, hints=False)
     body: list[list[str]] = []
     numbers: list[int] = []
     blanks: list[tuple[int, list[str]]] = []

@@ -373,21 +373,35 @@ def test_a_file_of_absurd_width_is_refused_at_once_naming_the_limit(
         read_responses(short, store.model(engagement))
 
 
-def test_only_the_problems_shown_get_a_did_you_mean_hint(mini_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_problems_shown_get_a_did_you_mean_hint(  # type: ignore[no-untyped-def]
+    mini_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assessment import _response_file
+
     names = ["respondent_id", "role", "team", *(f"cul_{i}x" for i in range(1_500))]
     path = tmp_path / "typos.csv"
     path.write_text(",".join(names) + "\n" + ",".join(["a1", "frontline", "T"] + ["1"] * 1_500)
                     + "\n", encoding="utf-8")
+    hint = _response_file._did_you_mean
+    asked: list[str] = []
+    monkeypatch.setattr(_response_file, "_did_you_mean",
+                        lambda name, known: asked.append(name) or hint(name, known))
     with pytest.raises(ImportValidationError) as err:
         read_responses(path, mini_model)
     hinted = [p for p in err.value.problems if "did you mean" in p]
     assert err.value.total == 1_500 and len(err.value.problems) == 1_000
-    assert len(hinted) == 50 and hinted[0].startswith("row 1, column 4: unknown column 'cul_0x'")
+    assert asked == names[3:53]  # a hint is worked out for the 50 problems shown, no other
+    assert hinted and set(hinted) <= set(err.value.problems[:50])
+    assert hinted[0] == ("row 1, column 5: unknown column 'cul_1x' (not an item id of model "
+                         "mini); did you mean 'cul_1'?")
     assert "1,500 problems, nothing was imported" in str(err.value)
 
 
 def test_a_large_import_draws_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    import fcntl
     import pty
+    import struct
+    import termios
 
     ws = tmp_path / "ws"
     with Store(ws / "assessment.db") as store:
@@ -403,6 +417,8 @@ def test_a_large_import_draws_a_progress_bar_on_a_terminal_only(tmp_path: Path) 
         store.create_organisation("Org")
         store.create_engagement("e1", "Org", MINI_MODEL.read_text(encoding="utf-8"))
     main, terminal = pty.openpty()
+    # A terminal of 100 columns (a new pseudo-terminal has none, and tqdm draws to its width).
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     proc = subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal)
     os.close(terminal)
     seen = b""
