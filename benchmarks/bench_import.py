@@ -13,7 +13,7 @@ Builds three files in the import layout of the shipped model (respondents from
 
 Each import runs in a process of its own: the figures are its wall-clock seconds, CPU
 seconds and peak resident memory. ``--before REV`` runs the same imports with the package
-as it was at commit ``REV`` (a temporary ``git worktree``; empty: skip), and the ratios
+as it was at commit ``REV`` (its files from ``git archive``; empty: skip), and the ratios
 before / after are printed. The last line is one JSON object.
 """
 
@@ -114,8 +114,11 @@ def run_import(file: Path, workspace: Path, package: Path | None) -> dict[str, o
 
 
 def _checkout(rev: str, folder: Path) -> Path:
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), rev],
-                   check=True, capture_output=True)
+    """The package's files at commit ``rev`` (``git archive``: no worktree, no checkout)."""
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "assessment"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
 
 
@@ -139,23 +142,16 @@ def main() -> None:
         for case in cases:
             figures[f"{case}_mb"] = round(files[case].stat().st_size / 1e6, 1)
         versions: list[tuple[str, Path | None]] = [("after", None)]
-        worktree = None
         if args.before:
-            worktree = _checkout(args.before, base / "before")
-            versions.insert(0, ("before", worktree))
-        try:
-            for label, package in versions:
-                for case in cases:
-                    result = run_import(files[case], _workspace(base / f"ws-{label}-{case}"),
-                                        package)
-                    _log(f"{label} {case}: {result}")
-                    for key in ("seconds", "cpu_seconds", "peak_mb", "exit"):
-                        figures[f"{label}_{case}_{key}"] = result[key]
-                    figures[f"{label}_{case}_message"] = " | ".join(result["message"])[:300]  # type: ignore[arg-type]
-        finally:
-            if worktree is not None:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
-                                str(worktree)], check=False, capture_output=True)
+            versions.insert(0, ("before", _checkout(args.before, base / "before")))
+        for label, package in versions:
+            for case in cases:
+                result = run_import(files[case], _workspace(base / f"ws-{label}-{case}"),
+                                    package)
+                _log(f"{label} {case}: {result}")
+                for key in ("seconds", "cpu_seconds", "peak_mb", "exit"):
+                    figures[f"{label}_{case}_{key}"] = result[key]
+                figures[f"{label}_{case}_message"] = " | ".join(result["message"])[:300]  # type: ignore[arg-type]
     if args.before:
         for case in cases:
             for key in ("seconds", "cpu_seconds", "peak_mb"):

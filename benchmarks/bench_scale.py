@@ -1,7 +1,7 @@
 """Benchmark: a large organisation end to end, from its response file to every team's report.
 
     .venv/bin/python benchmarks/bench_scale.py --respondents 100000 [--teams 2500]
-        [--executor local|dask] [--workers 2] [--naive 3] [--keep DIR]
+        [--executor local|dask] [--workers 2] [--naive 3] [--batch-teams N] [--keep DIR]
 
 Runs the command line as a consultant does, each step a process of its own:
 
@@ -13,7 +13,10 @@ Runs the command line as a consultant does, each step a process of its own:
    without a scheduler, ``dask`` starts a local cluster), sampling the batch process's
    memory (``peak_rss_mb_client``); each report records its worker's memory with its
    kernel (``peak_rss_mb_worker``, and ``worker_rss_growth_mb``: the largest growth of one
-   worker from its 10th report to its last);
+   worker from its 10th report to its last); ``--batch-teams N`` reports on the organisation
+   and N teams spread over the list instead of every team (each report still computed from
+   the whole organisation's snapshot), and ``full_batch_seconds_estimate`` extrapolates the
+   rate to every team;
 5. the same batch of the 250-respondent demo (8 reports), for the per-report cost;
 6. the naive way: ``assessment report`` for ``--naive`` teams, one process each.
 
@@ -106,12 +109,14 @@ def build(folder: Path, respondents: int, teams: int | None) -> tuple[Path, Path
     return csv, workspace
 
 
-def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: int
-          ) -> dict[str, float]:
-    """``assessment batch --by team``; its figures from the run and from ``reports.json``."""
+def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: int,
+          units: list[str] | None = None) -> dict[str, float]:
+    """``assessment batch --by team`` (only ``units`` if given); its figures from the run and
+    from ``reports.json``."""
+    only = [arg for unit in units or [] for arg in ("--unit", unit)]
     seconds, peak = _run(["--workspace", str(workspace), "batch", "--engagement", engagement,
                           "--by", "team", "--out", str(out), "--executor", executor,
-                          "--workers", str(workers), "--force"], sample=True)
+                          "--workers", str(workers), "--force", *only], sample=True)
     records = json.loads((out / "reports.json").read_text(encoding="utf-8"))["reports"]
     by_worker: dict[str, list[tuple[int, float]]] = {}
     for r in records:
@@ -140,6 +145,8 @@ def main() -> None:
     parser.add_argument("--executor", choices=["local", "dask"], default="local")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--naive", type=int, default=3, help="teams reported the naive way")
+    parser.add_argument("--batch-teams", type=int,
+                        help="report on the organisation and this many teams (default: all)")
     parser.add_argument("--keep", type=Path, help="keep the files and workspaces here")
     args = parser.parse_args()
 
@@ -156,15 +163,24 @@ def main() -> None:
         score_seconds, _ = _run([*ws, "score", "--engagement", "big", "--by", "team",
                                  "--format", "csv"])
         _log(f"score: {score_seconds:.1f} s")
-        large = batch(workspace, "big", base / "large-reports", args.executor, args.workers)
+        with Store(workspace / "assessment.db") as store:
+            teams = sorted(set(store.team_departments("big")))
+        from assessment._report._prepare import reportable_units
+
+        published = reportable_units(str(workspace), "big", "team")  # what the batch plans
+        units = None
+        if args.batch_teams is not None and args.batch_teams < len(published):
+            step = len(published) / max(1, args.batch_teams)
+            units = ["organisation",
+                     *(published[int(i * step)] for i in range(args.batch_teams))]
+        large = batch(workspace, "big", base / "large-reports", args.executor, args.workers,
+                      units)
         _log(f"batch: {large}")
         demo_ws = base / "demo"
         with Store(demo_ws / "assessment.db") as store:
             build_demo(store, MODEL.read_text(encoding="utf-8"))
         demo = batch(demo_ws, "demo", base / "demo-reports", args.executor, args.workers)
         _log(f"demo batch: {demo}")
-        with Store(workspace / "assessment.db") as store:
-            teams = sorted(set(store.team_departments("big")))
         sample = teams[:: max(1, len(teams) // max(1, args.naive))][: args.naive]
         naive = []
         for team in sample:
@@ -186,6 +202,10 @@ def main() -> None:
         "score_seconds": round(score_seconds, 1),
         "batch_seconds": round(large["seconds"], 1),
         "reports": large["reports"],
+        "batch_sampled": units is not None,
+        "full_batch_reports": len(published) + 1,
+        "full_batch_seconds_estimate": round(large["seconds"] / large["reports"]
+                                             * (len(published) + 1), 1),
         "failed": large["failed"],
         "reports_per_worker_second": round(large["reports"] / (large["seconds"] * args.workers),
                                            3),
