@@ -306,7 +306,8 @@ def dask_scheduler() -> Iterator[str]:
     from distributed import LocalCluster
 
     with LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": ":0"},  # its HTTP server: any free port
     ) as cluster:
         yield cluster.scheduler_address
 
@@ -323,6 +324,24 @@ def test_the_dask_executor_runs_the_batch_on_a_cluster(
     assert [o.status for o in result.outcomes] == ["ok", "failed", "ok"]
     assert (tmp_path / "failures.json").is_file() and (tmp_path / "index.html").is_file()
     assert "planted failure" in (result.failures[0].error or "")
+
+
+@pytest.mark.slow
+def test_a_batch_on_a_dask_client_draws_the_progress_bar_and_leaves_the_client_open(
+    workspace: Workspace, tmp_path: Path, dask_scheduler: str
+) -> None:
+    from distributed import Client
+
+    jobs = _jobs(workspace, tmp_path, ["Billing Support", "Customer Care Kyiv"])
+    bar = io.StringIO()
+    with Client(dask_scheduler, set_as_default=False) as client:  # as dask-gateway gives one
+        result = run_batch(jobs, tmp_path, notebook=FAILING, executor="dask", scheduler=client,
+                           progress=True, progress_file=bar)
+        assert client.status == "running"
+    assert [o.status for o in result.outcomes] == ["ok", "failed", "ok"]
+    drawn = bar.getvalue()
+    assert "3/3" in drawn and "1 failed" in drawn, drawn
+    assert "planted failure" in (tmp_path / "failures.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -36,7 +36,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from tqdm import tqdm
 
@@ -74,7 +74,11 @@ from ._worker import (
     start_local_worker,
 )
 
+if TYPE_CHECKING:
+    from distributed import Client
+
 __all__ = ["plan_batch", "render_report", "run_batch"]
+
 
 def plan_batch(
     workspace: Workspace,
@@ -282,10 +286,14 @@ def _run_local(jobs: Sequence[ReportJob], batch: BatchInput, workers: int) -> It
 
 
 @contextmanager
-def _dask_client(scheduler: str | None, workers: int, say: Callable[[str], None]) -> Iterator[Any]:
-    """A client of the cluster at ``scheduler``; without one, of a new local cluster."""
+def _dask_client(scheduler: str | Any, workers: int, say: Callable[[str], None]) -> Iterator[Any]:
+    """A client of the cluster at ``scheduler`` (an address, or a client to use as it is);
+    without one, of a new local cluster."""
     from distributed import Client, LocalCluster
 
+    if isinstance(scheduler, Client):  # the caller's (dask-gateway, KubeCluster): theirs to close
+        yield scheduler
+        return
     if scheduler:
         with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
             yield client
@@ -302,7 +310,7 @@ def _dask_client(scheduler: str | None, workers: int, say: Callable[[str], None]
 
 
 def _run_dask(
-    jobs: Sequence[ReportJob], batch: BatchInput, scheduler: str | None, workers: int,
+    jobs: Sequence[ReportJob], batch: BatchInput, scheduler: str | Any, workers: int,
     say: Callable[[str], None],
 ) -> Iterator[Finished]:
     """Run ``jobs`` on a Dask cluster: the batch's input goes to every worker once.
@@ -370,7 +378,7 @@ def run_batch(
     notebook: str | Path | None = None,
     workers: int | None = None,
     executor: Executor = "local",
-    scheduler: str | None = None,
+    scheduler: str | Client | None = None,
     pdf: bool = False,
     force: bool = False,
     timeout: float | None = None,
@@ -400,6 +408,10 @@ def run_batch(
         ``local`` (a process pool, the default) or ``dask``: the cluster at ``scheduler``,
         whose workers need the same version of this package; without ``scheduler``, a local
         Dask cluster is started for the batch (said on ``progress_file``).
+    scheduler:
+        The Dask scheduler's address (``tcp://host:8786``), or a ``distributed.Client`` of
+        the cluster (``cluster.get_client()`` of dask-gateway, ``Client(KubeCluster(...))``),
+        which the batch uses and leaves open.
     pdf:
         Also print every report to PDF with headless Chromium (on the workers).
     force:
@@ -422,7 +434,7 @@ def run_batch(
         raise ParameterError(f"notebook: {nb_path} does not exist")
     if executor not in ("local", "dask"):
         raise ParameterError(f"executor: must be 'local' or 'dask', got {executor!r}")
-    if scheduler and executor != "dask":
+    if (scheduler is not None and scheduler != "") and executor != "dask":
         raise ParameterError("scheduler: only the Dask executor has one")
     if pdf:
         chromium_executable()  # fail now, not once per report
