@@ -97,7 +97,8 @@ def run_import(file: Path, workspace: Path, package: Path | None) -> dict[str, o
             "--workspace", str(workspace), "import", str(file), "--engagement", "big"]
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env)
+        # In the workspace's folder: the current directory comes first on ``sys.path``.
+        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=workspace)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)

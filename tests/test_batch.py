@@ -334,7 +334,7 @@ def test_a_batch_on_a_dask_client_draws_the_progress_bar_and_leaves_the_client_o
 
     jobs = _jobs(workspace, tmp_path, ["Billing Support", "Customer Care Kyiv"])
     bar = io.StringIO()
-    with Client(dask_scheduler, set_as_default=False) as client:  # as dask-gateway gives one
+    with Client(dask_scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
         result = run_batch(jobs, tmp_path, notebook=FAILING, executor="dask", scheduler=client,
                            progress=True, progress_file=bar)
         assert client.status == "running"
