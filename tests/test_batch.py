@@ -250,6 +250,32 @@ def test_the_index_escapes_names_and_errors(tmp_path: Path) -> None:
     assert "e&lt;1&gt;" in page
 
 
+def test_a_large_index_groups_team_reports_by_department_in_one_plain_table(
+    tmp_path: Path,
+) -> None:
+    departments = {f"team:T{i:04d}": (f"Dept {i % 7}" if i % 50 else None) for i in range(2_500)}
+    units = ["organisation", *reversed(departments)]  # the batch's order is not the index's
+    outcomes = [
+        ReportOutcome(job=ReportJob(unit=u, language="en", stem=f"{u}.en",
+                                    parameters={"engagement": "big"}, title="t"),
+                      status="ok", html=f"{u}.en.html", notebook=f"{u}.en.ipynb")
+        for u in units
+    ]
+    index = write_index(BatchResult(tmp_path, outcomes, 1.0, tmp_path / "index.html"),
+                        groups=departments)
+    page = index.read_text(encoding="utf-8")
+    assert html_problems(page) == [] and "<script" not in page
+    assert page.count("<table>") == 1 and page.count('<tr class="group">') == 8
+    headings = re.findall(r'scope="rowgroup">([^<]+)<', page)
+    assert headings == [*(f"Department: Dept {d}" for d in range(7)), "Teams without a department"]
+    linked = re.findall(r'<a href="([^"]+)\.en\.html">', page)
+    assert len(linked) == 2_501 and linked[0] == "organisation"
+    dept0 = [u for u in departments if departments[u] == "Dept 0"]
+    start = linked.index("team%3AT0007")  # the first team of Dept 0 (T0000 has none)
+    assert linked[start:start + len(dept0)] == [u.replace(":", "%3A") for u in sorted(dept0)]
+    assert linked[-50:] == [f"team%3AT{i:04d}" for i in range(0, 2_500, 50)]
+
+
 @pytest.mark.slow
 def test_reports_whose_inputs_did_not_change_are_not_run_again(
     workspace: Workspace, tmp_path: Path
