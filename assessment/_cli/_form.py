@@ -87,8 +87,14 @@ def invite_list(ctx: click.Context, engagement_id: str, fmt: str) -> None:
                    "$ASSESSMENT_FORM_TOKEN: an option is visible to other users in `ps`.")
 @click.option("--open-localhost", "open_access", is_flag=True,
               help="Run WITHOUT a token, for trying the form on this machine only.")
-@click.option("--notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Questionnaire notebook (default: the shipped notebooks/questionnaire.ipynb).")
+@click.option("--idle-timeout", type=click.FloatRange(min=1), default=1200, show_default=True,
+              metavar="SECONDS",
+              help="End a respondent's session after this long without activity; the pages "
+                   "they completed stay saved and they continue with their code.")
+@click.option("--max-sessions", type=click.IntRange(min=0), metavar="N",
+              help="Open sessions beyond which new visitors get a 'busy, try again in a "
+                   "minute' page (default: from the machine's memory, see the README; "
+                   "0: no limit).")
 @click.pass_context
 def form_cmd(
     ctx: click.Context,
@@ -97,15 +103,24 @@ def form_cmd(
     ip: str,
     token: str | None,
     open_access: bool,
-    notebook: Path | None,
+    idle_timeout: float,
+    max_sessions: int | None,
 ) -> None:
-    """Serve the engagement's questionnaire with Voilà: code hidden, login token required."""
-    from .._form._serve import form_server, serve_form
+    """Serve the engagement's questionnaire: one server process, login token required.
+
+    Exits non-zero, saying why, when the server stops on its own: 128 + N when signal N
+    killed it (137: SIGKILL, e.g. the out-of-memory killer), its own status on an error.
+    """
+    from .._form._serve import exit_reason, form_server, serve_form
 
     server = form_server(workspace_of(ctx), engagement_id, port=port, ip=ip, token=token,
-                         open_access=open_access, notebook=notebook)
+                         open_access=open_access, idle_timeout=idle_timeout,
+                         max_sessions=max_sessions)
+    cap = server.config.max_sessions or "no limit"
     click.echo(f"questionnaire of {engagement_id!r}: {server.url}")
-    click.echo("give respondents this URL and their invite codes; stop with Ctrl-C")
-    code = serve_form(server)
-    if code > 0:
-        sys.exit(code)
+    click.echo(f"give respondents this URL and their invite codes; at most {cap} sessions at "
+               f"once, idle ones end after {idle_timeout:g} s; stop with Ctrl-C")
+    status, reason = exit_reason(serve_form(server))
+    if status:
+        click.echo(f"error: {reason}", err=True)
+        sys.exit(status)

@@ -1,6 +1,9 @@
 """The client questionnaire: an ipywidgets form built from the engagement's model.
 
-The same :class:`Questionnaire` runs in JupyterLab and under Voilà (``assessment form``).
+The same :class:`Questionnaire` runs in JupyterLab, under Voilà and in the questionnaire
+server (``assessment form``), which hosts many of them in one process: a page's widgets are
+closed when the next page replaces them, and :meth:`Questionnaire.end` replaces the form
+with a message when the server ends an idle session.
 Flow: language -> invite code -> welcome (purpose, confidentiality) -> one page per
 dimension -> outcomes (recommendation 0-10 and trifecta ratings) -> review -> thank you.
 Each completed page is saved as a draft (``_drafts.py``), confirmed on the next page; the
@@ -32,6 +35,7 @@ from .._store._workspace import Workspace
 from .._text import MAX_COMMENT, clean_text
 from ._drafts import FormAnswers, FormSession, save_draft, start_session, submit
 from ._invites import InviteError
+from ._radio import RadioGroup
 
 __all__ = ["ENGAGEMENT_ENV", "Questionnaire", "open_questionnaire"]
 
@@ -62,12 +66,16 @@ _CSS = """<style>
 .assessment-form .af-item > .widget-label { width: auto; max-width: 100%; height: auto;
   white-space: normal; line-height: 1.4; font-weight: 600; font-size: 1rem;
   text-align: left; justify-content: flex-start; }
-.assessment-form .widget-radio-box { flex-direction: row; flex-wrap: wrap;
-  gap: 0.25rem 1.25rem; margin: 0.25rem 0 0 !important; }
-.assessment-form .widget-radio-box label { height: auto; line-height: 1.8;
-  font-size: 1rem; white-space: normal; }
-.assessment-form .widget-radio-box input { height: 1.8rem; }
-.assessment-form .af-scale .widget-radio-box { flex-direction: column; }
+.assessment-form .af-radiogroup { border: 0; padding: 0; margin: 0; min-width: 0; }
+.assessment-form .af-radiogroup legend { padding: 0; white-space: normal; line-height: 1.4;
+  font-weight: 600; font-size: 1rem; }
+.assessment-form .af-options { display: flex; flex-direction: row; flex-wrap: wrap;
+  gap: 0.25rem 1.25rem; margin: 0.25rem 0 0; }
+.assessment-form .af-options label { line-height: 1.8; font-size: 1rem; white-space: normal;
+  display: inline-flex; align-items: center; gap: 0.35rem; cursor: pointer; }
+.assessment-form .af-options input { height: 1.1rem; width: 1.1rem; margin: 0; }
+.assessment-form .af-scale .af-options { flex-direction: column; }
+.assessment-form .af-radiogroup .af-message:empty { display: none; }
 .assessment-form input:focus-visible, .assessment-form textarea:focus-visible,
 .assessment-form button:focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }
 .assessment-form .af-message, .assessment-form .af-message p { color: #b00020;
@@ -88,7 +96,7 @@ _CSS = """<style>
 .assessment-form textarea { min-height: 6rem; font-size: 1rem; }
 .assessment-form .widget-progress { width: 100%; }
 @media (max-width: 32rem) { .assessment-form { padding: 0.25rem 0.5rem 2rem; }
-  .assessment-form .widget-radio-box { flex-direction: column; } }
+  .assessment-form .af-options { flex-direction: column; } }
 </style>"""
 
 
@@ -108,6 +116,34 @@ def _button(label: str, handler: Callable[[Any], None], *, primary: bool = False
     button = widgets.Button(description=label, button_style="primary" if primary else "")
     button.on_click(handler)
     return button
+
+
+def _close(widget: Any, keep: set[int]) -> None:
+    """Close ``widget`` with its children, layout and style, except the widgets in ``keep``."""
+    if id(widget) in keep:
+        return
+    for child in getattr(widget, "children", ()) or ():
+        _close(child, keep)
+    for part in ("layout", "style"):
+        sub = getattr(widget, part, None)
+        if isinstance(sub, widgets.Widget):
+            sub.close()
+    widget.close()
+
+
+class _GroupMessage:
+    """The note under one question (``.value``, plain text), kept inside its radio group."""
+
+    def __init__(self, group: RadioGroup) -> None:
+        self.group = group
+
+    @property
+    def value(self) -> str:
+        return str(self.group.message)
+
+    @value.setter
+    def value(self, value: str) -> None:
+        self.group.message = value
 
 
 class Questionnaire:
@@ -156,6 +192,7 @@ class Questionnaire:
         #: "Your answers so far are saved", shown on the page after each save.
         self.saved = widgets.HTML()
         self.saved.add_class("af-saved")
+        self._style = widgets.HTML(_CSS)
         self._just_saved = False
         self._warned = False
         self._since: float | None = None  # when the time on the current page started
@@ -181,7 +218,25 @@ class Questionnaire:
         self._just_saved = False
         row = widgets.HBox(list(buttons.values()))
         row.add_class("af-buttons")
-        self.widget.children = (widgets.HTML(_CSS), self.saved, *children, self.notice, row)
+        old = self.widget.children
+        self.widget.children = (self._style, self.saved, *children, self.notice, row)
+        # In a server that hosts many sessions in one process, a replaced page's widgets
+        # would live until the session ends: close them (the browser drops their views).
+        keep = {id(w) for w in (self._style, self.saved, self.notice, *children)}
+        for widget in old:
+            _close(widget, keep)
+
+    def end(self, idle_minutes: int) -> None:
+        """Replace the form with "this session ended" and close the page's widgets.
+
+        The server calls it when a respondent has been idle for ``idle_minutes``; the answers
+        up to the last completed page are saved, and the respondent continues with their code.
+        """
+        self._reset_page_widgets()
+        self.session = None
+        self.answers = FormAnswers()
+        ended = _p(self._t("session_ended", minutes=idle_minutes), "af-note")
+        self._render("ended", ended, buttons={})
 
     def _tick(self) -> None:
         """Add the time since the last tick (at most :data:`PAGE_SECONDS_CAP`) to the answers."""
@@ -218,11 +273,10 @@ class Questionnaire:
     def _show_language(self) -> None:
         self._reset_page_widgets()
         title = " · ".join(dict.fromkeys(text(lg, "language_title") for lg in self.languages))
-        self.language_input = widgets.RadioButtons(
+        self.language_input = RadioGroup(
             options=[(LANGUAGE_NAMES[lg], lg) for lg in self.languages],
             value=self.lang,
             description=title,
-            style={"description_width": "initial"},
         )
         self.language_input.add_class("af-item")
         self.language_input.add_class("af-scale")
@@ -315,18 +369,15 @@ class Questionnaire:
         if item.allows_na(self.session.role):  # only where this role cannot judge
             options.append((self.model.not_applicable.get(lang), "na"))
         saved = self.answers.answers.get(qid)
-        radio = widgets.RadioButtons(
+        radio = RadioGroup(
             options=options,
             value=saved if saved in [v for _, v in options] else None,
             description=f"{number}. {item.text.get(self.session.role, lang)}",
-            orientation="horizontal",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="100%"),
         )
         radio.add_class("af-item")
         self.inputs[qid] = radio
-        self.messages[qid] = _p("", "af-message")
-        return widgets.VBox([radio, self.messages[qid]])
+        self.messages[qid] = _GroupMessage(radio)
+        return radio
 
     def _progress(self, index: int) -> list[Any]:
         total = len(self.pages) + 1
@@ -355,19 +406,17 @@ class Questionnaire:
             scale = self.model.recommend_scale
             low, high = scale.labels.get(lang)
             labels = {scale.min: f"{scale.min} – {low}", scale.max: f"{scale.max} – {high}"}
-            rec = widgets.RadioButtons(
-                options=[(labels.get(v, str(v)), v) for v in scale.points],
-                value=self.answers.recommend,
+            choices = [(labels.get(v, str(v)), v) for v in scale.points]
+            rec = RadioGroup(
+                options=choices,
+                value=self.answers.recommend if self.answers.recommend in scale.points else None,
                 description=f"{number}. "
                 + self.model.outcomes.recommend.text.get(self.session.role, lang),
-                orientation="horizontal",
-                style={"description_width": "initial"},
-                layout=widgets.Layout(width="100%"),
             )
             rec.add_class("af-item")
             self.inputs[RECOMMEND] = rec
-            self.messages[RECOMMEND] = _p("", "af-message")
-            body += [rec, self.messages[RECOMMEND]]
+            self.messages[RECOMMEND] = _GroupMessage(rec)
+            body.append(rec)
             for outcome in self.model.outcomes.items:
                 number += 1
                 body.append(self._item_widget(number, outcome.id, outcome))
@@ -454,8 +503,8 @@ class Questionnaire:
             return
         if step > 0:
             unanswered = self._open_on_page()
-            for qid, message in self.messages.items():
-                message.value = f"<p>{self._t('unanswered')}</p>" if qid in unanswered else ""
+            for qid, message in self.messages.items():  # plain text, inside the group
+                message.value = text(self.lang, "unanswered") if qid in unanswered else ""
             if unanswered and not self._warned:
                 self._warned = True
                 self.notice.value = f"<p>{self._t('page_unanswered')}</p>"

@@ -95,6 +95,15 @@ STRINGS: dict[str, dict[str, str]] = {
             "the pages you completed earlier are kept."
         ),
         "saved": "Your answers so far are saved.",
+        "session_ended": (
+            "This session ended after {minutes} min without activity. Your answers up to the "
+            "last page you completed are saved: reload this page and enter your code to "
+            "continue."
+        ),
+        "server_busy": (
+            "Many people are answering right now. Please try again in a minute; this page "
+            "tries again by itself."
+        ),
         "role_executive": "executive",
         "role_manager": "manager",
         "role_frontline": "frontline employee",
@@ -182,6 +191,15 @@ STRINGS: dict[str, dict[str, str]] = {
             "pagina's die u eerder hebt ingevuld, zijn bewaard."
         ),
         "saved": "Uw antwoorden tot nu toe zijn opgeslagen.",
+        "session_ended": (
+            "Deze sessie is beëindigd na {minutes} min. zonder activiteit. Uw antwoorden "
+            "tot en met de laatste pagina die u afrondde zijn opgeslagen: laad deze pagina "
+            "opnieuw en vul uw code in om verder te gaan."
+        ),
+        "server_busy": (
+            "Er vullen nu veel mensen de vragenlijst in. Probeer het over een minuut opnieuw; "
+            "deze pagina probeert het zelf opnieuw."
+        ),
         "role_executive": "directielid",
         "role_manager": "leidinggevende",
         "role_frontline": "medewerker met klantcontact",
@@ -266,6 +284,14 @@ STRINGS: dict[str, dict[str, str]] = {
             "заполненные страницы сохранены."
         ),
         "saved": "Ваши ответы сохранены.",
+        "session_ended": (
+            "Сеанс завершён: {minutes} мин. без активности. Ответы до последней заполненной "
+            "страницы сохранены: обновите страницу и введите свой код, чтобы продолжить."
+        ),
+        "server_busy": (
+            "Сейчас анкету заполняют очень многие. Попробуйте снова через минуту; страница "
+            "повторит попытку сама."
+        ),
         "role_executive": "руководитель высшего звена",
         "role_manager": "линейный руководитель",
         "role_frontline": "сотрудник первой линии",
@@ -350,6 +376,14 @@ STRINGS: dict[str, dict[str, str]] = {
             "заповнені сторінки збережено."
         ),
         "saved": "Ваші відповіді збережено.",
+        "session_ended": (
+            "Сеанс завершено: {minutes} хв без активності. Відповіді до останньої заповненої "
+            "сторінки збережено: оновіть сторінку та введіть свій код, щоб продовжити."
+        ),
+        "server_busy": (
+            "Зараз анкету заповнюють дуже багато людей. Спробуйте знову за хвилину; сторінка "
+            "повторить спробу сама."
+        ),
         "role_executive": "керівник вищої ланки",
         "role_manager": "лінійний керівник",
         "role_frontline": "працівник першої лінії",
