@@ -35,3 +35,13 @@ def test_the_cli_benchmark_runs_small() -> None:
     assert isinstance(ratios, dict)
     assert set(ratios) >= {"assessment_version", "assessment_help"}
     assert all(float(v) > 0 for v in ratios.values())
+
+
+def test_the_code_guessing_benchmark_runs_small() -> None:
+    figures = _last_json(["benchmarks/bench_code_guessing.py", "--seconds", "1.5", "--tabs", "5"])
+    rates = figures["checked_per_s"]
+    assert isinstance(rates, dict)
+    assert set(rates) == {"unthrottled", "one_tab", "many_tabs", "new_tab_per_guess"}
+    # One tab gets 4 codes checked at once, then waits 1 s: at most 5 in 1.5 s.
+    assert 0 < float(rates["one_tab"]) * 1.5 <= 5.5
+    assert float(rates["unthrottled"]) > 10 * float(rates["one_tab"])
