@@ -34,8 +34,9 @@ from .._store._store import Store
 from .._store._workspace import Workspace
 from .._text import MAX_COMMENT, clean_text
 from ._drafts import FormAnswers, FormSession, save_draft, start_session, submit
-from ._invites import InviteError
+from ._invites import LAPSE_DAYS, InviteError
 from ._radio import RadioGroup
+from ._throttle import CodeAttempts
 
 __all__ = ["ENGAGEMENT_ENV", "Questionnaire", "open_questionnaire"]
 
@@ -48,7 +49,7 @@ log = logging.getLogger("assessment.form")
 _clock = time.monotonic
 #: The message key for each reason a code gives no access (``submitted`` shows thanks).
 _REFUSED = {"unknown": "code_unknown", "expired": "code_expired", "used_up": "code_used_up",
-            "busy": "code_busy"}
+            "busy": "code_busy", "revoked": "code_revoked", "lapsed": "code_lapsed"}
 
 _CSS = """<style>
 .assessment-form { max-width: 46rem; margin: 0 auto; padding: 0.5rem 1rem 3rem;
@@ -196,6 +197,7 @@ class Questionnaire:
         self._just_saved = False
         self._warned = False
         self._since: float | None = None  # when the time on the current page started
+        self._attempts = CodeAttempts()  # wrong codes in a row, and the wait they impose
         self.widget = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.widget.add_class("assessment-form")
         self._show_language()
@@ -251,7 +253,7 @@ class Questionnaire:
         if exc.reason == "submitted":
             self._show_thanks(already=True)
         else:
-            message.value = f"<p>{self._t(_REFUSED[exc.reason])}</p>"
+            message.value = f"<p>{self._t(_REFUSED[exc.reason], days=LAPSE_DAYS)}</p>"
 
     def _reset_page_widgets(self) -> None:
         self.inputs, self.messages, self.goto = {}, {}, {}
@@ -316,11 +318,19 @@ class Questionnaire:
         if not typed.strip():
             self.messages["code"].value = f"<p>{self._t('code_empty')}</p>"
             return
+        now = _clock()
+        wait = self._attempts.wait(now)
+        if wait:  # too many wrong codes: not even checked until the wait is over
+            self.messages["code"].value = f"<p>{self._t('code_wait', seconds=wait)}</p>"
+            return
         try:
             session = start_session(self.store, self.engagement.id, typed)
         except InviteError as exc:
             self._refused(exc, self.messages["code"])
+            if exc.reason == "unknown" and (wait := self._attempts.failed(now)):
+                self.messages["code"].value += f"<p>{self._t('code_wait', seconds=wait)}</p>"
             return
+        self._attempts.succeeded()
         self.session = session
         self.resumed = session.draft is not None
         self.answers = session.draft or FormAnswers()

@@ -48,6 +48,16 @@ STRINGS: dict[str, dict[str, str]] = {
             "possible just now. If you started before, enter the personal code you were given; "
             "otherwise try again later or ask the person who invited you."
         ),
+        "code_revoked": (
+            "This code has been withdrawn by the person who invited you. Answers already "
+            "submitted with it are kept. If you have not answered yet, ask them for a new code."
+        ),
+        "code_lapsed": (
+            "The unfinished answers kept under this personal code have been removed: they are "
+            "kept for {days} days after your last visit, or until the person who invited you "
+            "clears them. Enter your team's code to start again."
+        ),
+        "code_wait": "Too many codes were tried. Please wait {seconds} s, then try again.",
         "welcome_title": "Welcome",
         "purpose_title": "What this is about",
         "confidential_title": "Your answers are confidential",
@@ -139,6 +149,19 @@ STRINGS: dict[str, dict[str, str]] = {
             "beginnen kan nu niet. Bent u al eerder begonnen, vul dan de persoonlijke code in "
             "die u hebt gekregen; probeer het anders later opnieuw of vraag het aan degene die "
             "u heeft uitgenodigd."
+        ),
+        "code_revoked": (
+            "Deze code is ingetrokken door degene die u heeft uitgenodigd. Antwoorden die al "
+            "met deze code zijn verstuurd, blijven bewaard. Heeft u nog niet geantwoord, vraag "
+            "dan om een nieuwe code."
+        ),
+        "code_lapsed": (
+            "De onafgemaakte antwoorden onder deze persoonlijke code zijn verwijderd: ze worden "
+            "{days} dagen na uw laatste bezoek bewaard, of tot degene die u heeft uitgenodigd "
+            "ze wist. Vul de code van uw team in om opnieuw te beginnen."
+        ),
+        "code_wait": (
+            "Er zijn te veel codes geprobeerd. Wacht {seconds} s en probeer het dan opnieuw."
         ),
         "welcome_title": "Welkom",
         "purpose_title": "Waar het over gaat",
@@ -235,6 +258,18 @@ STRINGS: dict[str, dict[str, str]] = {
             "начать заново сейчас нельзя. Если вы уже начинали, введите полученный личный код; "
             "иначе попробуйте позже или обратитесь к тому, кто вас пригласил."
         ),
+        "code_revoked": (
+            "Этот код отозван тем, кто вас пригласил. Уже отправленные по нему ответы "
+            "сохранены. Если вы ещё не отвечали, попросите новый код."
+        ),
+        "code_lapsed": (
+            "Незавершённые ответы, сохранённые под этим личным кодом, удалены: они хранятся "
+            "{days} дн. после последнего посещения или пока их не удалит тот, кто вас "
+            "пригласил. Введите код вашей команды, чтобы начать заново."
+        ),
+        "code_wait": (
+            "Слишком много попыток ввода кода. Подождите {seconds} с и попробуйте ещё раз."
+        ),
         "welcome_title": "Добро пожаловать",
         "purpose_title": "О чём эта анкета",
         "confidential_title": "Ваши ответы конфиденциальны",
@@ -327,6 +362,16 @@ STRINGS: dict[str, dict[str, str]] = {
             "тому почати заново зараз не можна. Якщо ви вже починали, введіть отриманий "
             "особистий код; інакше спробуйте пізніше або зверніться до того, хто вас запросив."
         ),
+        "code_revoked": (
+            "Цей код відкликав той, хто вас запросив. Уже надіслані за ним відповіді "
+            "збережено. Якщо ви ще не відповідали, попросіть новий код."
+        ),
+        "code_lapsed": (
+            "Незавершені відповіді, збережені під цим особистим кодом, видалено: вони "
+            "зберігаються {days} дн. після останнього відвідування або доки їх не видалить "
+            "той, хто вас запросив. Введіть код вашої команди, щоб почати знову."
+        ),
+        "code_wait": "Забагато спроб ввести код. Зачекайте {seconds} с і спробуйте ще раз.",
         "welcome_title": "Ласкаво просимо",
         "purpose_title": "Про що ця анкета",
         "confidential_title": "Ваші відповіді конфіденційні",
