@@ -145,9 +145,11 @@ def invite_revoke(
                 abort=True,
             )
         revoked, removed = revoke_invites(store, hashes)
+    earlier = len(hashes) - revoked
+    already = f" ({earlier} already were)" if earlier else ""
     click.echo(
-        f"revoked {revoked} code(s) ({len(hashes) - revoked} were already revoked) and "
-        f"deleted {removed} unfinished session(s); answers already submitted stay"
+        f"revoked {revoked} code(s){already} and deleted {removed} unfinished session(s); "
+        "answers already submitted stay"
     )
 
 
