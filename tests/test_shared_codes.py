@@ -209,7 +209,9 @@ def test_invite_revoke_refuses_starts_resumes_and_submits_and_keeps_the_answers(
     # Personal codes by team and role; the respondent is told in their language.
     by_group = _cli(store, "revoke", "--engagement", engagement, "--team", "Ops",
                     "--role", "manager", "--yes")
-    assert "revoked 2 code(s)" in by_group.output
+    assert "revoked 2 code(s) and deleted 0" in by_group.output
+    every = _cli(store, "revoke", "--engagement", engagement, "--all", "--yes")
+    assert "revoked 0 code(s) (3 already were)" in every.output
     q = Questionnaire(store, engagement, lang="nl")
     q.buttons["continue"].click()
     q.code_input.value = personal[1].code
