@@ -109,14 +109,20 @@ class Respondent:
                   "session": self.session, "date": _now(), "version": "5.3"}
         msg = {"header": header, "parent_header": {}, "metadata": metadata or {},
                "content": content, "channel": "shell", "buffers": []}
-        if self.binary:
-            self.ws.send(pack_v1("shell", msg), opcode=websocket.ABNF.OPCODE_BINARY)
-        else:
-            self.ws.send(json.dumps(msg))
+        try:
+            if self.binary:
+                self.ws.send(pack_v1("shell", msg), opcode=websocket.ABNF.OPCODE_BINARY)
+            else:
+                self.ws.send(json.dumps(msg))
+        except websocket.WebSocketException as exc:
+            raise ConnectionError(f"the connection is gone: {exc}") from exc
         return str(header["msg_id"])
 
     def _recv(self) -> dict[str, Any]:
-        op, data = self.ws.recv_data()
+        try:
+            op, data = self.ws.recv_data()
+        except websocket.WebSocketException as exc:
+            raise ConnectionError(f"the connection is gone: {exc}") from exc
         if op == websocket.ABNF.OPCODE_CLOSE:
             raise ConnectionError("the server closed the connection")
         if op == websocket.ABNF.OPCODE_BINARY and self.binary:
@@ -188,7 +194,8 @@ class Respondent:
 
     def text(self) -> str:
         return " ".join(str(s.get("value", "")) for _, s in self.tree()
-                        if s.get("_model_name") == "HTMLModel")
+                        if s.get("_model_name") == "HTMLModel"
+                        and not str(s.get("value", "")).startswith("<style>"))
 
     # --- actions --------------------------------------------------------------------------
     def click(self, description: str) -> None:

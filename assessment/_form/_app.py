@@ -22,7 +22,7 @@ from solara.server import kernel_context
 from .._store._workspace import WORKSPACE_ENV, Workspace
 from ._questionnaire import ENGAGEMENT_ENV, Questionnaire
 
-__all__ = ["SESSIONS", "Layout", "Page", "Session", "live_sessions"]
+__all__ = ["CLOSED", "SESSIONS", "Layout", "Page", "Session", "live_sessions"]
 
 
 @dataclass
@@ -38,6 +38,8 @@ class Session:
 
 #: Open sessions by Solara kernel id (the id in the tab's websocket path).
 SESSIONS: dict[str, Session] = {}
+#: How many sessions have closed since the server started.
+CLOSED = [0]
 _lock = threading.Lock()
 
 
@@ -62,6 +64,7 @@ def _open() -> Questionnaire:
     def closed() -> None:
         with _lock:
             SESSIONS.pop(kernel_id, None)
+            CLOSED[0] += 1
         store.close()
 
     context.on_close(closed)

@@ -165,6 +165,10 @@ def form_server(
     argv = [sys.executable, "-m", "assessment._form._server",
             "--config", str(config_dir / CONFIG_NAME)]
     env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+    # Each tab's messages run in a thread of their own: without a cap glibc gives threads
+    # heaps of their own, which hold freed memory; two keep a session at about 3 MB and let
+    # the memory of closed sessions go back to the system.
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     env[WORKSPACE_ENV] = str(workspace.path)
     env[ENGAGEMENT_ENV] = engagement_id
     host = f"[{ip}]" if ":" in ip else ip

@@ -25,6 +25,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ctypes
+import ctypes.util
+import gc
 import hashlib
 import hmac
 import html
@@ -34,6 +37,7 @@ import os
 import secrets
 import sys
 import time
+import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import asdict, dataclass
@@ -266,6 +270,7 @@ class Gate:
 
     def status(self) -> dict[str, Any]:
         """Counters for operators and tests: sessions, contexts, refusals, memory."""
+        from ipywidgets.widgets.widget import _instances
         from solara.server import kernel_context
 
         from ._app import SESSIONS, live_sessions
@@ -274,6 +279,7 @@ class Gate:
             "sessions": live_sessions(),
             "ended": sum(1 for s in list(SESSIONS.values()) if s.ended),
             "contexts": len(kernel_context.contexts),
+            "widgets": len(_instances),
             "max_sessions": self.config.max_sessions,
             "idle_timeout": self.config.idle_timeout,
             "rss_mb": round(_memory_mb(), 1),
@@ -293,37 +299,58 @@ def _close_context(context: Any) -> None:
         context.close("idle")
 
 
+def release_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the system (glibc), after sessions
+    closed: the process's memory returns to what it was, not its high-water mark."""
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
+        pass
+
+
 async def sweep(gate: Gate, config: ServerConfig, interval: float) -> None:
     """End the sessions idle for ``config.idle_timeout``; forget what closed sessions left."""
-    from ._app import SESSIONS
+    from ._app import CLOSED, SESSIONS
 
     minutes = max(1, round(config.idle_timeout / 60))
+    closed = 0
     while True:
         await asyncio.sleep(interval)
         now = time.monotonic()
-        for kid, session in list(SESSIONS.items()):
-            if session.ended:
-                continue
-            if now - gate.activity.get(kid, session.opened) < config.idle_timeout:
-                continue
+        idle = [(kid, session) for kid, session in list(SESSIONS.items()) if not session.ended
+                and now - gate.activity.get(kid, session.opened) >= config.idle_timeout]
+        for kid, session in idle:
             session.ended = True
             gate.ended.add(kid)
-            gate.counts["idle_ended"] += 1
+        gate.counts["idle_ended"] += len(idle)
+        results = await asyncio.gather(
+            *(asyncio.to_thread(_end, session, minutes) for _, session in idle),
+            return_exceptions=True)
+        if idle:
+            await asyncio.sleep(_ENDED_GRACE)  # let "session ended" reach the tabs
+        for (kid, session), result in zip(idle, results, strict=True):
+            if isinstance(result, BaseException):
+                log.error("ending idle session %s failed: %r", kid[:8], result)
+            socket = gate.sockets.pop(kid, None)
+            if socket is not None:
+                with contextlib.suppress(Exception):  # the browser closed it already
+                    await socket({"type": "websocket.close", "code": 4000})
             try:
-                await asyncio.to_thread(_end, session, minutes)
-                await asyncio.sleep(_ENDED_GRACE)
-                socket = gate.sockets.pop(kid, None)
-                if socket is not None:
-                    with contextlib.suppress(Exception):  # the browser closed it already
-                        await socket({"type": "websocket.close", "code": 4000})
                 await asyncio.to_thread(_close_context, session.context)
             except Exception:
-                log.exception("ending idle session %s failed", kid[:8])
+                log.exception("closing idle session %s failed", kid[:8])
+        if idle:
+            log.info("ended %d session(s) idle for %g s", len(idle), config.idle_timeout)
         live = set(SESSIONS)
         for kid in [k for k in gate.activity if k not in live and k not in gate.sockets]:
             del gate.activity[kid]
         if len(gate.ended) > 10_000:  # reconnects of long-ended tabs no longer matter
             gate.ended.clear()
+        if CLOSED[0] != closed:  # sessions closed (idle, tab closed, culled) since last time
+            closed = CLOSED[0]
+            await asyncio.to_thread(release_memory)
 
 
 def build_app(config: ServerConfig) -> Gate:
@@ -373,6 +400,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s",
                         stream=sys.stderr)
     log.setLevel(logging.INFO)
+    # Solara warns on every plain-http page that its own cookie falls back to SameSite=Lax:
+    # expected behind the HTTPS proxy, which forwards X-Forwarded-Proto.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     asyncio.run(serve(config))
 
 
