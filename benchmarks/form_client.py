@@ -292,6 +292,20 @@ class Respondent:
         except urllib.error.HTTPError as exc:
             return int(exc.code)
 
+    def delete_kernel(self, token: str) -> int:
+        """Voilà: remove this tab's kernel through the server's kernel API; return the status.
+
+        Not what a browser does: the benchmark uses it to clean up after the naive server,
+        which refuses the tab-close beacon and would otherwise keep every kernel."""
+        request = urllib.request.Request(f"{self.base}/api/kernels/{self.kernel_id}",
+                                         method="DELETE",
+                                         headers={"Authorization": f"token {token}"})
+        try:
+            with self.opener.open(request, timeout=60) as resp:
+                return int(resp.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+
     def close(self) -> None:
         if self.ws is not None:
             self.ws.close()

@@ -34,7 +34,6 @@ from types import FrameType
 
 from .._exceptions import ParameterError
 from .._store._workspace import WORKSPACE_ENV, Workspace
-from ._questionnaire import ENGAGEMENT_ENV
 from ._server import ServerConfig
 
 __all__ = [
@@ -170,7 +169,7 @@ def form_server(
     # the memory of closed sessions go back to the system.
     env.setdefault("MALLOC_ARENA_MAX", "2")
     env[WORKSPACE_ENV] = str(workspace.path)
-    env[ENGAGEMENT_ENV] = engagement_id
+    env["ASSESSMENT_ENGAGEMENT"] = engagement_id  # ENGAGEMENT_ENV (the form not imported)
     host = f"[{ip}]" if ":" in ip else ip
     url = f"http://{host}:{port}/" + (f"?token={secret}" if secret else "")
     return FormServer(argv, env, url, secret, config_dir, config)

@@ -47,7 +47,6 @@ from urllib.parse import parse_qs
 
 from .._i18n._form import text
 from .._store._workspace import WORKSPACE_ENV, Workspace
-from ._questionnaire import ENGAGEMENT_ENV
 
 __all__ = ["COOKIE", "STATUS_PATH", "ServerConfig", "main", "solara_environment"]
 
@@ -355,6 +354,8 @@ async def sweep(gate: Gate, config: ServerConfig, interval: float) -> None:
 
 def build_app(config: ServerConfig) -> Gate:
     """Set Solara up for ``config`` and return the app: the gate in front of Solara's app."""
+    from ._questionnaire import ENGAGEMENT_ENV
+
     os.environ.update(solara_environment(config))
     os.environ[WORKSPACE_ENV] = config.workspace
     os.environ[ENGAGEMENT_ENV] = config.engagement
