@@ -226,10 +226,11 @@ def form_cmd(
     server = form_server(workspace_of(ctx), engagement_id, port=port, ip=ip, token=token,
                          open_access=open_access, idle_timeout=idle_timeout,
                          max_sessions=max_sessions)
-    cap = server.config.max_sessions or "no limit"
+    cap = server.config.max_sessions
+    limit = f"at most {cap} sessions at once" if cap else "no limit on sessions"
     click.echo(f"questionnaire of {engagement_id!r}: {server.url}")
-    click.echo(f"give respondents this URL and their invite codes; at most {cap} sessions at "
-               f"once, idle ones end after {idle_timeout:g} s; stop with Ctrl-C")
+    click.echo(f"give respondents this URL and their invite codes; {limit}, idle ones end "
+               f"after {idle_timeout:g} s; stop with Ctrl-C")
     status, reason = exit_reason(serve_form(server))
     if status:
         click.echo(f"error: {reason}", err=True)
