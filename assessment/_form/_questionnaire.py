@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .._i18n._form import LANGUAGE_NAMES, role_name, text
 from .._model._schema import Item, OutcomeItem
@@ -101,22 +102,12 @@ _CSS = """<style>
 </style>"""
 
 
-def _p(body: str, cls: str = "") -> widgets.HTML:
-    """Return an HTML paragraph widget; ``body`` must already be escaped."""
-    out = widgets.HTML(f"<p>{body}</p>" if body else "")
-    if cls:
-        out.add_class(cls)
-    return out
 
 
 def _esc(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def _button(label: str, handler: Callable[[Any], None], *, primary: bool = False) -> Any:
-    button = widgets.Button(description=label, button_style="primary" if primary else "")
-    button.on_click(handler)
-    return button
 
 
 def _close(widget: Any, keep: set[int]) -> None:
@@ -127,7 +118,7 @@ def _close(widget: Any, keep: set[int]) -> None:
         _close(child, keep)
     for part in ("layout", "style"):
         sub = getattr(widget, part, None)
-        if isinstance(sub, widgets.Widget):
+        if isinstance(sub, widgets.Widget) and id(sub) not in keep:
             sub.close()
     widget.close()
 
@@ -188,23 +179,49 @@ class Questionnaire:
         #: On the review page: a button per page with open questions.
         self.goto: dict[str, Any] = {}
         self.index = 0
-        self.notice = widgets.HTML()
+        # Every widget has a layout model, HTML and buttons a style model too: the page's
+        # widgets share one of each, so a page opens (and later closes) a third of the models.
+        self._layout = widgets.Layout()
+        self._wide = widgets.Layout(width="100%")
+        self._html_style = HTMLStyle()
+        self._button_style = widgets.ButtonStyle()
+        self._shared = {id(w) for w in (self._layout, self._wide, self._html_style,
+                                        self._button_style)}
+        self.notice = self._html()
         self.notice.add_class("af-message")
         #: "Your answers so far are saved", shown on the page after each save.
-        self.saved = widgets.HTML()
+        self.saved = self._html()
         self.saved.add_class("af-saved")
-        self._style = widgets.HTML(_CSS)
+        self._style = self._html(_CSS)
         self._just_saved = False
         self._warned = False
         self._since: float | None = None  # when the time on the current page started
         self._attempts = CodeAttempts()  # wrong codes in a row, and the wait they impose
-        self.widget = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox(layout=self._wide)
         self.widget.add_class("assessment-form")
         self._show_language()
 
     # --- display ---------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+    def _html(self, value: str = "", cls: str = "") -> Any:
+        """Return an HTML widget (``value`` already escaped) on the shared layout and style."""
+        out = widgets.HTML(value, layout=self._layout, style=self._html_style)
+        if cls:
+            out.add_class(cls)
+        return out
+
+    def _p(self, body: str, cls: str = "") -> Any:
+        """Return an HTML paragraph widget; ``body`` must already be escaped."""
+        return self._html(f"<p>{body}</p>" if body else "", cls)
+
+    def _button(self, label: str, handler: Callable[[Any], None], *, primary: bool = False
+                ) -> Any:
+        button = widgets.Button(description=label, button_style="primary" if primary else "",
+                                layout=self._layout, style=self._button_style)
+        button.on_click(handler)
+        return button
 
     def _t(self, key: str, **values: object) -> str:
         """Return a form string in the respondent's language, HTML-escaped."""
@@ -218,13 +235,14 @@ class Questionnaire:
         self.notice.value = ""
         self.saved.value = f"<p role='status'>✓ {self._t('saved')}</p>" if self._just_saved else ""
         self._just_saved = False
-        row = widgets.HBox(list(buttons.values()))
+        row = widgets.HBox(list(buttons.values()), layout=self._layout)
         row.add_class("af-buttons")
         old = self.widget.children
         self.widget.children = (self._style, self.saved, *children, self.notice, row)
         # In a server that hosts many sessions in one process, a replaced page's widgets
         # would live until the session ends: close them (the browser drops their views).
         keep = {id(w) for w in (self._style, self.saved, self.notice, *children)}
+        keep |= self._shared
         for widget in old:
             _close(widget, keep)
 
@@ -237,7 +255,7 @@ class Questionnaire:
         self._reset_page_widgets()
         self.session = None
         self.answers = FormAnswers()
-        ended = _p(self._t("session_ended", minutes=idle_minutes), "af-note")
+        ended = self._p(self._t("session_ended", minutes=idle_minutes), "af-note")
         self._render("ended", ended, buttons={})
 
     def _tick(self) -> None:
@@ -279,14 +297,15 @@ class Questionnaire:
             options=[(LANGUAGE_NAMES[lg], lg) for lg in self.languages],
             value=self.lang,
             description=title,
+            layout=self._layout,
         )
         self.language_input.add_class("af-item")
         self.language_input.add_class("af-scale")
-        heading = widgets.HTML(f"<h2>{_esc(self.model.title.get(self.lang))}</h2>")
+        heading = self._html(f"<h2>{_esc(self.model.title.get(self.lang))}</h2>")
         self._render(
             "language", heading, self.language_input,
-            buttons={"continue": _button(self._t("continue"), self._guard(self._choose_language),
-                                         primary=True)},
+            buttons={"continue": self._button(
+                self._t("continue"), self._guard(self._choose_language), primary=True)},
         )
 
     def _choose_language(self) -> None:
@@ -300,15 +319,15 @@ class Questionnaire:
             placeholder="XXXX-XXXX-XXXX", description=self._t("code_label"),
             style={"description_width": "initial"},
         )
-        self.messages["code"] = _p(message, "af-message")
+        self.messages["code"] = self._p(message, "af-message")
         self._render(
             "code",
-            widgets.HTML(f"<h2>{self._t('code_title')}</h2><p>{self._t('code_prompt')}</p>"),
+            self._html(f"<h2>{self._t('code_title')}</h2><p>{self._t('code_prompt')}</p>"),
             self.code_input,
             self.messages["code"],
             buttons={
-                "back": _button(self._t("back"), self._guard(self._show_language)),
-                "continue": _button(self._t("continue"), self._guard(self._enter_code),
+                "back": self._button(self._t("back"), self._guard(self._show_language)),
+                "continue": self._button(self._t("continue"), self._guard(self._enter_code),
                                     primary=True),
             },
         )
@@ -360,8 +379,8 @@ class Questionnaire:
             parts.append(f"<p class='af-note'>{self._t('welcome_back')}</p>")
         start = self._t("resume") if self.resumed else self._t("start")
         self._render(
-            "welcome", widgets.HTML("".join(parts)),
-            buttons={"start": _button(start, self._guard(self._start), primary=True)},
+            "welcome", self._html("".join(parts)),
+            buttons={"start": self._button(start, self._guard(self._start), primary=True)},
         )
 
     def _start(self) -> None:
@@ -383,6 +402,7 @@ class Questionnaire:
             options=options,
             value=saved if saved in [v for _, v in options] else None,
             description=f"{number}. {item.text.get(self.session.role, lang)}",
+            layout=self._layout,
         )
         radio.add_class("af-item")
         self.inputs[qid] = radio
@@ -392,11 +412,11 @@ class Questionnaire:
     def _progress(self, index: int) -> list[Any]:
         total = len(self.pages) + 1
         bar = widgets.IntProgress(value=index + 1, min=0, max=total,
-                                  layout=widgets.Layout(width="100%"))
-        out = [widgets.HTML(f"<p>{self._t('progress', page=index + 1, pages=total)}</p>"), bar]
+                                  layout=self._wide)
+        out = [self._html(f"<p>{self._t('progress', page=index + 1, pages=total)}</p>"), bar]
         if self.session is not None and self.session.continuation_code:
             code = self.session.continuation_code
-            out.append(_p(self._t("continue_code", code=code)))
+            out.append(self._p(self._t("continue_code", code=code)))
         return out
 
     def _show_page(self, index: int) -> None:
@@ -409,7 +429,7 @@ class Questionnaire:
         number = 1
         page_id = self.pages[index]
         if page_id == RECOMMEND:
-            body.append(widgets.HTML(
+            body.append(self._html(
                 f"<h2>{self._t('outcomes_title')}</h2><p>{self._t('outcomes_intro')}</p>"
             ))
             assert self.session is not None
@@ -422,6 +442,7 @@ class Questionnaire:
                 value=self.answers.recommend if self.answers.recommend in scale.points else None,
                 description=f"{number}. "
                 + self.model.outcomes.recommend.text.get(self.session.role, lang),
+                layout=self._layout,
             )
             rec.add_class("af-item")
             self.inputs[RECOMMEND] = rec
@@ -432,11 +453,11 @@ class Questionnaire:
                 body.append(self._item_widget(number, outcome.id, outcome))
         else:
             dim = self.model.dimension(page_id)
-            body.append(widgets.HTML(
+            body.append(self._html(
                 f"<h2>{_esc(dim.name.get(lang))}</h2><p>{_esc(dim.description.get(lang))}</p>"
             ))
             for facet in dim.facets:
-                body.append(widgets.HTML(f"<h3>{_esc(facet.name.get(lang))}</h3>"))
+                body.append(self._html(f"<h3>{_esc(facet.name.get(lang))}</h3>"))
                 for item in facet.items:
                     body.append(self._item_widget(number, item.id, item))
                     number += 1
@@ -445,20 +466,20 @@ class Questionnaire:
                 description=self._t("comment_label"),
                 placeholder=text(lang, "comment_hint", max=MAX_COMMENT),
                 style={"description_width": "initial"},
-                layout=widgets.Layout(width="100%"),
+                layout=self._wide,
             )
             self.comment.add_class("af-item")
-            self.comment_message = _p("", "af-message")
+            self.comment_message = self._p("", "af-message")
             body += [
                 self.comment,
-                _p(self._t("comment_hint", max=MAX_COMMENT)),
+                self._p(self._t("comment_hint", max=MAX_COMMENT)),
                 self.comment_message,
             ]
         self._render(
             f"page:{page_id}", *body,
             buttons={
-                "back": _button(self._t("back"), self._guard(lambda: self._leave(index, -1))),
-                "next": _button(self._t("next"), self._guard(lambda: self._leave(index, +1)),
+                "back": self._button(self._t("back"), self._guard(lambda: self._leave(index, -1))),
+                "next": self._button(self._t("next"), self._guard(lambda: self._leave(index, +1)),
                                 primary=True),
             },
         )
@@ -566,28 +587,28 @@ class Questionnaire:
     def _show_review(self) -> None:
         self._reset_page_widgets()
         body: list[Any] = self._progress(len(self.pages))
-        body.append(widgets.HTML(f"<h2>{self._t('review_title')}</h2>"))
+        body.append(self._html(f"<h2>{self._t('review_title')}</h2>"))
         open_items = self.unanswered()
         if not open_items:
-            body.append(_p(self._t("review_complete")))
+            body.append(self._p(self._t("review_complete")))
         else:
-            body.append(_p(self._t("review_open")))
+            body.append(self._p(self._t("review_open")))
             for page_id, ids in open_items.items():
                 listed = "".join(f"<li>{_esc(self._question_text(q))}</li>" for q in ids)
-                body.append(widgets.HTML(f"<h3>{_esc(self._page_title(page_id))}</h3>"
+                body.append(self._html(f"<h3>{_esc(self._page_title(page_id))}</h3>"
                                          f"<ul>{listed}</ul>"))
-                go = _button(text(self.lang, "review_goto", page=self._page_title(page_id)),
+                go = self._button(text(self.lang, "review_goto", page=self._page_title(page_id)),
                              self._guard(self._goto(self.pages.index(page_id))))
                 go.add_class("af-goto")
                 self.goto[page_id] = go
                 body.append(go)
-        body.append(_p(self._t("review_note"), "af-note"))
+        body.append(self._p(self._t("review_note"), "af-note"))
         self._render(
             "review", *body,
             buttons={
-                "back": _button(self._t("back"),
+                "back": self._button(self._t("back"),
                                 self._guard(lambda: self._show_page(len(self.pages) - 1))),
-                "submit": _button(self._t("submit"), self._guard(self._submit), primary=True),
+                "submit": self._button(self._t("submit"), self._guard(self._submit), primary=True),
             },
         )
 
@@ -619,7 +640,7 @@ class Questionnaire:
         self.answers = FormAnswers()
         body = self._t("code_submitted") if already else self._t("thanks_body")
         self._render(
-            "thanks", widgets.HTML(f"<h2>{self._t('thanks_title')}</h2><p>{body}</p>"),
+            "thanks", self._html(f"<h2>{self._t('thanks_title')}</h2><p>{body}</p>"),
             buttons={},
         )
 

@@ -107,6 +107,9 @@ def solara_environment(config: ServerConfig) -> dict[str, str]:
         # A tab that disconnected without closing (a phone's browser) is let go after this.
         "SOLARA_KERNEL_CULL_TIMEOUT": f"{cull:.0f}s",
         "SOLARA_SESSION_SECRET_KEY": secrets.token_hex(32),
+        # One view per widget (the respondent's tab): ipywidgets need not echo every choice
+        # back to the browser, which halves the messages of a page of questions.
+        "JUPYTER_WIDGETS_ECHO": "0",
     }
 
 
@@ -354,12 +357,13 @@ async def sweep(gate: Gate, config: ServerConfig, interval: float) -> None:
 
 def build_app(config: ServerConfig) -> Gate:
     """Set Solara up for ``config`` and return the app: the gate in front of Solara's app."""
+    os.environ.update(solara_environment(config))  # before Solara or ipywidgets load
+    import solara.server.starlette as solara_app
+
     from ._questionnaire import ENGAGEMENT_ENV
 
-    os.environ.update(solara_environment(config))
     os.environ[WORKSPACE_ENV] = config.workspace
     os.environ[ENGAGEMENT_ENV] = config.engagement
-    import solara.server.starlette as solara_app
 
     from . import _app  # noqa: F401  (imports the form's modules now, not at the first visit)
 
