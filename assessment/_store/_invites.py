@@ -26,7 +26,7 @@ _CODE_SQL = (
     "revoked_at FROM invite_codes WHERE code_hash = ? AND engagement_id = ?"
 )
 #: A shared-code session (draft ``d``) that has lapsed: no activity since ``:lapse``, or
-#: nothing saved and opened before ``:empty`` (the form's rules, in ``_form/_drafts.py``).
+#: nothing saved and opened before ``:empty`` (the form's rules, in ``_form/_invites.py``).
 _LAPSED = (
     "(d.session_hash != '' AND (coalesce(d.active_at, '') < :lapse "
     "OR (d.data = '' AND d.updated_at < :empty)))"
