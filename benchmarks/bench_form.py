@@ -62,6 +62,8 @@ NOTEBOOK = ROOT / "notebooks" / "questionnaire.ipynb"
 BIN = Path(sys.executable).parent
 TOKEN = "bench-token-0123456789abcdef"
 CHROMIUM = Path("/usr/bin/chromium")
+#: Seconds a simulated respondent waits for one step before giving up (counted as failed).
+STEP_TIMEOUT = 180
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
@@ -136,6 +138,11 @@ class Server:
             return int(json.loads(r.read())["sessions"])
 
     def stop(self) -> None:
+        """Stop the server and whatever it started (Voilà's kernels have groups of their own)."""
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            children = []
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
@@ -143,6 +150,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        for child in children:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
 
 
 def start_server(kind: str, workspace: Path, idle_timeout: float) -> Server:
@@ -204,7 +214,7 @@ def respondent(server: Server, run: Run, number: int, code: str, think: float) -
     with run.lock:
         run.live += 1
         run.max_live = max(run.max_live, run.live)
-    r = Respondent(server.url, server.kind, timeout=900)
+    r = Respondent(server.url, server.kind, timeout=STEP_TIMEOUT)
     try:
         first_screen(r)
         pause()
@@ -310,23 +320,31 @@ def stored(workspace: Path, numbers: list[int]) -> dict[str, int]:
 def measure(kind: str, workspace: Path, codes: list[str], args: argparse.Namespace
             ) -> dict[str, Any]:
     """Start ``kind``'s server on ``workspace``, run the load, wait the idle time, report."""
-    _log(f"{kind}: starting")
-    server = start_server(kind, workspace, args.idle_timeout)
+    count = args.processes if kind == "solara" else 1
+    _log(f"{kind}: starting {count} process(es)")
+    servers = [start_server(kind, workspace, args.idle_timeout) for _ in range(count)]
+
+    def memory() -> float:
+        return sum(tree(server.proc.pid)[0] for server in servers)
+
+    def sessions() -> int:
+        return sum(server.sessions() for server in servers)
+
     try:
         time.sleep(2)
-        rss_start, _ = tree(server.proc.pid)
+        rss_start = memory()
         peak = {"rss": rss_start, "sessions": 0}
         stop = threading.Event()
 
         def sample() -> None:
             while not stop.is_set():
-                rss, _ = tree(server.proc.pid)
+                rss = memory()
                 if rss > peak["rss"]:
                     try:
-                        sessions = server.sessions()
+                        live = sessions()
                     except OSError:
-                        sessions = 0
-                    peak.update(rss=rss, sessions=sessions)
+                        live = 0
+                    peak.update(rss=rss, sessions=live)
                 stop.wait(0.5)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -337,13 +355,15 @@ def measure(kind: str, workspace: Path, codes: list[str], args: argparse.Namespa
         if not args.no_browser and CHROMIUM.exists():
             def in_browser() -> None:
                 time.sleep(min(5.0, args.respondents * 0.05))  # in the middle of the load
-                browser.update(browser_respondent(server.url, codes[-1]))
+                browser.update(browser_respondent(servers[0].url, codes[-1]))
 
             browser_thread = threading.Thread(target=in_browser)
             browser_thread.start()
         start = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
-            futures = [pool.submit(respondent, server, run, n, codes[n], args.think)
+            # Several processes: each respondent stays with one, as a sticky proxy keeps a
+            # session's websocket on the process that holds it.
+            futures = [pool.submit(respondent, servers[n % count], run, n, codes[n], args.think)
                        for n in range(args.respondents)]
             for k, future in enumerate(futures, 1):
                 future.result()
@@ -356,11 +376,13 @@ def measure(kind: str, workspace: Path, codes: list[str], args: argparse.Namespa
         time.sleep(args.idle_timeout + max(2.0, args.idle_timeout / 2))
         stop.set()
         sampler.join()
-        rss_after, _ = tree(server.proc.pid)
-        sessions_after = server.sessions()
+        rss_after = memory()
+        sessions_after = sessions()
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
     first = [t["first_screen"] for t in run.done]
+    _log(f"{kind}: {len(run.done)} finished, {len(run.errors)} failed: {run.errors[:3]}")
     steps = [v for t in run.done for k, v in t.items() if k != "first_screen"]
     per_concurrent = (peak["rss"] - rss_start) / max(1, run.max_live)
     per_session = (peak["rss"] - rss_start) / max(1, peak["sessions"])
@@ -374,7 +396,8 @@ def measure(kind: str, workspace: Path, codes: list[str], args: argparse.Namespa
         "refused_tab_closes": run.leaked,
         "max_concurrent": run.max_live, "sessions_at_peak": peak["sessions"],
         "mb_per_concurrent": round(per_concurrent, 2), "mb_per_session": round(per_session, 2),
-        "wall_s": round(wall, 1), "browser": browser, "errors": run.errors[:5],
+        "wall_s": round(wall, 1), "processes": count, "browser": browser,
+        "errors": run.errors[:5],
     }
 
 
@@ -389,6 +412,9 @@ def main() -> None:
                              "figures")
     parser.add_argument("--baseline", action="store_true",
                         help="also run the naive set-up (plain Voilà) on the same load")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="form server processes on the one workspace, respondents spread "
+                             "over them and each kept on one (as a sticky proxy does)")
     parser.add_argument("--no-browser", action="store_true",
                         help="no real Chromium respondent in the mix")
     parser.add_argument("--keep", type=Path, help="keep the workspaces in this folder")
@@ -402,6 +428,7 @@ def main() -> None:
                                    "concurrency": args.concurrency, "think_s": args.think}
         ours = measure("solara", folder / "solara", codes, args)
         results.update(ours)
+        _log("solara: " + json.dumps(ours))
         if args.baseline:
             base_codes = make_workspace(folder / "voila", args.respondents)
             base = measure("voila", folder / "voila", base_codes, args)
