@@ -222,8 +222,9 @@ class Respondent:
                 self.html = resp.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as exc:
             if exc.code == 503:
-                raise ServerBusy(exc.read().decode("utf-8", "replace"),
-                                 exc.headers.get("Retry-After", "")) from exc
+                with exc:
+                    raise ServerBusy(exc.read().decode("utf-8", "replace"),
+                                     exc.headers.get("Retry-After", "")) from exc
             raise
 
     def open(self) -> None:
@@ -309,6 +310,9 @@ class Respondent:
     def close(self) -> None:
         if self.ws is not None:
             self.ws.close()
+            # close() does nothing on a connection that already failed; the socket still
+            # has to be closed.
+            self.ws.shutdown()
             self.ws = None
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import sqlite3
 from collections.abc import Callable
@@ -24,9 +25,29 @@ from assessment._form._invites import (
     select_invites,
 )
 from assessment._form._throttle import CodeAttempts, FailureBudget, delay_after
-from assessment._i18n._form import text
+from assessment._i18n._form import form_translator
 from assessment._store._schema import MIGRATIONS
 from tests.conftest import MINI_MODEL
+
+CODE_UNKNOWN = ("This code is not valid. Check it and try again, or ask the person who "
+                "invited you.")
+CODE_REVOKED = ("This code has been withdrawn by the person who invited you. Answers already "
+                "submitted with it are kept. If you have not answered yet, ask them for a new "
+                "code.")
+
+
+def text(lang: str, message: str) -> str:
+    """A form message in ``lang``, as the form shows it (HTML-escaped)."""
+    return html.escape(form_translator(lang).gettext(message))
+
+
+def wait(lang: str, seconds: int) -> str:
+    """The form's "too many codes, wait" paragraph in ``lang``."""
+    return "<p>" + html.escape(form_translator(lang).ngettext(
+        "Too many codes were tried. Please wait %(seconds)s second, then try again.",
+        "Too many codes were tried. Please wait %(seconds)s seconds, then try again.",
+        seconds, seconds=seconds,
+    )) + "</p>"
 
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -217,7 +238,7 @@ def test_invite_revoke_refuses_starts_resumes_and_submits_and_keeps_the_answers(
     q.code_input.value = personal[1].code
     q.buttons["continue"].click()
     assert q.page == "code" and q.session is None
-    assert text("nl", "code_revoked") in q.messages["code"].value
+    assert text("nl", CODE_REVOKED) in q.messages["code"].value
     frame = list_invites(store, engagement)
     assert frame[["team", "codes", "uses", "revoked"]].values.tolist() == [
         ["Billing", 1, 1, 1], ["Ops", 2, 0, 2]]
@@ -360,17 +381,17 @@ def test_wrong_codes_slow_a_tab_down_and_a_right_code_after_the_wait_works(
         return str(q.messages["code"].value) if q.page == "code" else q.page
 
     for n in range(3):
-        assert enter(f"ZZZZ-ZZZZ-ZZZ{n}") == f"<p>{text('nl', 'code_unknown')}</p>"
+        assert enter(f"ZZZZ-ZZZZ-ZZZ{n}") == f"<p>{text('nl', CODE_UNKNOWN)}</p>"
     fourth = enter("ZZZZ-ZZZZ-ZZZ3")
-    assert text("nl", "code_unknown") in fourth
-    assert text("nl", "code_wait", seconds=1) in fourth
+    assert text("nl", CODE_UNKNOWN) in fourth
+    assert wait("nl", 1) in fourth
     assert len(checked) == 4
-    assert enter(right) == f"<p>{text('nl', 'code_wait', seconds=1)}</p>"  # not even checked
+    assert enter(right) == wait("nl", 1)  # not even checked
     assert len(checked) == 4 and q.session is None
     form_clock.now += 1.0
-    assert enter("ZZZZ-ZZZZ-ZZZ4").endswith(f"<p>{text('nl', 'code_wait', seconds=2)}</p>")
+    assert enter("ZZZZ-ZZZZ-ZZZ4").endswith(wait("nl", 2))
     form_clock.now += 1.5
-    assert enter(right) == f"<p>{text('nl', 'code_wait', seconds=1)}</p>"
+    assert enter(right) == wait("nl", 1)
     form_clock.now += 0.5
     assert enter(right) == "welcome" and q.session is not None
     assert len(checked) == 6 and q._attempts.failures == 0

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from .._i18n._form import text
+from .._i18n._form import form_translator
 from .._store._workspace import WORKSPACE_ENV, Workspace
 
 __all__ = ["COOKIE", "STATUS_PATH", "ServerConfig", "main", "solara_environment"]
@@ -126,11 +126,18 @@ def _memory_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _busy(language: str) -> str:
+    """The busy page's sentence in ``language``."""
+    return form_translator(language).gettext(
+        "Many people are answering right now. Please try again in a minute; this page tries "
+        "again by itself."
+    )
+
+
 def busy_page(title: str, languages: list[str]) -> bytes:
     """The page a visitor gets past ``--max-sessions``: one paragraph per language."""
     paragraphs = "".join(
-        f'<p lang="{html.escape(lang)}">{html.escape(text(lang, "server_busy"))}</p>'
-        for lang in languages
+        f'<p lang="{html.escape(lang)}">{html.escape(_busy(lang))}</p>' for lang in languages
     )
     page = (
         f'<!doctype html><html lang="{html.escape(languages[0])}"><head><meta charset="utf-8">'
