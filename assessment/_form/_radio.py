@@ -32,10 +32,12 @@ import traitlets
 __all__ = ["RadioGroup"]
 
 _ESM = r"""
-let n = 0;
 const STEP = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
 function render({ model, el }) {
-  const id = `af-rg-${Date.now().toString(36)}-${n++}`;
+  // One counter for the whole page: the front end may load this module once per widget,
+  // and two groups sharing an id would share the first one's label.
+  globalThis.afRadioGroups = (globalThis.afRadioGroups || 0) + 1;
+  const id = `af-rg-${globalThis.afRadioGroups}`;
   const fs = document.createElement("fieldset");
   fs.className = "af-radiogroup";
   fs.setAttribute("role", "radiogroup");
