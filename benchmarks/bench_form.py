@@ -18,8 +18,10 @@ workspace: plain Voilà on ``notebooks/questionnaire.ipynb`` (one kernel per vis
 Measured per server: first screen (page load until the language page is usable) and page
 step (each click until its page is there) p50/p95 in seconds, over the simulated
 respondents; the server's process tree memory at start, at its peak and after the idle
-timeout has passed with everyone gone; the sessions left then; memory per concurrent
-respondent. ``submitted`` counts the questionnaires stored in the database, ``lost`` those a
+timeout has passed with everyone gone (and its ratio to the start); the sessions left then;
+memory per concurrent respondent; the server's CPU seconds for the load and per respondent
+(what limits one process: it runs on one core). ``submitted`` counts the questionnaires
+stored in the database (the Chromium respondent's included), ``lost`` those a simulated
 respondent saw thanked for but the database lacks, ``duplicates`` those stored twice (each
 respondent writes a comment of their own).
 
@@ -101,6 +103,23 @@ def tree(pid: int) -> tuple[float, int]:
         except psutil.NoSuchProcess:
             continue
     return total / 2**20, count
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of ``pid``, its live descendants and the children it reaped."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
 
 
 def make_workspace(folder: Path, respondents: int) -> list[str]:
@@ -330,9 +349,13 @@ def measure(kind: str, workspace: Path, codes: list[str], args: argparse.Namespa
     def sessions() -> int:
         return sum(server.sessions() for server in servers)
 
+    def cpu() -> float:
+        return sum(cpu_seconds(server.proc.pid) for server in servers)
+
     try:
         time.sleep(2)
         rss_start = memory()
+        cpu_start = cpu()
         peak = {"rss": rss_start, "sessions": 0}
         stop = threading.Event()
 
@@ -370,6 +393,7 @@ def measure(kind: str, workspace: Path, codes: list[str], args: argparse.Namespa
                 if k % max(1, args.respondents // 10) == 0:
                     _log(f"{kind}: {k}/{args.respondents} done, {len(run.errors)} failed")
         wall = time.perf_counter() - start
+        cpu_load = cpu() - cpu_start
         if browser_thread is not None:
             browser_thread.join()
         _log(f"{kind}: all respondents gone; waiting {args.idle_timeout:g} s of idle time")
@@ -396,6 +420,10 @@ def measure(kind: str, workspace: Path, codes: list[str], args: argparse.Namespa
         "refused_tab_closes": run.leaked,
         "max_concurrent": run.max_live, "sessions_at_peak": peak["sessions"],
         "mb_per_concurrent": round(per_concurrent, 2), "mb_per_session": round(per_session, 2),
+        "rss_after_idle_vs_start": round(rss_after / rss_start, 3) if rss_start else None,
+        # The server's CPU for the load (the browser respondent's part included).
+        "server_cpu_s": round(cpu_load, 1),
+        "server_cpu_s_per_respondent": round(cpu_load / max(1, len(run.thanked)), 3),
         "wall_s": round(wall, 1), "processes": count, "browser": browser,
         "errors": run.errors[:5],
     }
@@ -438,7 +466,8 @@ def main() -> None:
                       else None)
                 for key in ("first_screen_p50_s", "first_screen_p95_s", "page_p50_s",
                             "page_p95_s", "peak_rss_mb", "rss_after_idle_mb",
-                            "mb_per_concurrent", "mb_per_session")
+                            "mb_per_concurrent", "mb_per_session",
+                            "server_cpu_s_per_respondent")
             }
     finally:
         if args.keep is None:

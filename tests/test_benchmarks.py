@@ -60,6 +60,7 @@ def test_the_form_load_benchmark_runs_small_against_the_baseline() -> None:
         assert run["integrity"] == "ok" and run["failed"] == 0
         assert float(run["first_screen_p95_s"]) > 0 and float(run["page_p95_s"]) > 0
         assert float(run["peak_rss_mb"]) >= float(run["rss_start_mb"]) > 0
+        assert float(run["server_cpu_s_per_respondent"]) > 0
         assert run["browser"] == {**run["browser"], "ok": True}
     assert figures["sessions_after_idle"] == 0  # the server let every session go
     assert figures["browser"]["blocked"] == []  # and served every file itself
