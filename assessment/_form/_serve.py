@@ -52,7 +52,7 @@ TOKEN_ENV = "ASSESSMENT_FORM_TOKEN"
 DEFAULT_PORT = 8866
 #: Seconds without a message from a respondent's tab before the server ends the session.
 DEFAULT_IDLE_TIMEOUT = 20 * 60
-#: Memory budgeted per open session (MB): about twice the measured cost (README, "Serving
+#: Memory budgeted per open session (MB): over twice the measured cost (README, "Serving
 #: many respondents").
 SESSION_MB = 16
 #: The share of the machine's memory the default session limit budgets for sessions.
