@@ -62,7 +62,8 @@ def setup_engagement(
     Everything is written in one transaction: a bad team list leaves no engagement behind.
     Running it again with the same arguments changes nothing (not even the engagement's
     revision), so a workbook can be re-run from the top; an existing engagement with other
-    settings is an error, not overwritten.
+    settings (organisation, minimum group size, wave) is an error, not overwritten or
+    ignored.
     """
     with store.transaction():
         try:
@@ -80,6 +81,12 @@ def setup_engagement(
             raise ParameterError(
                 f"engagement {engagement_id!r} exists for {eng.organisation!r} with minimum "
                 f"group size {eng.min_group_size}; choose another id"
+            )
+        if wave and eng.wave != wave.strip():
+            raise ParameterError(
+                f"wave: engagement {engagement_id!r} exists with wave {eng.wave!r}, not "
+                f"{wave.strip()!r}; set wave to {eng.wave!r}, or choose another engagement id "
+                "for a new wave"
             )
         if teams is not None:
             store.set_teams(engagement_id, teams)

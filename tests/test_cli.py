@@ -283,7 +283,8 @@ def test_contradictory_or_orphan_options_are_refused(tmp_path: Path) -> None:
     for args, message in cases:
         result = run(ws, *args, "--engagement", "e", ok=False)
         assert result.exit_code == 2 and message in result.stderr, args
-    result = run(ws, "rate", "--engagement", "e", "--facet", "nosuch", "--level", "3", ok=False)
+    result = run(ws, "rate", "--engagement", "e", "--facet", "nosuch", "--level", "3",
+                 "--evidence", "seen", ok=False)
     assert "known facets: customer_first, latitude" in result.stderr
 
 
@@ -321,7 +322,8 @@ def test_tables_show_rounded_numbers_and_dashes_never_nan_none_or_na(tmp_path: P
     _mini(ws, "--teams", str(DATA / "teams.csv"))
     run(ws, "import", str(DATA / "responses" / "good_lf.csv"), "--engagement", "e")
     run(ws, "target", "--engagement", "e", "culture=4")
-    run(ws, "rate", "--engagement", "e", "--facet", "latitude", "--level", "na")
+    run(ws, "rate", "--engagement", "e", "--facet", "latitude", "--level", "na",
+        "--evidence", "No guidelines apply here")
     run(ws, "invite", "create", "--engagement", "e", "--team", "Billing Support", "--role",
         "manager", "--out", str(tmp_path / "c.csv"))
     for args in (["participation"], ["quality", "--all"], ["rate"], ["target"],

@@ -65,13 +65,14 @@ class _Root(click.Group):
     "--workspace",
     type=click.Path(file_okay=False, path_type=Path),
     envvar=WORKSPACE_ENV,
-    help=f"Workspace folder (default ./workspace, or ${WORKSPACE_ENV}).",
+    help=f"Workspace folder (default: ${WORKSPACE_ENV}, else the nearest workspace/ here or "
+    "above, else ./workspace).",
 )
 @click.version_option(__version__, prog_name="assessment")  # importlib.metadata is slow
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None) -> None:
     """Service-maturity assessments: models, responses, scores and reports."""
-    ctx.obj = Workspace.resolve(workspace)
+    ctx.obj = Workspace.find(workspace)
 
 
 for _command in (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ._context import engagement_option, open_store, workspace_of
+from ._context import engagement_option, workspace_of
 
 __all__ = ["batch_cmd", "report_cmd"]
 
@@ -73,9 +73,12 @@ def batch_cmd(
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     from .._report._batch import plan_batch, run_batch
+    from .._report._checks import check_request
     from .._report._outputs import failures_summary
 
     ws = workspace_of(ctx)
+    # Engagement, languages and units first: a typo is refused before any kernel starts.
+    check_request(ws, engagement_id, units=units, languages=_report_languages(languages))
     out_dir = out or ws.reports_dir / engagement_id
     jobs = plan_batch(  # refuses an engagement without a publishable report: no kernel starts
         ws, engagement_id, out_dir, by=by, languages=_report_languages(languages), units=units
@@ -118,13 +121,18 @@ def report_cmd(
     out: Path | None,
     notebook: Path | None,
 ) -> None:
-    """Produce one report (HTML, executed notebook, optionally PDF); exit 1 if it fails."""
+    """Produce one report (HTML, executed notebook, optionally PDF); exit 1 if it fails.
+
+    The engagement, the unit and the language are checked before the kernel starts. A report
+    that fails leaves its partial notebook in OUT/failures/, not among the finished reports.
+    """
     from .._report._batch import render_report
+    from .._report._checks import check_request
 
     ws = workspace_of(ctx)
-    if language is None:
-        with open_store(ctx) as store:
-            language = store.engagement(engagement_id).languages[0]
+    checked = check_request(ws, engagement_id, units=[unit],
+                            languages=[language] if language else [])
+    language = checked.languages[0]
     outcome = render_report(
         ws, engagement_id, unit, language, out or ws.reports_dir / engagement_id,
         notebook=notebook, pdf=pdf,

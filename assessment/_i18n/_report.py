@@ -101,8 +101,8 @@ _EN: Final = {
     ),
     "targets_lead": (
         "The gap is the distance from the current mean to the lowest score of the target "
-        "level; priority 1 is the dimension to work on first (largest gap weighted by the "
-        "dimension's weight)."
+        "level. Priority is the roadmap's order: a dimension comes after the dimensions it "
+        "builds on, then the largest gap weighted by the dimension's weight comes first."
     ),
     "chart_scorecard": "Current score by dimension",
     "chart_scorecard_targets": "Current score and target by dimension",
@@ -405,8 +405,9 @@ _NL: Final = {
     ),
     "targets_lead": (
         "De afstand is het verschil tussen het huidige gemiddelde en de laagste score van het "
-        "doelniveau; prioriteit 1 is de dimensie om eerst aan te pakken (grootste afstand, "
-        "gewogen met het gewicht van de dimensie)."
+        "doelniveau. De prioriteit is de volgorde van het stappenplan: een dimensie komt na "
+        "de dimensies waarop ze voortbouwt, daarna gaat de grootste afstand, gewogen met het "
+        "gewicht van de dimensie, voor."
     ),
     "chart_scorecard": "Huidige score per dimensie",
     "chart_scorecard_targets": "Huidige score en doel per dimensie",
@@ -709,9 +710,9 @@ _RU: Final = {
         "уровень. Цели согласуются с клиентом по каждому измерению."
     ),
     "targets_lead": (
-        "Отставание — разница между текущим средним и нижней границей целевого уровня; "
-        "приоритет 1 — измерение, с которого стоит начать (наибольшее отставание с учётом веса "
-        "измерения)."
+        "Отставание — разница между текущим средним и нижней границей целевого уровня. "
+        "Приоритет — это порядок дорожной карты: измерение идёт после тех, на которые оно "
+        "опирается, затем первым идёт наибольшее отставание с учётом веса измерения."
     ),
     "chart_scorecard": "Текущий балл по измерениям",
     "chart_scorecard_targets": "Текущий балл и цель по измерениям",
@@ -1011,9 +1012,9 @@ _UK: Final = {
         "Цілі погоджуються з клієнтом для кожного виміру."
     ),
     "targets_lead": (
-        "Відставання — різниця між поточним середнім і нижньою межею цільового рівня; "
-        "пріоритет 1 — вимір, з якого варто почати (найбільше відставання з урахуванням ваги "
-        "виміру)."
+        "Відставання — різниця між поточним середнім і нижньою межею цільового рівня. "
+        "Пріоритет — це порядок дорожньої карти: вимір іде після тих, на які він спирається, "
+        "потім першим іде найбільше відставання з урахуванням ваги виміру."
     ),
     "chart_scorecard": "Поточний бал за вимірами",
     "chart_scorecard_targets": "Поточний бал і ціль за вимірами",
