@@ -597,6 +597,13 @@ class ImportResult:
     #: Things stored that look wrong, e.g. a team with more responses than its headcount.
     warnings: tuple[str, ...] = ()
 
+    def _repr_html_(self) -> str:
+        from ._display._cards import card
+
+        return card("Import", [("Engagement", self.engagement), ("File", self.file),
+                               ("Respondents imported", self.respondents),
+                               *(("Warning", w) for w in self.warnings)])
+
     def summary(self) -> str:
         """One line: how many respondents were imported, then each warning on its own line."""
         lines = [f"imported {self.respondents} respondents into {self.engagement!r}"]

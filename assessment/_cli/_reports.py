@@ -12,7 +12,7 @@ import click
 
 from ._context import engagement_option, workspace_of
 
-__all__ = ["batch_cmd", "report_cmd"]
+__all__ = ["batch_cmd", "export_tables_cmd", "report_cmd"]
 
 
 def _report_languages(values: tuple[str, ...]) -> list[str]:
@@ -146,3 +146,28 @@ def report_cmd(
     for name in (outcome.html, outcome.pdf, outcome.notebook):
         if name:
             click.echo(f"{outcome.job.parameters['output_dir']}/{name}")
+
+
+@click.command("export-tables")
+@engagement_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .xlsx file (a sheet per table; replaced if it exists).")
+@click.option("--lang", "language", help="Language of the names beside the ids "
+              "(default: the engagement's first).")
+@click.pass_context
+def export_tables_cmd(
+    ctx: click.Context, engagement_id: str, out: Path, language: str | None
+) -> None:
+    """Write every table of the organisation's report to one XLSX, a sheet per table.
+
+    Scores, perception gaps, targets and roadmap, participation, reliability, strengths,
+    the consultant's ratings and the change since the last wave where there is one, with
+    small groups withheld as in the report and spreadsheet formulas neutralised.
+    """
+    from .._export import export_tables
+    from .._report._checks import check_request
+
+    ws = workspace_of(ctx)
+    checked = check_request(ws, engagement_id, languages=[language] if language else [])
+    path = export_tables(ws, checked.engagement, out, language=checked.languages[0])
+    click.echo(f"wrote {path}")
