@@ -22,6 +22,7 @@ from ._atomic import atomic_path
 from ._exceptions import ParameterError
 from ._report._prepare import prepare_report
 from ._report._report import Report
+from ._scoring._scores import OVERALL
 from ._store._workspace import Workspace
 from ._text import neutralise
 from ._workbook import compare_waves
@@ -39,15 +40,18 @@ def _with_names(frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     out = frame.drop(columns=[c for c in _DROP if c in frame.columns]).reset_index(drop=True)
     model = report.model
     facets = {f.id: f.name.get(report.language) for d in model.dimensions for f in d.facets}
-    namers = {
-        "dimension": report.dimension_name,
-        "facet": lambda f: facets.get(f, f),
-        "item": lambda i: report.item_text(i) if i in model.items else i,
-    }
+    def name(column: str, value: str) -> str:
+        if column == "dimension":
+            return report.dimension_name(value) if value in ids or value == OVERALL else value
+        if column == "facet":
+            return facets.get(value, value)
+        return report.item_text(value) if value in model.items else value
+
+    ids = {d.id for d in model.dimensions}
     for column in _NAMED:
         if column in out.columns:
-            names = [None if pd.isna(v) else namers[column](str(v)) for v in out[column]]
-            out.insert(out.columns.get_loc(column) + 1, f"{column}_name", names)
+            names = [None if pd.isna(v) else name(column, str(v)) for v in out[column]]
+            out.insert(list(out.columns).index(column) + 1, f"{column}_name", names)
     return out
 
 

@@ -26,8 +26,8 @@ from assessment import (
 )
 from assessment._cli._main import cli
 from assessment._report._checks import check_request
-from assessment._report._render import ReportRenderer
 from assessment._report._jobs import report_notebook
+from assessment._report._render import ReportRenderer
 from assessment._tabular import read_responses
 from tests.conftest import DATA, MINI_MODEL, SHIPPED_MODEL
 

@@ -135,7 +135,10 @@ def test_the_notebook_documents_its_parameters_for_papermill() -> None:
     assert list(params) == ["workspace", "engagement", "unit", "language", "output_dir"]
     for p in params.values():
         assert p["inferred_type_name"] == "str" and p["help"]
-    assert params["engagement"]["default"] == '"demo"'
+    # Empty: the workspace's only or most recent engagement, so Run All works after the
+    # consultant workbook made one.
+    assert params["engagement"]["default"] == '""'
+    assert "most recent" in params["engagement"]["help"]
 
 
 @pytest.mark.parametrize(

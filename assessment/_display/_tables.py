@@ -39,7 +39,7 @@ _WHOLE: Final = frozenset({"n", "headcount", "responses", "organisations", "perc
 #: Words of column names written out.
 _WORDS: Final = {"n": "n", "ci": "CI", "sd": "SD", "rwg": "rwg(J)", "enps": "eNPS",
                  "cx": "CX", "ex": "EX", "id": "id", "na": "not applicable"}
-_STYLES: Final = [
+_STYLES: Final[list[dict[str, str]]] = [
     {"selector": "", "props": "border-collapse: collapse; font-size: 0.9rem; margin: 0.25rem 0;"},
     {"selector": "caption", "props": "caption-side: top; text-align: left; color: #4a5560; "
                                      "padding: 0 0 0.35rem; font-style: italic;"},
@@ -77,7 +77,7 @@ def _formatter(name: str, column: pd.Series, names: Mapping[str, str]) -> Callab
     """How each cell of ``column`` reads."""
     dtype = column.dtype
     if pd.api.types.is_bool_dtype(dtype) or (
-        dtype == object and len(column.dropna()) and column.dropna().map(
+        pd.api.types.is_object_dtype(dtype) and len(column.dropna()) and column.dropna().map(
             lambda v: isinstance(v, bool)).all()
     ):
         return lambda v: MISSING if _missing(v) else ("yes" if bool(v) else "no")
@@ -155,7 +155,8 @@ class Table:
         """The pandas ``Styler`` that draws the table (escaped, formatted, no index)."""
         frame = self.shown()
         plain = frame.set_axis([str(c) for c in frame.columns], axis=1)
-        formats = {c: _formatter(c, plain[c], self.names) for c in plain.columns}
+        formats: dict[Any, Any] = {c: _formatter(c, plain[c], self.names)
+                                   for c in plain.columns}
         numeric = [c for c in plain.columns
                    if pd.api.types.is_numeric_dtype(plain[c].dtype)
                    and not pd.api.types.is_bool_dtype(plain[c].dtype)]
@@ -163,7 +164,7 @@ class Table:
             plain.style.format(formats, escape="html")
             .format_index(header, axis=1, escape="html")
             .hide(axis="index")
-            .set_table_styles(_STYLES)
+            .set_table_styles(_STYLES)  # type: ignore[arg-type]
         )
         if numeric:  # one rule per column, not one per cell
             style = style.set_table_styles(

@@ -56,7 +56,7 @@ def heatmap_chart(
         x=x, y=y, color=alt.Color("value:Q", scale=scale, title=value_title), tooltip=tooltip)
     hidden = base.transform_filter("datum.hidden").mark_rect(
         fill=HIDDEN_COLOUR, stroke="#bdbdbd", strokeDash=[2, 2], strokeWidth=1
-    ).encode(x=x, y=y, tooltip=tooltip[:2] + [alt.Tooltip("shown:N", title=value_title)])
+    ).encode(x=x, y=y, tooltip=[*tooltip[:2], alt.Tooltip("shown:N", title=value_title)])
     layers: list[Any] = [cells, hidden]
     if len(units) <= 12:
         dark = "true" if relative else "datum.value >= 3.2"

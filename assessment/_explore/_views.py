@@ -70,7 +70,7 @@ class ExploreData:
             # Every published item mean: "strengths" when k is every item. Item numbers follow
             # the pattern's item-level nesting, as the reports' strengths do.
             table = strengths_and_opportunities(
-                t.model, t.respondents, t.answers, by=BREAKDOWN_KINDS + ("organisation",),
+                t.model, t.respondents, t.answers, by=(*BREAKDOWN_KINDS, "organisation"),
                 k=len(t.model.items), min_group_size=t.engagement.min_group_size,
                 publication=t.publication,
             )
@@ -149,19 +149,19 @@ class ExploreData:
         records = []
         for group in groups:
             for unit, label, full in units:
-                value = mean.get((group, unit))
-                shown = value is not None and not pd.isna(value)
-                base = org_mean.get(unit)
-                if relative:
-                    shown = shown and base is not None and not pd.isna(base)
+                found = mean.get((group, unit))
+                base_found = org_mean.get(unit)
+                value = np.nan if found is None or pd.isna(found) else float(found)
+                base = np.nan if base_found is None or pd.isna(base_found) else float(base_found)
+                shown = not np.isnan(value) and not (relative and np.isnan(base))
                 records.append({
                     "group": self.group_label(group, breakdown, language),
                     "unit": unit,
                     "label": label,
                     "text": full,
-                    "mean": round(float(value), 2) if shown else np.nan,
-                    "value": (round(float(value) - float(base), 2) if relative else
-                              round(float(value), 2)) if shown else np.nan,
+                    "mean": round(value, 2) if shown else np.nan,
+                    "value": (round(value - base, 2) if relative else round(value, 2))
+                    if shown else np.nan,
                     # Respondents per cell as the reports publish them: dimension scores.
                     "n": float(count[(group, unit)]) if shown and level == "dimension"
                     and not pd.isna(count[(group, unit)]) else np.nan,
