@@ -41,6 +41,8 @@ __all__ = ["ENGAGEMENT_ENV", "Explorer", "explore"]
 
 #: The environment variable through which ``assessment explore`` names the engagement.
 ENGAGEMENT_ENV = "ASSESSMENT_ENGAGEMENT"
+#: The views, in the order of their tabs.
+VIEWS = ("heatmap", "gap", "scorecard", "answers", "comments")
 _BREAKDOWN_KEYS = {"team": "by_team", "role": "by_role", "department": "by_department",
                    "role,team": "by_role_team"}
 _CSS = """<style>
@@ -151,15 +153,24 @@ class Explorer:
     def _changed(self, change: dict[str, Any]) -> None:
         if self._busy:
             return
+        owner = change["owner"]
         self._busy = True
         try:
-            if change["owner"] is self.language:
+            if owner is self.language:
                 self._labels()
-            if change["owner"] in (self.language, self.breakdown):
+            if owner in (self.language, self.breakdown):
                 self._units()
         finally:
             self._busy = False
-        self.refresh()
+        unit_scope = self.scope.value == "unit"
+        if owner is self.dimension:
+            self.refresh(("answers",))
+        elif owner in (self.level, self.relative) or (
+            owner in (self.breakdown, self.unit) and not unit_scope
+        ):
+            self.refresh(("heatmap",))  # the other views are the organisation's
+        else:
+            self.refresh()
 
     def _labels(self) -> None:
         """Put every label in the chosen language (the values stay)."""
@@ -227,19 +238,21 @@ class Explorer:
         return Unit(kind, name)  # type: ignore[arg-type]
 
     # --- the views -----------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Draw every view for the current choices."""
+    def refresh(self, views: tuple[str, ...] = VIEWS) -> None:
+        """Draw the ``views`` (default: all of them) for the current choices."""
+        lang = self._lang()
+        unit = self.selected_unit()
+        for view in views:
+            getattr(self, f"_draw_{view}")(lang, unit)
+
+    def _draw_heatmap(self, lang: str, unit: Unit) -> None:
         from . import _charts
 
-        lang = self._lang()
         breakdown = str(self._choice(self.breakdown, BREAKDOWN_KINDS))
         level: Level = self._choice(self.level, LEVELS)
-        unit = self.selected_unit()
         data = self.data
         k = data.tables.engagement.min_group_size
         respondents = explore_text(lang, "respondents")
-
-        # Heatmap.
         relative = bool(self.relative.value)
         heat = data.heatmap(breakdown, level, lang, relative=relative)
         highlight = None
@@ -263,8 +276,11 @@ class Explorer:
             ))
         self.heatmap_note.value = "".join(_note(n) for n in notes)
 
-        # Perception gap.
-        layers, gaps, organisation_layers = data.layers(unit, lang)
+    def _draw_gap(self, lang: str, unit: Unit) -> None:
+        from . import _charts
+
+        respondents = explore_text(lang, "respondents")
+        layers, gaps, organisation_layers = self.data.layers(unit, lang)
         if layers.empty:
             self._show("gap", None)
         else:
@@ -278,8 +294,12 @@ class Explorer:
                    if organisation_layers and unit.kind != "organisation" else "")
         self.gap_table.value = _note(context) + self._gap_table(gaps, lang)
 
-        # Scorecard: the unit against the organisation.
-        card = data.scorecard(unit, lang)
+    def _draw_scorecard(self, lang: str, unit: Unit) -> None:
+        """The unit against the organisation."""
+        from . import _charts
+
+        respondents = explore_text(lang, "respondents")
+        card = self.data.scorecard(unit, lang)
         self._show("scorecard", None if card.empty else _charts.scorecard_chart(
             card, title=explore_text(lang, "chart_scorecard"),
             score_title=text(lang, "axis_score"), group_title=explore_text(lang, "group"),
@@ -288,7 +308,10 @@ class Explorer:
         self.scorecard_note.value = "" if not card.empty else _note(
             explore_text(lang, "nothing_shown"))
 
-        # Answers.
+    def _draw_answers(self, lang: str, unit: Unit) -> None:
+        from . import _charts
+
+        data = self.data
         dimension = self._choice(self.dimension, [d.id for d in data.tables.model.dimensions])
         answers = data.answers(unit, lang, dimension)
         scale = data.tables.model.scales["agreement"].labels.get(lang)
@@ -301,8 +324,8 @@ class Explorer:
         self.answers_note.value = "" if not answers.empty else _note(
             explore_text(lang, "nothing_shown"))
 
-        # Comments.
-        self.comments.value = self._comments(data.comments(unit, lang), lang)
+    def _draw_comments(self, lang: str, unit: Unit) -> None:
+        self.comments.value = self._comments(self.data.comments(unit, lang), lang)
 
     def _show(self, name: str, chart: Any | None) -> None:
         """Put ``chart`` in the widget ``name`` (hidden when there is none)."""

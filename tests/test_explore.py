@@ -1,0 +1,298 @@
+"""The explore app: widgets driven as a person drives them, and no suppressed number in any
+widget's state or chart data; `assessment explore` in Chromium with no request leaving the
+machine."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from assessment import ConfidentialityError, ParameterError, Store, Workspace, explore
+from assessment._confidentiality._groups import BREAKDOWNS
+from assessment._explore._app import Explorer
+from assessment._i18n._explore import EXPLORE_TEXTS
+from assessment._i18n._report import text
+from assessment._report._tables import engagement_tables
+from assessment._scoring._analytics import strengths_and_opportunities
+from assessment._scoring._scores import score_breakdown
+from tests.conftest import MINI_MODEL
+
+pytestmark = pytest.mark.slow  # Altair and the offline Vega bundle take seconds to load
+
+KINDS = ("team", "role", "department", "role,team")
+
+
+@pytest.fixture(scope="module")
+def app(demo_workspace: Workspace) -> Explorer:
+    return explore(demo_workspace, "demo")
+
+
+def _label(group: str, by: str) -> str:
+    """A group as the app's charts name it (role names in English)."""
+    if by == "role":
+        return text("en", f"role_{group}")
+    if by == "role,team":
+        role, _, team = group.partition(" / ")
+        return f"{text('en', f'role_{role}')} / {team}"
+    return group
+
+
+@pytest.fixture(scope="module")
+def withheld(demo_workspace: Workspace) -> dict[str, Any]:
+    """What the engagement's pattern withholds, and the numbers it keeps hidden: the means
+    the withheld cells would show with a smaller minimum group size (3)."""
+    tables = engagement_tables(demo_workspace, "demo")
+    model, respondents, answers = tables.model, tables.respondents, tables.answers
+    published = tables.scores
+    raw = score_breakdown(model, respondents, answers, by=BREAKDOWNS, min_group_size=3)
+    hidden_rows = published[published["suppressed"]][["by", "group", "dimension"]]
+    secret = hidden_rows.merge(raw, on=["by", "group", "dimension"])
+    secret = secret[~secret["suppressed"]]
+    assert len(secret) > 10, "the demo must withhold cells that a smaller minimum would show"
+    facets = score_breakdown(model, respondents, answers, by=BREAKDOWNS, level="facet",
+                             min_group_size=5, publication=tables.publication)
+    raw_facets = score_breakdown(model, respondents, answers, by=BREAKDOWNS, level="facet",
+                                 min_group_size=3)
+    facet_hidden = facets[facets["suppressed"]][["by", "group", "facet"]].merge(
+        raw_facets, on=["by", "group", "facet"])
+    facet_hidden = facet_hidden[~facet_hidden["suppressed"]]
+    items = strengths_and_opportunities(
+        model, respondents, answers, by=BREAKDOWNS, k=len(model.items), min_group_size=5,
+        publication=tables.publication)
+    shown_means = {round(float(v), 2) for frame in (published, facets, items)
+                   for v in frame["mean"].dropna()}
+    secret_means = set(np.round(secret["mean"].to_numpy(dtype=float), 2)) | set(
+        np.round(facet_hidden["mean"].to_numpy(dtype=float), 2))
+    cells = {(_label(g, b), d) for b, g, d in published.loc[
+        published["suppressed"], ["by", "group", "dimension"]].itertuples(index=False)}
+    cells |= {(_label(g, b), f) for b, g, f in facets.loc[
+        facets["suppressed"], ["by", "group", "facet"]].itertuples(index=False)}
+    return {
+        "cells": cells,
+        # Hidden numbers no published number equals: none of them may appear anywhere.
+        "distinct": secret_means - shown_means,
+        "groups": {b: set(tables.publication.groups(b)) - set(
+            tables.publication.published_groups(b)) for b in ("team", "role", "department")},
+        "min": tables.engagement.min_group_size,
+    }
+
+
+def _states(app: Explorer) -> dict[str, Any]:
+    """Every widget's state as the browser receives it (the charts' Vega code left out)."""
+    out = {}
+    for widget in app.widgets():
+        state = widget.get_state()
+        for key in ("_esm", "_css"):
+            state.pop(key, None)
+        out[widget.model_id] = state
+    return out
+
+
+def _numbers(values: Iterator[Any]) -> set[float]:
+    found = set()
+    for v in values:
+        if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, int | float) and math.isfinite(v):
+            found.add(round(float(v), 2))
+    return found
+
+
+def _check(app: Explorer, secret: dict[str, Any]) -> int:
+    """Check the app as it is now; return how many chart rows were checked."""
+    checked = 0
+    for name, frames in app.chart_data().items():
+        for frame in frames:
+            if frame.empty or "group" not in frame.columns:
+                continue
+            checked += len(frame)
+            if "hidden" in frame.columns:
+                hidden = frame[frame["hidden"].astype(bool)]
+                for column in ("mean", "value", "n"):
+                    if column in hidden.columns:
+                        assert hidden[column].isna().all(), (name, column)
+                shown = frame[~frame["hidden"].astype(bool)]
+                leaked = {(g, u) for g, u in zip(shown["group"], shown["unit"], strict=True)
+                          } & secret["cells"]
+                assert not leaked, (name, sorted(leaked)[:3])
+            for kind, groups in secret["groups"].items():
+                for g in groups:
+                    label = _label(g, kind)
+                    rows = frame[frame["group"] == label]
+                    numeric = rows.select_dtypes("number").drop(columns=["order", "point"],
+                                                                  errors="ignore")
+                    assert numeric.isna().all().all() if "hidden" in frame else rows.empty, \
+                        (name, label)
+    states = _states(app)
+    # Every mean any chart carries: none is a hidden mean (one no published mean equals).
+    means = _numbers(iter(v for frames in app.chart_data().values() for f in frames
+                          if "mean" in f.columns for v in f["mean"].tolist()))
+    assert not means & secret["distinct"], sorted(means & secret["distinct"])[:5]
+    # The gap table shows numbers for published gaps only.
+    hidden_gap = text("en", "gap_hidden")
+    for row in re.findall(r"<tr>(.*?)</tr>", app.gap_table.value):
+        if hidden_gap in row:
+            assert not re.search(r"\d\.\d", row), row
+    # Units offered on their own are published ones only.
+    for kind, groups in secret["groups"].items():
+        if app.breakdown.value == kind:
+            assert not set(v for _, v in app.unit.options) & groups
+    json.dumps(states, default=str)  # the whole state is serialisable as sent
+    return checked
+
+
+def test_no_suppressed_number_reaches_any_widget_or_chart(
+    app: Explorer, withheld: dict[str, Any]
+) -> None:
+    checked = 0
+    app.scope.value = "organisation"
+    for breakdown in KINDS:
+        app.breakdown.value = breakdown
+        for level in ("dimension", "facet", "item"):
+            app.level.value = level
+            for relative in (False, True):
+                app.relative.value = relative
+                checked += _check(app, withheld)
+    # A unit against the organisation: every unit offered, its answers and comments.
+    app.level.value = "dimension"
+    app.relative.value = False
+    app.scope.value = "unit"
+    for breakdown in KINDS:
+        app.breakdown.value = breakdown
+        for _, unit in app.unit.options:
+            app.unit.value = unit
+            checked += _check(app, withheld)
+    for dim, _ in zip(app.dimension.options, range(2), strict=False):
+        app.dimension.value = dim[1]
+        checked += _check(app, withheld)
+    app.language.value = "nl"
+    checked += _check(app, withheld)
+    assert checked > 1000
+
+
+def test_withheld_cells_are_drawn_hidden_and_the_note_says_why(
+    app: Explorer, withheld: dict[str, Any]
+) -> None:
+    app.language.value = "en"
+    app.scope.value = "organisation"
+    app.breakdown.value = "team"
+    app.level.value = "dimension"
+    app.relative.value = False
+    heat = app.chart_data()["heatmap"][0]
+    tiny = heat[heat["group"] == "Complaints Desk"]
+    assert len(tiny) == 5 and tiny["hidden"].all() and tiny["mean"].isna().all()
+    assert set(tiny["shown"]) == {"hidden"}
+    assert f"fewer than {withheld['min']} respondents" in app.heatmap_note.value
+    published = heat[~heat["hidden"]]
+    assert published["mean"].between(1, 5).all() and published["n"].ge(5).all()
+
+
+def test_the_controls_change_the_views(app: Explorer) -> None:
+    app.language.value = "en"
+    app.scope.value = "organisation"
+    app.breakdown.value = "department"
+    app.level.value = "facet"
+    app.relative.value = False
+    heat = app.chart_data()["heatmap"][0]
+    assert set(heat["group"]) == {"Customer Care", "Field Service", "Management", "Support"}
+    assert heat["unit"].nunique() == sum(len(d.facets) for d in app.data.tables.model.dimensions)
+    app.relative.value = True
+    relative = app.chart_data()["heatmap"][0]
+    assert relative["value"].abs().max() < 2 and (relative["value"] < 0).any()
+    assert app.charts["heatmap"].title == EXPLORE_TEXTS["en"]["chart_heatmap_relative"]
+    # One unit against the organisation: two bars per dimension.
+    app.relative.value = False
+    app.breakdown.value = "team"
+    app.scope.value = "unit"
+    app.unit.value = "Billing Support"
+    card = app.chart_data()["scorecard"][0]
+    assert set(card["group"]) == {"Whole organisation", "Team: Billing Support"}
+    assert app.heatmap_chart.spec["layer"][-1]["mark"]["stroke"]  # the unit is outlined
+    # The language changes every label, the values stay.
+    app.language.value = "nl"
+    assert app.breakdown.options[0][0] == "Team" and app.scope.options[0][0] == "De organisatie"
+    assert app.tabs.get_title(1) == "Verschil in beeld"
+    assert app.unit.value == "Billing Support"
+
+
+def test_tooltips_carry_the_full_question(app: Explorer) -> None:
+    app.language.value = "en"
+    app.scope.value = "organisation"
+    app.breakdown.value = "team"
+    app.level.value = "item"
+    heat = app.chart_data()["heatmap"][0]
+    model = app.data.tables.model
+    long = [t for t in heat["text"] if len(t) > 60]
+    assert long and all(t.rstrip() in {model.items[i].text.get("frontline", "en")
+                                       for i in model.items} | {
+        "↺ " + model.items[i].text.get("frontline", "en") for i in model.items} for t in long)
+    assert any(label.endswith("…") for label in heat["label"])  # shortened on the axis only
+    spec = json.dumps(app.heatmap_chart.spec)
+    assert '"tooltip"' in spec and '"field": "text"' in spec
+    answers = json.dumps(app.answers_chart.spec)
+    assert '"field": "text"' in answers
+
+
+def test_browser_values_outside_the_offered_choices_are_refused(app: Explorer) -> None:
+    from traitlets import TraitError
+
+    with pytest.raises(TraitError):
+        app.breakdown.value = "respondent"  # a Dropdown refuses what it does not offer
+    app.scope.value = "unit"
+    app.breakdown.value = "team"
+    with pytest.raises(TraitError):
+        app.unit.value = "Complaints Desk"  # withheld: never offered
+
+
+def test_explore_refuses_an_engagement_without_respondents(tmp_path: Path) -> None:
+    with Store(tmp_path / "ws" / "assessment.db") as store:
+        store.create_organisation("Org")
+        store.create_engagement("e1", "Org", MINI_MODEL.read_text(encoding="utf-8"), wave="W")
+        with pytest.raises(ConfidentialityError, match="has no respondents yet"):
+            explore(store, "e1")
+        with pytest.raises(ParameterError, match="'nope' is not an engagement"):
+            explore(store, "nope")
+
+
+def test_explore_strings_exist_in_every_language_with_the_same_placeholders() -> None:
+    import string
+
+    keys = set(EXPLORE_TEXTS["en"])
+    fields = string.Formatter()
+    for language, strings in EXPLORE_TEXTS.items():
+        assert set(strings) == keys, language
+        for key in keys:
+            names = {f[1] for f in fields.parse(strings[key]) if f[1]}
+            assert names == {f[1] for f in fields.parse(EXPLORE_TEXTS["en"][key]) if f[1]}, key
+
+
+def test_the_app_reads_the_same_published_frame_as_the_report(
+    app: Explorer, demo_workspace: Workspace
+) -> None:
+    """The organisation's dimension heatmap is the report's heatmap, cell for cell."""
+    from assessment import prepare_report
+    from assessment._report._figures import heatmap_frame
+
+    report = prepare_report(str(demo_workspace.path), "demo", "organisation", "en")
+    theirs = heatmap_frame(report)
+    app.language.value = "en"
+    app.scope.value = "organisation"
+    app.breakdown.value = "team"
+    app.level.value = "dimension"
+    app.relative.value = False
+    ours = app.chart_data()["heatmap"][0]
+    merged = pd.merge(
+        ours.assign(dimension=[app.data.name(u, "en") for u in ours["unit"]]),
+        theirs, on=["group", "dimension"], suffixes=("", "_report"))
+    assert len(merged) == len(theirs) == len(ours)
+    assert (merged["hidden"] == merged["hidden_report"]).all()
+    both = merged[~merged["hidden"]]
+    assert np.allclose(both["mean"], both["mean_report"])
