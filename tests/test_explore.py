@@ -296,3 +296,96 @@ def test_the_app_reads_the_same_published_frame_as_the_report(
     assert (merged["hidden"] == merged["hidden_report"]).all()
     both = merged[~merged["hidden"]]
     assert np.allclose(both["mean"], both["mean_report"])
+
+
+# --- `assessment explore` in Chromium, offline ----------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_explore_page_works_in_chromium_with_every_non_local_request_blocked(
+    demo_copy: Workspace, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from playwright.sync_api import Route, sync_playwright
+
+    from tests.voila import CHROMIUM_ARGS, EXE, free_port, http_get, require_chromium
+
+    chromium = require_chromium()
+    port = free_port()
+    token = "explore-token-0123456789abcdef"
+    env = {**os.environ, "ASSESSMENT_WORKSPACE": str(demo_copy.path),
+           "ASSESSMENT_EXPLORE_TOKEN": token}
+    log_path = tmp_path / "explore.log"
+    blocked: list[str] = []
+    local = (f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/")
+
+    def route(r: Route) -> None:
+        url = r.request.url
+        if url.startswith((*local, "data:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([EXE, "explore", "--engagement", "demo", "--port", str(port)],
+                                env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    status, _, _ = http_get(port, "/")
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        log.flush()
+                        pytest.fail("assessment explore did not start:\n" + log_path.read_text())
+                    time.sleep(0.3)
+            assert status in (302, 403)  # no token, no page
+            status, _, body = http_get(port, f"/?token={token}")
+            assert status == 200 and "from assessment import explore" not in body
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=str(chromium), headless=True,
+                                             args=CHROMIUM_ARGS)
+                try:
+                    page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    page.route("**/*", route)
+                    page.goto(f"http://127.0.0.1:{port}/?token={token}", timeout=180_000,
+                              wait_until="commit")
+                    heatmap = page.locator(".vega-embed svg", has_text="Mean score by group")
+                    try:
+                        heatmap.wait_for(timeout=120_000)
+                    finally:
+                        page.screenshot(path=str(tmp_path / "explore-first.png"))
+                    drawn = heatmap.text_content() or ""
+                    assert "Complaints Desk" in drawn and "hidden" in drawn
+                    # A tooltip with the group and the value, from Vega in the page.
+                    cell = heatmap.locator(".mark-text text").first  # on top of its cell
+                    cell.hover()
+                    tip = page.locator("#vg-tooltip-element")
+                    tip.wait_for(state="visible", timeout=10_000)
+                    assert "Team" in (tip.text_content() or "")
+                    # Another breakdown: the kernel redraws the chart.
+                    page.locator(".widget-dropdown:has(label:text-is('Breakdown')) select"
+                                 ).select_option(label="Department")
+                    page.locator(".vega-embed svg", has_text="Management").wait_for(
+                        timeout=60_000)  # a department, not a team
+                    assert "Complaints Desk" not in (page.locator(
+                        ".vega-embed svg", has_text="Mean score by group").text_content() or "")
+                    page.screenshot(path=str(tmp_path / "explore.png"))
+                finally:
+                    browser.close()
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    assert blocked == []
+    assert "Traceback" not in log_path.read_text()

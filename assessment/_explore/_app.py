@@ -63,7 +63,9 @@ def _chart_widget() -> Any:
     import altair as alt
 
     alt.JupyterChart.enable_offline()  # vl-convert's bundled Vega; once per process
-    return alt.JupyterChart(alt.Chart(pd.DataFrame({"x": []})).mark_point())
+    # SVG: crisp on a workshop screen; no actions menu (its links leave the machine).
+    return alt.JupyterChart(alt.Chart(pd.DataFrame({"x": []})).mark_point(),
+                            embed_options={"renderer": "svg", "actions": False})
 
 
 def _note(body: str) -> str:
@@ -99,7 +101,8 @@ class Explorer:
                                           value="team")
         self.level = widgets.ToggleButtons(options=[("", x) for x in LEVELS], value="dimension")
         self.scope = widgets.ToggleButtons(options=[("", "organisation"), ("", "unit")],
-                                           value="organisation")
+                                           value="organisation",
+                                           style={"button_width": "auto"})
         self.unit = widgets.Dropdown(options=[])
         self.relative = widgets.Checkbox(value=False, indent=False)
         self.dimension = widgets.Dropdown(options=[(d.name.get(lang), d.id)

@@ -53,7 +53,8 @@ def heatmap_chart(
              else alt.Scale(scheme="viridis", domain=[1, 5]))
     base = alt.Chart(data)
     cells = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=1).encode(
-        x=x, y=y, color=alt.Color("value:Q", scale=scale, title=value_title), tooltip=tooltip)
+        x=x, y=y, color=alt.Color("value:Q", scale=scale, title=value_title,
+                                  legend=alt.Legend(titleLimit=0)), tooltip=tooltip)
     hidden = base.transform_filter("datum.hidden").mark_rect(
         fill=HIDDEN_COLOUR, stroke="#bdbdbd", strokeDash=[2, 2], strokeWidth=1
     ).encode(x=x, y=y, tooltip=[*tooltip[:2], alt.Tooltip("shown:N", title=value_title)])
@@ -68,7 +69,9 @@ def heatmap_chart(
         layers.append(alt.Chart(pd.DataFrame({"group": [highlight]})).mark_rect(
             fill=None, stroke=OUTLINE_COLOUR, strokeWidth=2.5).encode(y=y))
     width = min(900, max(240, 34 * len(units)))
-    chart = alt.layer(*layers).properties(title=title, width=width, height=alt.Step(22))
+    # The cells' colour scale and the text's literal colours stay apart (Vega fails otherwise).
+    chart = alt.layer(*layers).resolve_scale(color="independent").properties(
+        title=title, width=width, height=alt.Step(22))
     return _configured(chart)
 
 
@@ -120,7 +123,7 @@ def scorecard_chart(
                  alt.Tooltip("n:Q", title=respondents_title, format=".0f")],
     )
     return _configured(chart.properties(title=title, width=420,
-                                        height=alt.Step(16 * max(1, len(groups)) + 8)))
+                                        height=alt.Step(15 * max(1, len(groups)) + 6)))
 
 
 def answers_chart(
