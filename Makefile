@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest install clean
+.PHONY: demo test lint typecheck pytest install clean translations
 
 install: $(STAMP)
 
@@ -35,6 +35,19 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## translations: extract the interface strings into the templates (<domain>.pot), merge them
+## into every language's catalogue (<lang>/LC_MESSAGES/<domain>.po) and check the catalogues
+LOCALE  := assessment/_i18n/locale
+EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg --no-location -c TRANSLATORS: -w 100 \
+           --project assessment --copyright-holder "the assessment authors"
+translations: $(STAMP)
+	$(EXTRACT) -o $(LOCALE)/form.pot assessment/_form assessment/_i18n/_form.py
+	$(EXTRACT) -o $(LOCALE)/report.pot assessment/_report assessment/_explore \
+	  assessment/_i18n/_report.py
+	$(BIN)/pybabel -q update -D form -i $(LOCALE)/form.pot -d $(LOCALE) -w 100 --ignore-obsolete
+	$(BIN)/pybabel -q update -D report -i $(LOCALE)/report.pot -d $(LOCALE) -w 100 --ignore-obsolete
+	$(BIN)/python -m assessment._i18n._check
 
 clean:
 	rm -rf $(VENV) workspace .pytest_cache .mypy_cache .ruff_cache

@@ -27,7 +27,7 @@ from assessment import (
     run_batch,
 )
 from assessment._cli._main import cli
-from assessment._i18n._report import text
+from assessment._i18n._report import report_translator
 from assessment._report._html import html_problems
 from assessment._report._outputs import _index_title, write_index
 from tests.conftest import DATA, MINI_MODEL
@@ -85,7 +85,7 @@ def test_the_plan_by_role_and_by_department(workspace: Workspace, tmp_path: Path
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"languages": ["en", "de"]}, "'de' unknown"), ({"by": "building"}, "by:")],
+    [({"languages": ["en", "fr"]}, "'fr' unknown"), ({"by": "building"}, "by:")],
 )
 def test_the_plan_rejects_unknown_languages_and_kinds(
     workspace: Workspace, tmp_path: Path, kwargs: dict[str, object], message: str
@@ -118,6 +118,11 @@ def test_the_plan_refuses_an_engagement_whose_organisation_report_would_be_withh
 # --- running: failures, index, unchanged reports -----------------------------------------------
 
 
+def text(language: str, message: str, **values: object) -> str:
+    """A report message in ``language``."""
+    return report_translator(language).gettext(message, **values)
+
+
 def test_each_report_is_titled_in_its_own_language(workspace: Workspace, tmp_path: Path) -> None:
     jobs = plan_batch(workspace, "demo", tmp_path, by="role", languages=["en", "nl", "uk"])
     titles = {(j.unit, j.language): j.title for j in jobs}
@@ -126,8 +131,8 @@ def test_each_report_is_titled_in_its_own_language(workspace: Workspace, tmp_pat
         "Rapport servicevolwassenheid · Rol: Leidinggevenden · demo"
     )
     assert titles[("role:frontline", "uk")] == (
-        f"{text('uk', 'report')} · {text('uk', 'unit_role', name=text('uk', 'role_frontline'))}"
-        " · demo"
+        f"{text('uk', 'Service maturity report')} · "
+        f"{text('uk', 'Role: %(name)s', name=text('uk', 'Frontline'))} · demo"
     )
 
 
@@ -395,7 +400,7 @@ def test_the_batch_produces_the_real_reports(demo_batch: Path) -> None:
         page = (demo_batch / r["html"]).read_text(encoding="utf-8")
         assert html_problems(page) == [] and "<script" not in page.lower()
         assert f'<html lang="{r["language"]}">' in page
-        assert f"<title>{text(r['language'], 'report')} · " in page
+        assert f"<title>{text(r['language'], 'Service maturity report')} · " in page
         assert "prepare_report" not in page  # no code
         nb = json.loads((demo_batch / r["notebook"]).read_text(encoding="utf-8"))
         assert nb["metadata"]["papermill"]["parameters"]["unit"] == r["unit"]

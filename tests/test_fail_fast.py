@@ -104,9 +104,9 @@ def test_an_unknown_unit_is_refused_at_once_listing_the_known_ones(
     withheld = run(demo_workspace.path, "report", "--engagement", "demo", "--unit",
                    "team:Complaints Desk", "--out", str(out), ok=False)
     assert "cannot be reported" in withheld.stderr and not out.exists()
-    batch = run(demo_workspace.path, "batch", "--engagement", "demo", "--lang", "de",
+    batch = run(demo_workspace.path, "batch", "--engagement", "demo", "--lang", "fr",
                 "--out", str(out), ok=False)
-    assert "language: 'de' is not a report language" in batch.stderr and not out.exists()
+    assert "language: 'fr' is not a report language" in batch.stderr and not out.exists()
     typo = run(demo_workspace.path, "batch", "--engagement", "demo", "--unit",
                "team:Bilingg Support", "--out", str(out), ok=False)
     assert "is not a team of engagement 'demo'" in typo.stderr and not out.exists()

@@ -9,11 +9,23 @@ from typing import Any
 import pytest
 
 from assessment import MaturityModel, Questionnaire, Store, generate_invites, open_questionnaire
-from assessment._i18n._form import LANGUAGE_NAMES, STRINGS, text
+from assessment._i18n._form import form_translator, language_name
 from assessment._model._schema import KNOWN_LANGUAGES
 from tests.conftest import MINI_MODEL, SHIPPED_MODEL
 
 Pick = Callable[[str, Any], Any]
+
+#: The form's messages the tests quote (English msgids of the ``form`` catalogues).
+PAGE_UNANSWERED = "Some questions are not answered yet. Click Next again to go on anyway."
+CODE_USED_UP = ("This code has already been used as often as allowed. If you have not "
+                "answered yet, ask the person who invited you for a new code.")
+SAVED = "Your answers so far are saved."
+COMMENT_TOO_LONG = "This comment has %(n)s characters; the maximum is %(max)s. Please shorten it."
+
+
+def text(lang: str, message: str, **values: object) -> str:
+    """A form message in ``lang``, as the form shows it (before HTML escaping)."""
+    return form_translator(lang).gettext(message, **values)
 
 
 def widget_text(q: Questionnaire) -> str:
@@ -76,7 +88,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     with Store(tmp_path_factory.mktemp("form") / "assessment.db") as store:
         store.create_organisation("Org")
         store.create_engagement("s1", "Org", SHIPPED_MODEL.read_text(encoding="utf-8"),
-                                languages=["nl", "en", "ru", "uk"])
+                                languages=["nl", "en", "ru", "uk", "de"])
         yield store
 
 
@@ -92,9 +104,9 @@ def test_a_respondent_completes_the_questionnaire_in_every_language_and_role(
     enter(q, code, lang)
     assert q.page == "welcome"
     shown = widget_text(q)
-    assert text(lang, "welcome_title") in shown
+    assert text(lang, "Welcome") in shown
     assert shipped_model.intro.get(lang).split()[0] in shown
-    assert "5" in shown and text(lang, "confidential_title") in shown  # min group size
+    assert "5" in shown and text(lang, "Your answers are confidential") in shown  # min size
     assert team in shown
 
     chosen: dict[str, Any] = {}
@@ -122,7 +134,7 @@ def test_a_respondent_completes_the_questionnaire_in_every_language_and_role(
     while q.page.startswith("page:"):
         pages += 1
         total = len(shipped_model.dimensions) + 2
-        assert text(lang, "progress", page=pages, pages=total) in widget_text(q)
+        assert text(lang, "Page %(page)s of %(pages)s", page=pages, pages=total) in widget_text(q)
         for qid, radio in q.inputs.items():
             radio.value = pick(qid, radio)
         if q.comment is not None:
@@ -130,10 +142,12 @@ def test_a_respondent_completes_the_questionnaire_in_every_language_and_role(
         q.buttons["next"].click()
     assert pages == len(shipped_model.dimensions) + 1
     assert q.page == "review"
-    assert text(lang, "review_complete") in widget_text(q)
+    assert text(lang, "You have answered every question.") in widget_text(q)
     q.buttons["submit"].click()
     assert q.page == "thanks"
-    assert text(lang, "thanks_body") in widget_text(q)
+    assert text(lang, "Your answers have been saved. You can close this window now.") in (
+        widget_text(q)
+    )
 
     responses = shipped.responses("s1")
     mine = responses.respondents[responses.respondents["team"] == team]
@@ -392,20 +406,31 @@ def test_the_questionnaire_notebook_finds_the_checkouts_workspace_from_its_folde
 
 
 def test_every_form_string_exists_in_every_language() -> None:
-    assert set(STRINGS) == set(KNOWN_LANGUAGES) == set(LANGUAGE_NAMES)
-    keys = set(STRINGS["en"])
-    for lang, strings in STRINGS.items():
-        assert set(strings) == keys, lang
-        for key, value in strings.items():
-            assert value.strip(), (lang, key)
-            english = STRINGS["en"][key]
-            assert sorted(_fields(value)) == sorted(_fields(english)), (lang, key)
+    from assessment._i18n._catalogues import LOCALE_DIR, catalogue_path
+    from assessment._i18n._check import placeholders
+
+    names = {lang: language_name(lang) for lang in KNOWN_LANGUAGES}
+    with_catalogue = {p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/form.po")}
+    assert set(KNOWN_LANGUAGES) == with_catalogue | {"en"} == set(names)
+    assert len(set(names.values())) == len(names) and all(names.values())
+    messages = [m for m in _catalogue(LOCALE_DIR / "form.pot") if m.id]
+    assert len(messages) > 40
+    for lang in with_catalogue:
+        translated = {m.id: m.string for m in _catalogue(catalogue_path(lang, "form"))}
+        for message in messages:
+            value = translated[message.id]
+            forms = value if isinstance(value, tuple) else (value,)
+            english = message.id[-1] if isinstance(message.id, tuple) else message.id
+            for form in forms:
+                assert form.strip(), (lang, message.id)
+                assert placeholders(form) == placeholders(english), (lang, message.id)
 
 
-def _fields(template: str) -> list[str]:
-    import string
+def _catalogue(path: Path) -> Any:
+    from babel.messages.pofile import read_po
 
-    return [f for _, f, _, _ in string.Formatter().parse(template) if f]
+    with path.open("rb") as fh:
+        return read_po(fh)
 
 
 def test_a_used_up_shared_code_is_refused_through_the_widgets_at_once(
@@ -425,16 +450,16 @@ def test_a_used_up_shared_code_is_refused_through_the_widgets_at_once(
     late = Questionnaire(store, engagement, lang="en")
     enter(late, team_code)
     assert late.page == "code" and late.session is None
-    assert text("en", "code_used_up") in late.messages["code"].value
+    assert text("en", CODE_USED_UP) in late.messages["code"].value
     for radio in slow.inputs.values():
         radio.value = 3
     slow.buttons["next"].click()
     assert slow.page == "page:culture"
-    assert text("en", "code_used_up") in slow.notice.value
+    assert text("en", CODE_USED_UP) in slow.notice.value
     assert slow.session is not None
     resumed = Questionnaire(store, engagement, lang="en")
     enter(resumed, slow.session.continuation_code or "")
-    assert resumed.page == "code" and text("en", "code_used_up") in resumed.messages["code"].value
+    assert resumed.page == "code" and text("en", CODE_USED_UP) in resumed.messages["code"].value
     assert store.count_respondents(engagement) == 2
 
 
@@ -442,17 +467,17 @@ def test_each_saved_page_is_confirmed_on_the_next(store: Store, engagement: str,
     q = Questionnaire(store, engagement, lang="nl")
     enter(q, code)
     q.buttons["start"].click()
-    assert text("nl", "saved") not in widget_text(q)  # nothing saved yet
+    assert text("nl", SAVED) not in widget_text(q)  # nothing saved yet
     for radio in q.inputs.values():
         radio.value = 4
     q.buttons["next"].click()
     assert q.page == "page:autonomy"
-    assert text("nl", "saved") in q.saved.value and q.saved in q.widget.children
+    assert text("nl", SAVED) in q.saved.value and q.saved in q.widget.children
     q.inputs["aut_1"].value = 2
     q.buttons["next"].click()  # held once for the open item: nothing saved, no confirmation
-    assert q.page == "page:autonomy" and text("nl", "saved") in q.saved.value
+    assert q.page == "page:autonomy" and text("nl", SAVED) in q.saved.value
     q.buttons["back"].click()
-    assert q.page == "page:culture" and text("nl", "saved") in q.saved.value
+    assert q.page == "page:culture" and text("nl", SAVED) in q.saved.value
 
 
 def test_the_time_spent_is_recorded_capped_per_page_and_rounded(
@@ -518,15 +543,17 @@ def test_comments_lose_controls_and_direction_overrides_but_keep_every_letter(
 
 def test_button_names_the_messages_quote_are_the_buttons_shown() -> None:
     for lang in KNOWN_LANGUAGES:
-        assert text(lang, "next") in text(lang, "page_unanswered"), lang
-    for lang in ("ru", "uk"):  # one word for the same step forward
-        assert text(lang, "continue") == text(lang, "next")
+        assert text(lang, "Next") in text(lang, PAGE_UNANSWERED), lang
+    for lang in ("ru", "uk", "de"):  # one word for the same step forward
+        assert text(lang, "Continue") == text(lang, "Next")
 
 
 def test_the_comment_length_message_needs_no_plural_of_the_typed_count() -> None:
     for n in (2001, 2002, 2005, 2011, 2021):
         for lang, wrong in (("ru", f"{n} символ"), ("uk", f"{n} символ")):
-            assert wrong not in text(lang, "comment_too_long", n=n, max=2000)
+            shown = form_translator(lang).ngettext(COMMENT_TOO_LONG, COMMENT_TOO_LONG, 2000,
+                                                   n=n, max=2000)
+            assert wrong not in shown and str(n) in shown
 
 
 def test_role_names_use_the_models_words_for_the_layers(shipped_model: MaturityModel) -> None:
@@ -542,12 +569,15 @@ def test_role_names_use_the_models_words_for_the_layers(shipped_model: MaturityM
 
 
 def test_every_form_string_is_shown_somewhere() -> None:
-    import re
-    from pathlib import Path
+    from babel.messages.extract import extract_from_file
 
     import assessment._form._questionnaire as form
+    import assessment._i18n._form as words
+    from assessment._i18n._catalogues import LOCALE_DIR
 
-    source = Path(form.__file__).read_text(encoding="utf-8")
-    used = set(re.findall(r"""['"]([a-z_]+)['"]""", source))
-    for key in STRINGS["en"]:
-        assert key in used or key.startswith("role_"), key
+    used = {m[1] if isinstance(m[1], str) else m[1][0]
+            for module in (form, words) for m in extract_from_file("python", module.__file__)}
+    for message in _catalogue(LOCALE_DIR / "form.pot"):
+        if message.id:
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            assert msgid in used, msgid

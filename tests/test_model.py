@@ -102,7 +102,10 @@ def test_unsupported_model_language_is_reported(tmp_path: Path) -> None:
 
     with pytest.raises(ModelError) as err:
         load_model(_broken(tmp_path, edit))
-    assert "languages[1]: unknown language 'xx'" in err.value.problems
+    assert (
+        "languages[1]: 'xx' has no interface catalogue; add "
+        "assessment/_i18n/locale/xx/LC_MESSAGES/form.po and report.po (see docs/translating.md)"
+    ) in err.value.problems
 
 
 def test_incomplete_translations_lower_completeness_and_fail(tmp_path: Path) -> None:

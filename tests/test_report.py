@@ -3,6 +3,7 @@ escaping in Chromium, offline rendering, and nbval over the committed notebook."
 
 from __future__ import annotations
 
+import gettext
 import html
 import json
 import os
@@ -33,7 +34,7 @@ from assessment import (
     run_batch,
     unit_slug,
 )
-from assessment._i18n._report import TEXTS, text
+from assessment._i18n._report import REPORT_LANGUAGES, report_translator
 from assessment._report._batch import _job
 from assessment._report._figures import layer_frame
 from assessment._report._pdf import PdfPrinter
@@ -53,7 +54,16 @@ MATRIX = [
     ("team:Customer Care Kyiv", "nl"),
     ("role:frontline", "ru"),
     ("department:Customer Care", "uk"),
+    ("organisation", "de"),
 ]
+#: Report messages the tests quote (English msgids of the ``report`` catalogues).
+ALL_HIDDEN = (
+    "No group of this heatmap can be shown: each has fewer than %(min)s respondent, or is "
+    "withheld so that a smaller group cannot be worked out.",
+    "No group of this heatmap can be shown: each has fewer than %(min)s respondents, or is "
+    "withheld so that a smaller group cannot be worked out.",
+)
+GENERATED = "Model %(model)s %(version)s; report generated with assessment %(package)s."
 HOSTILE_TEAM = "</script><script>alert(1)</script>"
 HOSTILE_COMMENT = "<img src=x onerror=alert(1)>"
 HOSTILE_ORG = "Acme <b>bold</b><script>alert(2)</script>"
@@ -145,7 +155,7 @@ def test_the_notebook_documents_its_parameters_for_papermill() -> None:
     ("changes", "error", "names"),
     [
         ({"engagement": "nope"}, ParameterError, ["engagement", "'nope'", "demo"]),
-        ({"language": "fr"}, ParameterError, ["language", "'fr'", "en, nl, ru, uk"]),
+        ({"language": "fr"}, ParameterError, ["language", "'fr'", "en, de, nl, ru, uk"]),
         ({"unit": "squad:A"}, ParameterError, ["unit", "'squad:A'"]),
         ({"unit": "team"}, ParameterError, ["unit", "'team'"]),
         ({"unit": "role:boss"}, ParameterError, ["unit", "'role:boss'", "executive"]),
@@ -249,16 +259,35 @@ def test_only_published_units_are_reportable(demo: Workspace) -> None:
         reportable_units(str(demo.path), "demo", "squad")
 
 
-def test_every_report_string_exists_in_every_language_with_the_same_placeholders() -> None:
-    import string
+def text(language: str, message: str, **values: object) -> str:
+    """A report message in ``language``, as the report shows it (before HTML escaping)."""
+    return report_translator(language).gettext(message, **values)
 
-    keys = set(TEXTS["en"])
-    fields = string.Formatter()
-    for language, strings in TEXTS.items():
+
+def _messages(language: str) -> list[Any]:
+    """The report catalogue's entries in ``language`` (the template's for English)."""
+    from babel.messages.pofile import read_po
+
+    from assessment._i18n._catalogues import LOCALE_DIR, catalogue_path
+
+    path = LOCALE_DIR / "report.pot" if language == "en" else catalogue_path(language, "report")
+    with path.open("rb") as fh:
+        return [m for m in read_po(fh) if m.id]
+
+
+def test_every_report_string_exists_in_every_language_with_the_same_placeholders() -> None:
+    from assessment._i18n._check import placeholders
+
+    keys = {m.id for m in _messages("en")}
+    assert len(keys) > 150 and set(REPORT_LANGUAGES) >= {"en", "nl", "ru", "uk", "de"}
+    for language in REPORT_LANGUAGES[1:]:
+        strings = {m.id: m.string for m in _messages(language)}
         assert set(strings) == keys, language
         for key in keys:
-            names = {f[1] for f in fields.parse(strings[key]) if f[1]}
-            assert names == {f[1] for f in fields.parse(TEXTS["en"][key]) if f[1]}, key
+            english = key[-1] if isinstance(key, tuple) else key
+            forms = strings[key] if isinstance(strings[key], tuple) else (strings[key],)
+            for form in forms:
+                assert form.strip() and placeholders(form) == placeholders(english), key
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -270,7 +299,9 @@ def test_without_targets_the_scorecard_says_so_and_invents_none(
     report = prepare_report(str(demo.path), "demo", "organisation", "en", str(tmp_path),
                             targets={})
     page = report.scorecard().html
-    assert html.escape(text("en", "no_targets")) in page
+    assert html.escape(text(
+        "en", "No targets have been set for this engagement yet, so the scorecard shows the "
+        "current level only. Targets are agreed with the client per dimension.")) in page
     headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", page)
     assert headers == ["Dimension", "Mean", "Level"]  # no target or gap columns
     assert "target" not in str(report.charts()["scorecard"].to_dict()["datasets"])
@@ -284,7 +315,10 @@ def test_with_targets_the_scorecard_shows_the_gaps_and_priorities(
                             targets=targets)
     expected = target_gaps(report.model, report.unit_scores, targets)
     page = report.scorecard().html
-    assert html.escape(text("en", "targets_lead")) in page
+    assert html.escape(text(
+        "en", "The gap is the distance from the current mean to the lowest score of the target "
+        "level; priority 1 is the dimension to work on first (largest gap weighted by the "
+        "dimension's weight).")) in page
     first = expected.loc[expected["priority"] == 1, "dimension"].item()
     assert report.model.dimension(first).name.get("en") in page
     assert "Level 4: Embedded" in page
@@ -315,7 +349,7 @@ def test_recommendations_are_the_actions_of_the_current_level(
         level = int(rows.loc[dim.id, "level"])
         for action in dim.levels[level - 1].actions.get("uk"):
             assert html.escape(action) in page
-        assert html.escape(text("uk", "towards", level=level + 1,
+        assert html.escape(text("uk", "Towards level %(level)s: %(name)s", level=level + 1,
                                 name=report.model.level_name(level + 1, "uk"))) in page
 
 
@@ -332,7 +366,9 @@ def test_comments_are_released_by_team_and_never_in_role_reports(
     assert set(team.comments_frame["group"]) <= {"Customer Care Kyiv"}
     role = prepare_report(str(demo.path), "demo", "role:frontline", "en", str(tmp_path))
     assert role.comments_frame is None
-    assert html.escape(text("en", "comments_role")) in role.comments().html
+    assert html.escape(text(
+        "en", "Comments are not shown in role reports: read together with the team reports, "
+        "they could point to individual people.")) in role.comments().html
 
 
 def test_the_data_file_holds_published_rows_only(demo: Workspace, tmp_path: Path) -> None:
@@ -368,7 +404,8 @@ def test_no_report_section_is_a_chart_of_hidden_cells_only(
         published = not report.heatmap_rows.empty and not report.heatmap_rows["suppressed"].all()
         assert ('data-chart="heatmap"' in heat) == published, unit
         if not published:
-            assert html.escape(text("en", "heatmap_all_hidden", min=5)) in heat, unit
+            hidden = report_translator("en").ngettext(*ALL_HIDDEN, 5, min=5)
+            assert html.escape(hidden) in heat, unit
         layers = layer_frame(report)
         assert ('data-chart="iceberg"' in report.perception_gap().html) == (not layers.empty)
 
@@ -388,12 +425,19 @@ def test_a_team_report_shows_the_organisations_heatmap_with_its_own_row_outlined
         own = frame[frame["highlight"]]
         assert set(own["group"]) == {f"▶ {team}"} and not own["hidden"].any()
         heat = report.heatmap().html
-        assert html.escape(text("nl", "heatmap_context_team")) in heat
+        assert html.escape(text(
+            "nl", "For comparison, the heatmap shows every team of the organisation; this team "
+            "is marked ▶ and outlined.")) in heat
         gap = report.perception_gap().html
         assert 'data-chart="iceberg"' in gap
         if report.layers_are_organisation:  # the team's own layers are withheld
-            assert html.escape(text("nl", "iceberg_context_team")) in gap
-            assert html.escape(text("nl", "layers_hidden")) not in gap
+            assert html.escape(text(
+                "nl", "The layers of this team are not shown separately: at least one of them "
+                "is too small. The layers below are those of the whole organisation, for "
+                "comparison.")) in gap
+            assert html.escape(text(
+                "nl", "The layers are not shown separately here: at least one of them is too "
+                "small.")) not in gap
 
 
 @pytest.mark.slow
@@ -407,10 +451,13 @@ def test_a_role_report_whose_cells_are_all_withheld_shows_the_teams_instead(
         cells = scores[(scores["by"] == "role,team") & (scores["role"] == role)]
         if cells["suppressed"].all():  # the role in each team: nothing to show
             assert set(report.heatmap_rows["by"]) == {"team"}
-            assert report.heatmap_note == text("ru", "heatmap_context_role")
+            assert report.heatmap_note == text(
+                "ru", "This role is not shown team by team: in each team its group is too "
+                "small, or withheld so that a smaller group cannot be worked out. For "
+                "comparison, the heatmap shows whole teams (every layer).")
         else:
             assert set(report.heatmap_rows["by"]) == {"role,team"}
-            assert report.heatmap_note == text("ru", "heatmap_role_team")
+            assert report.heatmap_note == text("ru", "Each row is this role within one team.")
         assert 'data-chart="heatmap"' in report.heatmap().html
 
 
@@ -429,9 +476,9 @@ def test_the_report_runs_under_papermill_for_every_unit_kind_and_language(
     assert nb["metadata"]["papermill"]["parameters"]["unit"] == unit
     page = result.html.read_text(encoding="utf-8")
     expected = prepare_report(str(demo.path), "demo", unit, language, str(tmp_path))
-    for name, key in (("summary", "sec_summary"), ("appendix", "sec_appendix"),
-                      ("answers", "sec_distribution")):
-        assert f'id="asmt-{name}"' in page and html.escape(text(language, key)) in page
+    for name in ("summary", "appendix", "answers"):
+        title = text(language, dict(SECTIONS)[name])
+        assert f'id="asmt-{name}"' in page and html.escape(title) in page
     assert page.count('class="asmt-chart"') == len(expected.charts())
     assert html.escape(expected.unit.label(language)) in page
     assert "import assessment" not in page  # no code in the page
@@ -501,9 +548,12 @@ def test_the_templates_escape_every_value_and_refuse_an_undefined_name() -> None
 
 
 def test_report_strings_are_plain_text_the_templates_put_the_markup_around_them() -> None:
-    for language, strings in TEXTS.items():
-        for key, value in strings.items():
-            assert not re.search(r"<[A-Za-z/!]|&[#A-Za-z]", value), (language, key)
+    for language in REPORT_LANGUAGES:
+        for message in _messages(language):
+            texts = [*message.string] if isinstance(message.string, tuple) else [message.string]
+            texts += [*message.id] if isinstance(message.id, tuple) else [message.id]
+            for value in texts:
+                assert not re.search(r"<[A-Za-z/!]|&[#A-Za-z]", value), (language, message.id)
 
 
 @pytest.fixture(scope="module")
@@ -676,7 +726,7 @@ def test_the_real_report_prints_on_a4_with_every_section_on_a_new_page_and_no_bl
             where = f"{unit} ({language}): {len(pages)} pages"
             assert all(abs(w - 595.3) < 1 and abs(h - 841.9) < 1 for w, h, _ in pages), where
             report = prepare_report(str(demo.path), "demo", unit, language, str(tmp_path))
-            footer = " ".join(text(language, "generated", model=report.model.id,
+            footer = " ".join(text(language, GENERATED, model=report.model.id,
                                    version=report.model.version,
                                    package=__import__("assessment").__version__).split())
             for number, (_, _, content) in enumerate(pages, 1):
@@ -684,10 +734,11 @@ def test_the_real_report_prints_on_a4_with_every_section_on_a_new_page_and_no_bl
                 assert len(content.replace(footer, "").strip()) > 40, (where, number, content)
             # The summary is page 1; every other section starts at the top of a page of its own.
             starts = []
-            assert pages[0][2].startswith(text(language, "report").upper()), where
+            kicker = text(language, "Service maturity report").upper()
+            assert pages[0][2].startswith(kicker), where
             for section in report.sections()[1:]:
-                key = dict(SECTIONS)[section.name]
-                title = " ".join(unicodedata.normalize("NFKC", text(language, key)).split())
+                heading = text(language, dict(SECTIONS)[section.name])
+                title = " ".join(unicodedata.normalize("NFKC", heading).split())
                 first = [i for i, (_, _, c) in enumerate(pages) if c.startswith(title)]
                 assert first, (where, title)
                 starts.append(first[0])
@@ -718,7 +769,7 @@ def test_the_papermill_command_runs_a_team_report_in_dutch(
         "".join(o.get("data", {}).get("text/html", ""))
         for cell in nb["cells"] if cell["cell_type"] == "code" for o in cell.get("outputs", [])
     )
-    assert "Billing Support" in shown and html.escape(text("nl", "sec_summary")) in shown
+    assert "Billing Support" in shown and html.escape(text("nl", "Summary")) in shown
     assert not [o for c in nb["cells"] for o in c.get("outputs", [])
                 if o.get("output_type") == "error"]
     assert (tmp_path / f"{unit_slug('team:Billing Support')}.scores.csv").is_file()
@@ -787,7 +838,8 @@ def test_the_organisation_report_shows_the_roadmap_and_the_consultant_ratings(
         store.set_rating("demo", "autonomy_lines", 5, "Evidence <b>typed</b> by a consultant")
         store.set_rating("demo", "culture_customer", None, "No customer stories collected")
     # A report string with a character HTML escapes is escaped once, not twice.
-    monkeypatch.setitem(TEXTS["en"], "disagree", "disagree <strongly>")
+    monkeypatch.setattr(report_translator("en"), "translations",
+                        _Replacing({"disagree": "disagree <strongly>"}))
     org = prepare_report(workspace=str(ws), engagement="demo", language="en")
     scorecard = org.scorecard()._repr_html_()
     assert "Roadmap" in scorecard and "Phase" in scorecard
@@ -797,14 +849,25 @@ def test_the_organisation_report_shows_the_roadmap_and_the_consultant_ratings(
     assert "Evidence &lt;b&gt;typed&lt;/b&gt; by a consultant" in page
     assert "disagree &lt;strongly&gt;" in page and "&amp;lt;" not in page
     row = re.search(r"<tr>(?:(?!</tr>).)*No customer stories collected.*?</tr>", page).group(0)
-    assert html.escape(text("en", "not_applicable")) in row  # a rating, not a hidden level
-    assert text("en", "not_shown") not in row
+    assert html.escape(text("en", "not applicable")) in row  # a rating, not a hidden level
+    assert text("en", "not shown") not in row
     team = prepare_report(workspace=str(ws), engagement="demo", unit="team:Billing Support")
     assert "Roadmap" not in team.scorecard()._repr_html_()
     # A unit report has no page of its own for the assessment: its scorecard says where it is.
     assert team.assessment() is None and "asmt-assessment" not in _toc(team)
     assert "see the organisation&#x27;s report" in team.scorecard()._repr_html_()
     assert [s.name for s in team.sections()] == [n for n, _ in SECTIONS if n != "assessment"]
+
+
+class _Replacing(gettext.NullTranslations):
+    """English, with the messages of ``replace`` replaced."""
+
+    def __init__(self, replace: dict[str, str]) -> None:
+        super().__init__()
+        self.replace = replace
+
+    def gettext(self, message: str) -> str:
+        return self.replace.get(message, message)
 
 
 def _toc(report: Any) -> str:

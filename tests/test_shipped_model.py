@@ -19,7 +19,7 @@ from tests.conftest import DATA, ROOT, SHIPPED_MODEL
 
 EXAMPLE_MODEL = ROOT / "data" / "models" / "it-service-desk.yaml"
 ITEM_ID_SNAPSHOT = DATA / "service_maturity_item_ids.txt"
-SHIPPED_LANGUAGES = ["en", "nl", "ru", "uk"]
+SHIPPED_LANGUAGES = ["en", "nl", "ru", "uk", "de"]
 #: The practitioners' articles the questionnaire rests on (shared/seeds/), by file name.
 SEED_FILES = frozenset(
     {
@@ -48,7 +48,7 @@ def _all_ids(model: MaturityModel) -> list[str]:
     return ids
 
 
-def test_shipped_model_loads_with_four_dimensions_in_four_languages(
+def test_shipped_model_loads_with_four_dimensions_in_five_languages(
     shipped_model: MaturityModel,
 ) -> None:
     assert [d.id for d in shipped_model.dimensions] == [

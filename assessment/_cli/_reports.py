@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .._i18n._catalogues import interface_languages
 from ._context import engagement_option, workspace_of
 
 __all__ = ["batch_cmd", "export_tables_cmd", "report_cmd"]
@@ -39,8 +40,8 @@ _OUT_OPTION = click.option(
 @click.option("--workers", type=click.IntRange(min=1),
               help="Worker processes of the local executor (default: one per CPU).")
 @click.option("--lang", "languages", multiple=True,
-              help="Report language(s), en, nl, ru or uk: repeat or separate with commas "
-              "(default: the engagement's first language).")
+              help=f"Report language(s), {', '.join(interface_languages())}: repeat or "
+              "separate with commas (default: the engagement's first language).")
 @click.option("--pdf", is_flag=True, help="Also print every report to PDF (headless Chromium).")
 @_OUT_OPTION
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local",

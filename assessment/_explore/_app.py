@@ -25,11 +25,12 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .._exceptions import ParameterError
-from .._i18n._explore import explore_text
-from .._i18n._form import LANGUAGE_NAMES
-from .._i18n._report import REPORT_LANGUAGES, text
+from .._i18n._catalogues import N_
+from .._i18n._locale import language_name
+from .._i18n._report import REPORT_LANGUAGES, report_translator, role_name
 from .._model._schema import KNOWN_ROLES
 from .._notebook import short_errors
+from .._report._format import format_count, format_interval, format_number
 from .._report._prepare import _check_unit, default_engagement
 from .._report._tables import EngagementTables, compute_tables, engagement_tables
 from .._report._units import Unit
@@ -43,8 +44,14 @@ __all__ = ["ENGAGEMENT_ENV", "Explorer", "explore"]
 ENGAGEMENT_ENV = "ASSESSMENT_ENGAGEMENT"
 #: The views, in the order of their tabs.
 VIEWS = ("heatmap", "gap", "scorecard", "answers", "comments")
-_BREAKDOWN_KEYS = {"team": "by_team", "role": "by_role", "department": "by_department",
-                   "role,team": "by_role_team"}
+#: The breakdowns, the levels and the scopes as the controls name them (translated when shown).
+_BREAKDOWN_LABELS = {"team": N_("Team"), "role": N_("Role"), "department": N_("Department"),
+                     "role,team": N_("Role × team")}
+_LEVEL_LABELS = {"dimension": N_("Dimension"), "facet": N_("Facet"), "item": N_("Question")}
+_SCOPE_LABELS = {"organisation": N_("The organisation"),
+                 "unit": N_("Unit against the organisation")}
+_TAB_TITLES = (N_("Heatmap"), N_("Perception gap"), N_("Scorecard"), N_("Answers"),
+               N_("Comments"))
 _CSS = """<style>
 .asmt-explore { font-size: 0.95rem; }
 .asmt-explore .widget-html-content { white-space: normal; line-height: 1.45; }
@@ -96,7 +103,7 @@ class Explorer:
         self._busy = True  # no redrawing while the controls are made
         self.title = widgets.HTML()
         self.language = widgets.Dropdown(
-            options=[(LANGUAGE_NAMES.get(x, x), x) for x in self.languages], value=lang)
+            options=[(language_name(x), x) for x in self.languages], value=lang)
         self.breakdown = widgets.Dropdown(options=[("", b) for b in BREAKDOWN_KINDS],
                                           value="team")
         self.level = widgets.ToggleButtons(options=[("", x) for x in LEVELS], value="dimension")
@@ -179,25 +186,28 @@ class Explorer:
         """Put every label in the chosen language (the values stay)."""
         lang = self._lang()
         eng = self.data.tables.engagement
-        title = explore_text(lang, "title", organisation=eng.organisation, engagement=eng.id)
+        _ = report_translator(lang).gettext
+        # TRANSLATORS: the explore app's title, e.g. "Results of Harbour Bank: harbour-2026".
+        title = _("Results of %(organisation)s: %(engagement)s",
+                  organisation=eng.organisation, engagement=eng.id)
         self.title.value = f"<h3>{html.escape(title)}</h3>"
-        self.language.description = explore_text(lang, "language")
-        self.breakdown.description = explore_text(lang, "breakdown")
-        self.unit.description = explore_text(lang, "unit")
-        self.level.description = explore_text(lang, "level")
-        self.scope.description = explore_text(lang, "scope")
-        self.relative.description = explore_text(lang, "relative")
-        self.dimension.description = explore_text(lang, "dimension_filter")
-        self._relabel(self.breakdown, {b: explore_text(lang, _BREAKDOWN_KEYS[b])
-                                       for b in BREAKDOWN_KINDS})
-        self._relabel(self.level, {x: explore_text(lang, f"level_{x}") for x in LEVELS})
-        self._relabel(self.scope, {"organisation": explore_text(lang, "scope_organisation"),
-                                   "unit": explore_text(lang, "scope_unit")})
+        self.language.description = _("Language")
+        # TRANSLATORS: the explore app's control: by team, role, department or role × team.
+        self.breakdown.description = _("Breakdown")
+        self.unit.description = _("Unit")
+        # TRANSLATORS: the explore app's control: scores by dimension, facet or question.
+        self.level.description = _("Level of detail")
+        # TRANSLATORS: the explore app's control: the organisation, or a unit against it.
+        self.scope.description = _("Show")
+        self.relative.description = _("Relative to the organisation")
+        self.dimension.description = _("Dimension")
+        self._relabel(self.breakdown, {b: _(_BREAKDOWN_LABELS[b]) for b in BREAKDOWN_KINDS})
+        self._relabel(self.level, {x: _(_LEVEL_LABELS[x]) for x in LEVELS})
+        self._relabel(self.scope, {x: _(label) for x, label in _SCOPE_LABELS.items()})
         model = self.data.tables.model
         self._relabel(self.dimension, {d.id: d.name.get(lang) for d in model.dimensions})
-        for i, key in enumerate(("tab_heatmap", "tab_gap", "tab_scorecard", "tab_answers",
-                                 "tab_comments")):
-            self.tabs.set_title(i, explore_text(lang, key))
+        for i, label in enumerate(_TAB_TITLES):
+            self.tabs.set_title(i, _(label))
 
     @staticmethod
     def _relabel(control: Any, labels: dict[str, str]) -> None:
@@ -212,7 +222,7 @@ class Explorer:
         names = self.data.unit_choices(kind)
         current = self.unit.value
         self.unit.options = [
-            (text(lang, f"role_{n}") if kind == "role" and n in KNOWN_ROLES else n, n)
+            (role_name(lang, n) if kind == "role" and n in KNOWN_ROLES else n, n)
             for n in names
         ]
         self.unit.value = current if current in names else (names[0] if names else None)
@@ -254,27 +264,34 @@ class Explorer:
         breakdown = str(self._choice(self.breakdown, BREAKDOWN_KINDS))
         level: Level = self._choice(self.level, LEVELS)
         data = self.data
+        tr = report_translator(lang)
+        _ = tr.gettext
         k = data.tables.engagement.min_group_size
-        respondents = explore_text(lang, "respondents")
+        respondents = _("Respondents")
         relative = bool(self.relative.value)
         heat = data.heatmap(breakdown, level, lang, relative=relative)
         highlight = None
         if unit.kind != "organisation":
             highlight = data.group_label(unit.name, unit.kind, lang)
-        notes = [explore_text(lang, "hidden_note", min=k)] if heat["hidden"].any() else []
+        notes = [tr.ngettext(
+            "Grey cells are hidden: fewer than %(min)s respondent, or withheld so that a "
+            "smaller group cannot be worked out. The same cells are hidden in every report.",
+            "Grey cells are hidden: fewer than %(min)s respondents, or withheld so that a "
+            "smaller group cannot be worked out. The same cells are hidden in every report.",
+            k, min=format_count(k, lang))] if heat["hidden"].any() else []
         if heat.empty or heat["hidden"].all():
             self._show("heatmap", None)
-            notes = [explore_text(lang, "nothing_shown")]
+            notes = [_("Nothing can be shown here: every group of this view is hidden.")]
         else:
             self._show("heatmap", _charts.heatmap_chart(
                 heat,
-                title=explore_text(lang, "chart_heatmap_relative" if relative
-                                   else "chart_heatmap"),
-                group_title=explore_text(lang, _BREAKDOWN_KEYS[breakdown]),
-                value_title=explore_text(lang, "difference") if relative
-                else text(lang, "axis_score"),
-                unit_title=explore_text(lang, f"level_{level}"),
-                hidden_label=text(lang, "hidden"), relative=relative, highlight=highlight,
+                title=_("Difference from the organisation's mean, by group") if relative
+                else _("Mean score by group"),
+                group_title=_(_BREAKDOWN_LABELS[breakdown]),
+                value_title=_("Difference from the organisation") if relative
+                else self._score_title(lang),
+                unit_title=_(_LEVEL_LABELS[level]),
+                hidden_label=_("hidden"), relative=relative, highlight=highlight,
                 respondents_title=respondents,
             ))
         self.heatmap_note.value = "".join(_note(n) for n in notes)
@@ -282,53 +299,67 @@ class Explorer:
     def _draw_gap(self, lang: str, unit: Unit) -> None:
         from . import _charts
 
-        respondents = explore_text(lang, "respondents")
+        _ = report_translator(lang).gettext
         layers, gaps, organisation_layers = self.data.layers(unit, lang)
         if layers.empty:
             self._show("gap", None)
         else:
             self._show("gap", _charts.layers_chart(
-                layers, title=text(lang, "chart_iceberg"), score_title=text(lang, "axis_score"),
-                layer_title=text(lang, "layer"),
-                roles=[text(lang, f"role_{r}") for r in KNOWN_ROLES],
-                respondents_title=respondents,
+                layers, title=_("Mean score by layer"), score_title=self._score_title(lang),
+                layer_title=_("Layer"),
+                roles=[role_name(lang, r) for r in KNOWN_ROLES],
+                respondents_title=_("Respondents"),
             ))
-        context = (text(lang, f"iceberg_context_{unit.kind}")
-                   if organisation_layers and unit.kind != "organisation" else "")
+        contexts = {  # as the report's perception gap says it
+            "role": _("This report covers one role; the layers below are those of the whole "
+                      "organisation, for comparison."),
+            "department": _("This report covers one department; the layers below are those "
+                            "of the whole organisation, for comparison."),
+            "team": _("The layers of this team are not shown separately: at least one of them "
+                      "is too small. The layers below are those of the whole organisation, for "
+                      "comparison."),
+        }
+        context = contexts.get(unit.kind, "") if organisation_layers else ""
         self.gap_table.value = _note(context) + self._gap_table(gaps, lang)
 
     def _draw_scorecard(self, lang: str, unit: Unit) -> None:
         """The unit against the organisation."""
         from . import _charts
 
-        respondents = explore_text(lang, "respondents")
+        _ = report_translator(lang).gettext
         card = self.data.scorecard(unit, lang)
         self._show("scorecard", None if card.empty else _charts.scorecard_chart(
-            card, title=explore_text(lang, "chart_scorecard"),
-            score_title=text(lang, "axis_score"), group_title=explore_text(lang, "group"),
-            respondents_title=respondents, level_title=text(lang, "level"),
+            card, title=_("Mean score by dimension"),
+            score_title=self._score_title(lang), group_title=_("Group"),
+            respondents_title=_("Respondents"), level_title=_("Level"),
         ))
         self.scorecard_note.value = "" if not card.empty else _note(
-            explore_text(lang, "nothing_shown"))
+            _("Nothing can be shown here: every group of this view is hidden."))
 
     def _draw_answers(self, lang: str, unit: Unit) -> None:
         from . import _charts
 
+        _ = report_translator(lang).gettext
         data = self.data
         dimension = self._choice(self.dimension, [d.id for d in data.tables.model.dimensions])
         answers = data.answers(unit, lang, dimension)
         scale = data.tables.model.scales["agreement"].labels.get(lang)
         self._show("answers", None if answers.empty else _charts.answers_chart(
-            answers, title=text(lang, "chart_distribution",
-                                dimension=data.name(dimension, lang)),
-            share_title=text(lang, "axis_share"), answer_title=text(lang, "answer"),
-            question_title=explore_text(lang, "question"), answers=scale,
+            answers, title=_("Answers: %(dimension)s", dimension=data.name(dimension, lang)),
+            share_title=_("Share of answers (%%)"), answer_title=_("Answer"),
+            question_title=_("Question"), answers=scale,
         ))
         self.answers_note.value = "" if not answers.empty else _note(
-            explore_text(lang, "nothing_shown"))
+            _("Nothing can be shown here: every group of this view is hidden."))
 
     def _draw_comments(self, lang: str, unit: Unit) -> None:
         self.comments.value = self._comments(self.data.comments(unit, lang), lang)
+
+    def _score_title(self, lang: str) -> str:
+        """The score axis's title, with the agreement scale's range (as in the reports)."""
+        agreement = self.data.tables.model.scales["agreement"]
+        scale = f"{agreement.min}–{agreement.max}"
+        return report_translator(lang).gettext("Mean score (%(scale)s)", scale=scale)
 
     def _show(self, name: str, chart: Any | None) -> None:
         """Put ``chart`` in the widget ``name`` (hidden when there is none)."""
@@ -348,16 +379,18 @@ class Explorer:
     def _gap_table(gaps: pd.DataFrame, lang: str) -> str:
         if gaps.empty:
             return ""
+        _ = report_translator(lang).gettext
         head = "".join(f"<th>{html.escape(h)}</th>" for h in (
-            text(lang, "dimension"), text(lang, "comparison"), text(lang, "difference"),
-            text(lang, "ci")))
+            _("Dimension"), _("Comparison"), _("Gap"), _("95%% confidence interval")))
         body = []
         for r in gaps.itertuples(index=False):
             if bool(r.hidden):
-                cells = f'<td colspan="2">{html.escape(text(lang, "gap_hidden"))}</td>'
+                hidden = html.escape(_("not computed (a group is too small)"))
+                cells = f'<td colspan="2">{hidden}</td>'
             else:
-                cells = (f'<td class="num">{r.gap:+.2f}</td>'
-                         f'<td class="num">{r.ci_low:+.2f} … {r.ci_high:+.2f}</td>')
+                gap = html.escape(format_number(r.gap, lang, sign=True))
+                interval = html.escape(format_interval(r.ci_low, r.ci_high, lang, sign=True))
+                cells = f'<td class="num">{gap}</td><td class="num">{interval}</td>'
             body.append(f"<tr><td>{html.escape(str(r.dimension))}</td>"
                         f"<td>{html.escape(str(r.comparison))}</td>{cells}</tr>")
         return (f'<table class="asmt-gaps"><thead><tr>{head}</tr></thead>'
@@ -365,10 +398,12 @@ class Explorer:
 
     @staticmethod
     def _comments(comments: list[tuple[str, str, str]] | None, lang: str) -> str:
+        _ = report_translator(lang).gettext
         if comments is None:
-            return _note(text(lang, "comments_role"))
+            return _note(_("Comments are not shown in role reports: read together with the "
+                           "team reports, they could point to individual people."))
         if not comments:
-            return _note(explore_text(lang, "comments_none"))
+            return _note(_("No comments can be shown for this selection."))
         return "".join(
             f'<div class="asmt-comment"><strong>{html.escape(team)}</strong> · '
             f"{html.escape(dim)}<br>{html.escape(body)}</div>"

@@ -16,7 +16,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
-from .._i18n._report import text
+from .._i18n._report import report_translator, role_name
 from .._model._schema import KNOWN_ROLES
 from .._report._report_data import ReportData
 from .._report._tables import EngagementTables
@@ -93,7 +93,8 @@ class ExploreData:
     def name(self, unit: str, language: str) -> str:
         """The name of a dimension (or of the overall score)."""
         if unit == OVERALL:
-            return text(language, "overall")
+            # TRANSLATORS: the overall score, named in the Dimension column after the dimensions.
+            return report_translator(language).gettext("Overall")
         return self.tables.model.dimension(unit).name.get(language)
 
     def question(self, item: str, language: str) -> str:
@@ -106,11 +107,11 @@ class ExploreData:
     def group_label(self, group: str, breakdown: str, language: str) -> str:
         """A group as people read it: role names in the language, team names as typed."""
         if breakdown == "role" and group in KNOWN_ROLES:
-            return text(language, f"role_{group}")
+            return role_name(language, group)
         if breakdown == "role,team":
             role, _, team = group.partition(" / ")
             if role in KNOWN_ROLES:
-                return f"{text(language, f'role_{role}')} / {team}"
+                return f"{role_name(language, role)} / {team}"
         return group
 
     # --- units that may be shown on their own -----------------------------------------------
@@ -184,10 +185,11 @@ class ExploreData:
         })
         gaps = data.gaps
         if not gaps.empty:
+            _ = report_translator(language).gettext
             gaps = pd.DataFrame({
                 "dimension": [data.dimension_name(d) for d in gaps["dimension"]],
-                "comparison": [text(language, "gap_exec" if str(c).startswith("executive")
-                                    else "gap_manager") for c in gaps["comparison"]],
+                "comparison": [_("Executives − frontline") if str(c).startswith("executive")
+                               else _("Managers − frontline") for c in gaps["comparison"]],
                 "gap": gaps["gap"].astype(float).round(2),
                 "ci_low": gaps["ci_low"].astype(float).round(2),
                 "ci_high": gaps["ci_high"].astype(float).round(2),

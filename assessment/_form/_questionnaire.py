@@ -25,7 +25,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .._i18n._form import LANGUAGE_NAMES, role_name, text
+from .._i18n._catalogues import N_, Translator
+from .._i18n._form import form_translator, language_name, role_name
 from .._model._schema import Item, OutcomeItem
 from .._store._store import Store
 from .._store._workspace import Workspace
@@ -42,9 +43,17 @@ RECOMMEND = "recommend"
 PAGE_SECONDS_CAP = 600
 log = logging.getLogger("assessment.form")
 _clock = time.monotonic
-#: The message key for each reason a code gives no access (``submitted`` shows thanks).
-_REFUSED = {"unknown": "code_unknown", "expired": "code_expired", "used_up": "code_used_up",
-            "busy": "code_busy"}
+#: The message for each reason a code gives no access (``submitted`` shows thanks).
+_REFUSED = {
+    "unknown": N_("This code is not valid. Check it and try again, or ask the person who "
+                  "invited you."),
+    "expired": N_("This code has expired. Ask the person who invited you for a new one."),
+    "used_up": N_("This code has already been used as often as allowed. If you have not "
+                  "answered yet, ask the person who invited you for a new code."),
+    "busy": N_("Many people have started with this code and not yet submitted, so no new "
+               "start is possible just now. If you started before, enter the personal code "
+               "you were given; otherwise try again later or ask the person who invited you."),
+}
 
 _CSS = """<style>
 .assessment-form { max-width: 46rem; margin: 0 auto; padding: 0.5rem 1rem 3rem;
@@ -167,9 +176,18 @@ class Questionnaire:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
-    def _t(self, key: str, **values: object) -> str:
-        """Return a form string in the respondent's language, HTML-escaped."""
-        return _esc(text(self.lang, key, **values))
+    @property
+    def words(self) -> Translator:
+        """The form's words in the respondent's language."""
+        return form_translator(self.lang)
+
+    def _(self, message: str, /, **values: object) -> str:
+        """Return a form message in the respondent's language, HTML-escaped."""
+        return _esc(self.words.gettext(message, **values))
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """Return the form message for the count ``n`` in the respondent's language, escaped."""
+        return _esc(self.words.ngettext(singular, plural, n, **values))
 
     def _render(self, page: str, *children: Any, buttons: dict[str, Any]) -> None:
         self._tick()
@@ -177,7 +195,8 @@ class Questionnaire:
         self.buttons = buttons
         self._warned = False
         self.notice.value = ""
-        self.saved.value = f"<p role='status'>✓ {self._t('saved')}</p>" if self._just_saved else ""
+        saved = self._("Your answers so far are saved.")
+        self.saved.value = f"<p role='status'>✓ {saved}</p>" if self._just_saved else ""
         self._just_saved = False
         row = widgets.HBox(list(buttons.values()))
         row.add_class("af-buttons")
@@ -196,7 +215,7 @@ class Questionnaire:
         if exc.reason == "submitted":
             self._show_thanks(already=True)
         else:
-            message.value = f"<p>{self._t(_REFUSED[exc.reason])}</p>"
+            message.value = "<p>" + self._(_REFUSED[exc.reason]) + "</p>"
 
     def _reset_page_widgets(self) -> None:
         self.inputs, self.messages, self.goto = {}, {}, {}
@@ -210,16 +229,21 @@ class Questionnaire:
                 handler()
             except Exception:
                 log.exception("questionnaire: %s failed", handler.__name__)
-                self.notice.value = f"<p>{self._t('save_failed')}</p>"
+                self.notice.value = "<p>" + self._(
+                    "Your answers could not be saved just now. Please try again in a moment; "
+                    "the pages you completed earlier are kept."
+                ) + "</p>"
 
         return run
 
     # --- language and code ------------------------------------------------------------------
     def _show_language(self) -> None:
         self._reset_page_widgets()
-        title = " · ".join(dict.fromkeys(text(lg, "language_title") for lg in self.languages))
+        title = " · ".join(dict.fromkeys(
+            form_translator(lg).gettext("Choose your language") for lg in self.languages
+        ))
         self.language_input = widgets.RadioButtons(
-            options=[(LANGUAGE_NAMES[lg], lg) for lg in self.languages],
+            options=[(language_name(lg), lg) for lg in self.languages],
             value=self.lang,
             description=title,
             style={"description_width": "initial"},
@@ -229,7 +253,7 @@ class Questionnaire:
         heading = widgets.HTML(f"<h2>{_esc(self.model.title.get(self.lang))}</h2>")
         self._render(
             "language", heading, self.language_input,
-            buttons={"continue": _button(self._t("continue"), self._guard(self._choose_language),
+            buttons={"continue": _button(self._("Continue"), self._guard(self._choose_language),
                                          primary=True)},
         )
 
@@ -241,18 +265,21 @@ class Questionnaire:
     def _show_code(self, message: str = "") -> None:
         self._reset_page_widgets()
         self.code_input = widgets.Text(
-            placeholder="XXXX-XXXX-XXXX", description=self._t("code_label"),
+            placeholder="XXXX-XXXX-XXXX", description=self._("Code"),
             style={"description_width": "initial"},
         )
         self.messages["code"] = _p(message, "af-message")
         self._render(
             "code",
-            widgets.HTML(f"<h2>{self._t('code_title')}</h2><p>{self._t('code_prompt')}</p>"),
+            widgets.HTML("<h2>" + self._("Your invitation code") + "</h2><p>" + self._(
+                "Enter the code from your invitation. It tells us only your role and team, "
+                "never your name."
+            ) + "</p>"),
             self.code_input,
             self.messages["code"],
             buttons={
-                "back": _button(self._t("back"), self._guard(self._show_language)),
-                "continue": _button(self._t("continue"), self._guard(self._enter_code),
+                "back": _button(self._("Back"), self._guard(self._show_language)),
+                "continue": _button(self._("Continue"), self._guard(self._enter_code),
                                     primary=True),
             },
         )
@@ -260,7 +287,7 @@ class Questionnaire:
     def _enter_code(self) -> None:
         typed = str(self.code_input.value or "")[:100]
         if not typed.strip():
-            self.messages["code"].value = f"<p>{self._t('code_empty')}</p>"
+            self.messages["code"].value = "<p>" + self._("Enter your code.") + "</p>"
             return
         try:
             session = start_session(self.store, self.engagement.id, typed)
@@ -281,20 +308,42 @@ class Questionnaire:
         m, lang, s = self.model, self.lang, self.session
         size = self.engagement.min_group_size
         promise = m.confidentiality.get(lang).replace("{min_group_size}", str(size))
+        who_sees = self.ngettext(
+            "Who sees what: the consultants running this assessment see answers without "
+            "names. Your organisation sees only results of groups of at least "
+            "%(min_group_size)s person, never individual answers or invitation codes.",
+            "Who sees what: the consultants running this assessment see answers without "
+            "names. Your organisation sees only results of groups of at least "
+            "%(min_group_size)s people, never individual answers or invitation codes.",
+            size, min_group_size=size,
+        )
+        answer_as = self._("You answer as: %(role)s, team %(team)s.",
+                           role=role_name(lang, s.role), team=s.team)
         parts = [
-            f"<h2>{self._t('welcome_title')}</h2>",
-            f"<h3>{self._t('purpose_title')}</h3><p>{_esc(m.intro.get(lang))}</p>",
-            f"<h3>{self._t('confidential_title')}</h3><p>{_esc(promise)}</p>",
-            f"<p>{self._t('who_sees', min_group_size=size)}</p>",
-            f"<p>{self._t('you_answer_as', role=role_name(lang, s.role), team=s.team)}</p>",
+            "<h2>" + self._("Welcome") + "</h2>",
+            "<h3>" + self._("What this is about") + f"</h3><p>{_esc(m.intro.get(lang))}</p>",
+            "<h3>" + self._("Your answers are confidential") + f"</h3><p>{_esc(promise)}</p>",
+            f"<p>{who_sees}</p>",
+            f"<p>{answer_as}</p>",
         ]
         if s.continuation_code:
             code = f"<strong>{_esc(s.continuation_code)}</strong>"
-            note = self._t("personal_code", code="\x00").replace("\x00", code)
+            note = self._(
+                "Your team shares the code you entered. To continue later, for example after "
+                "closing this window, enter this personal code instead: %(code)s. Write it "
+                "down and keep it to yourself.", code="\x00",
+            ).replace("\x00", code)
             parts.append(f"<p class='af-note'>{note}</p>")
         if self.resumed:
-            parts.append(f"<p class='af-note'>{self._t('welcome_back')}</p>")
-        start = self._t("resume") if self.resumed else self._t("start")
+            back = self._("Welcome back. Your earlier answers are kept; you continue where you "
+                          "left off.")
+            parts.append(f"<p class='af-note'>{back}</p>")
+        start = (
+            # TRANSLATORS: the button that resumes the questionnaire where it was left.
+            self._("Continue where I left off") if self.resumed
+            # TRANSLATORS: the button that starts the questionnaire.
+            else self._("Start")
+        )
         self._render(
             "welcome", widgets.HTML("".join(parts)),
             buttons={"start": _button(start, self._guard(self._start), primary=True)},
@@ -332,10 +381,11 @@ class Questionnaire:
         total = len(self.pages) + 1
         bar = widgets.IntProgress(value=index + 1, min=0, max=total,
                                   layout=widgets.Layout(width="100%"))
-        out = [widgets.HTML(f"<p>{self._t('progress', page=index + 1, pages=total)}</p>"), bar]
+        progress = self._("Page %(page)s of %(pages)s", page=index + 1, pages=total)
+        out = [widgets.HTML(f"<p>{progress}</p>"), bar]
         if self.session is not None and self.session.continuation_code:
             code = self.session.continuation_code
-            out.append(_p(self._t("continue_code", code=code)))
+            out.append(_p(self._("Your personal code to continue later: %(code)s", code=code)))
         return out
 
     def _show_page(self, index: int) -> None:
@@ -349,7 +399,9 @@ class Questionnaire:
         page_id = self.pages[index]
         if page_id == RECOMMEND:
             body.append(widgets.HTML(
-                f"<h2>{self._t('outcomes_title')}</h2><p>{self._t('outcomes_intro')}</p>"
+                # TRANSLATORS: the title of the last question page (the organisation as a whole).
+                "<h2>" + self._("Overall") + "</h2><p>"
+                + self._("Finally, a few questions about your organisation as a whole.") + "</p>"
             ))
             assert self.session is not None
             scale = self.model.recommend_scale
@@ -381,10 +433,15 @@ class Questionnaire:
                 for item in facet.items:
                     body.append(self._item_widget(number, item.id, item))
                     number += 1
+            hint = self.words.ngettext(
+                "Up to %(max)s character. Please do not write names.",
+                "Up to %(max)s characters. Please do not write names.",
+                MAX_COMMENT, max=MAX_COMMENT,
+            )
             self.comment = widgets.Textarea(
                 value=self.answers.comments.get(dim.id, ""),
-                description=self._t("comment_label"),
-                placeholder=text(lang, "comment_hint", max=MAX_COMMENT),
+                description=self._("Comment (optional)"),
+                placeholder=hint,
                 style={"description_width": "initial"},
                 layout=widgets.Layout(width="100%"),
             )
@@ -392,14 +449,14 @@ class Questionnaire:
             self.comment_message = _p("", "af-message")
             body += [
                 self.comment,
-                _p(self._t("comment_hint", max=MAX_COMMENT)),
+                _p(_esc(hint)),
                 self.comment_message,
             ]
         self._render(
             f"page:{page_id}", *body,
             buttons={
-                "back": _button(self._t("back"), self._guard(lambda: self._leave(index, -1))),
-                "next": _button(self._t("next"), self._guard(lambda: self._leave(index, +1)),
+                "back": _button(self._("Back"), self._guard(lambda: self._leave(index, -1))),
+                "next": _button(self._("Next"), self._guard(lambda: self._leave(index, +1)),
                                 primary=True),
             },
         )
@@ -427,9 +484,13 @@ class Questionnaire:
             raw = str(self.comment.value or "")
             length = len(clean_text(raw))
             if length > MAX_COMMENT:
-                self.comment_message.value = (
-                    f"<p>{self._t('comment_too_long', n=length, max=MAX_COMMENT)}</p>"
-                )
+                # TRANSLATORS: the plural form follows the limit %(max)s; %(n)s is larger.
+                self.comment_message.value = "<p>" + self.ngettext(
+                    "This comment has %(n)s characters; the maximum is %(max)s. Please "
+                    "shorten it.",
+                    "This comment has %(n)s characters; the maximum is %(max)s. Please "
+                    "shorten it.", MAX_COMMENT, n=length, max=MAX_COMMENT,
+                ) + "</p>"
                 ok = False
             else:
                 self.comment_message.value = ""
@@ -450,15 +511,19 @@ class Questionnaire:
         if self.session is None or self.page != f"page:{self.pages[index]}":
             return  # a late click on a page that is gone
         if not self._collect():
-            self.notice.value = f"<p>{self._t('page_invalid')}</p>"
+            self.notice.value = "<p>" + self._("Please correct the marked fields.") + "</p>"
             return
         if step > 0:
             unanswered = self._open_on_page()
+            open_note = self._("Not answered yet. You may leave it open and come back to it "
+                               "later.")
             for qid, message in self.messages.items():
-                message.value = f"<p>{self._t('unanswered')}</p>" if qid in unanswered else ""
+                message.value = f"<p>{open_note}</p>" if qid in unanswered else ""
             if unanswered and not self._warned:
                 self._warned = True
-                self.notice.value = f"<p>{self._t('page_unanswered')}</p>"
+                self.notice.value = "<p>" + self._(
+                    "Some questions are not answered yet. Click Next again to go on anyway."
+                ) + "</p>"
                 return
         target = max(index + step, 0)
         self.answers.page = target
@@ -492,7 +557,7 @@ class Questionnaire:
 
     def _page_title(self, page_id: str) -> str:
         if page_id == RECOMMEND:
-            return text(self.lang, "outcomes_title")
+            return self.words.gettext("Overall")
         return self.model.dimension(page_id).name.get(self.lang)
 
     def _question_text(self, qid: str) -> str:
@@ -507,28 +572,30 @@ class Questionnaire:
     def _show_review(self) -> None:
         self._reset_page_widgets()
         body: list[Any] = self._progress(len(self.pages))
-        body.append(widgets.HTML(f"<h2>{self._t('review_title')}</h2>"))
+        body.append(widgets.HTML("<h2>" + self._("Review and submit") + "</h2>"))
         open_items = self.unanswered()
         if not open_items:
-            body.append(_p(self._t("review_complete")))
+            body.append(_p(self._("You have answered every question.")))
         else:
-            body.append(_p(self._t("review_open")))
+            body.append(_p(self._("These questions are not answered yet:")))
             for page_id, ids in open_items.items():
                 listed = "".join(f"<li>{_esc(self._question_text(q))}</li>" for q in ids)
                 body.append(widgets.HTML(f"<h3>{_esc(self._page_title(page_id))}</h3>"
                                          f"<ul>{listed}</ul>"))
-                go = _button(text(self.lang, "review_goto", page=self._page_title(page_id)),
+                go = _button(self.words.gettext("Go to: %(page)s", page=self._page_title(page_id)),
                              self._guard(self._goto(self.pages.index(page_id))))
                 go.add_class("af-goto")
                 self.goto[page_id] = go
                 body.append(go)
-        body.append(_p(self._t("review_note"), "af-note"))
+        body.append(_p(self._("You can still submit; open questions count as not answered. "
+                              "After submitting you cannot change your answers."), "af-note"))
         self._render(
             "review", *body,
             buttons={
-                "back": _button(self._t("back"),
+                "back": _button(self._("Back"),
                                 self._guard(lambda: self._show_page(len(self.pages) - 1))),
-                "submit": _button(self._t("submit"), self._guard(self._submit), primary=True),
+                "submit": _button(self._("Submit my answers"), self._guard(self._submit),
+                                  primary=True),
             },
         )
 
@@ -558,9 +625,12 @@ class Questionnaire:
         self._reset_page_widgets()
         self.session = None
         self.answers = FormAnswers()
-        body = self._t("code_submitted") if already else self._t("thanks_body")
+        body = (
+            self._("The answers for this code have already been submitted. Thank you!")
+            if already else self._("Your answers have been saved. You can close this window now.")
+        )
         self._render(
-            "thanks", widgets.HTML(f"<h2>{self._t('thanks_title')}</h2><p>{body}</p>"),
+            "thanks", widgets.HTML("<h2>" + self._("Thank you!") + f"</h2><p>{body}</p>"),
             buttons={},
         )
 

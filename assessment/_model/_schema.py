@@ -8,13 +8,16 @@ dimension, five maturity levels with the actions that lead to the next one.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
+
+from .._i18n._catalogues import interface_languages
 
 __all__ = [
     "KNOWN_LANGUAGES",
     "KNOWN_ROLES",
+    "LANGUAGE_CODE",
     "OUTCOME_MEASURES",
     "Dimension",
     "DimensionLevel",
@@ -29,8 +32,13 @@ __all__ = [
 KNOWN_ROLES: tuple[str, ...] = ("executive", "manager", "frontline")
 
 
-#: Languages the form and the reports are written for.
-KNOWN_LANGUAGES: tuple[str, ...] = ("en", "nl", "ru", "uk")
+#: Languages the form and the reports can be written in: English and every language with an
+#: interface catalogue (``assessment/_i18n/locale``). A model may use any of them; the
+#: validation asks the catalogues, so a language added there is known without code.
+KNOWN_LANGUAGES: tuple[str, ...] = interface_languages()
+
+#: A model language: a code as the catalogues' folders are named (``de``, ``pt_BR``).
+LANGUAGE_CODE = r"^[a-z]{2,3}(_[A-Z]{2})?$"
 
 
 #: What an outcome item measures: the trifecta and the customers' advocacy.
@@ -52,7 +60,7 @@ _ID = r"^[a-z][a-z0-9_]{0,62}$"
 Role = Literal["executive", "manager", "frontline"]
 
 
-Language = Literal["en", "nl", "ru", "uk"]
+Language = Annotated[str, Field(pattern=LANGUAGE_CODE)]
 
 
 class _Strict(BaseModel):

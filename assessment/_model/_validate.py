@@ -18,6 +18,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, RootModel, ValidationError
 
+from .._i18n._catalogues import LOCALE_DIR, missing_catalogues
 from ._schema import (
     KNOWN_ROLES,
     RESERVED_IDS,
@@ -201,12 +202,25 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
     for i, lang in enumerate(m.languages):
         if m.languages.index(lang) != i:
             problems.append(f"languages[{i}]: duplicate language {lang!r}")
+        elif missing := missing_catalogues(lang):
+            problems.append(f"languages[{i}]: {_no_catalogue(lang, missing)}")
     for i, role in enumerate(m.roles):
         if m.roles.index(role) != i:
             problems.append(f"roles[{i}]: duplicate role {role!r}")
 
     total = max(expected, 1)
     return problems, {lang: present[lang] / total for lang in langs}
+
+
+def _no_catalogue(language: str, domains: list[str]) -> str:
+    """Say that ``language`` lacks the interface catalogues of ``domains``, and which files
+    to add."""
+    folder = LOCALE_DIR.relative_to(LOCALE_DIR.parents[2]).as_posix()
+    files = " and ".join(f"{d}.po" for d in domains)
+    return (
+        f"{language!r} has no interface catalogue; add {folder}/{language}/LC_MESSAGES/{files} "
+        "(see docs/translating.md)"
+    )
 
 
 def _dependency_problems(m: MaturityModel) -> list[str]:
@@ -257,8 +271,8 @@ def _structural_problem(err: Any) -> str:
         what = str(err["msg"]).removeprefix("Value error, ")
     elif err["type"] == "literal_error" and err["loc"][:1] == ("roles",):
         what = f"unknown role {err['input']!r}"
-    elif err["type"] == "literal_error" and err["loc"][:1] == ("languages",):
-        what = f"unknown language {err['input']!r}"
+    elif err["type"] == "string_pattern_mismatch" and err["loc"][:1] == ("languages",):
+        what = f"{err['input']!r} is not a language code (such as 'de' or 'pt_BR')"
     return f"{_place(err['loc'])}: {what}"
 
 
@@ -352,7 +366,8 @@ def _inspect(data: Any, path: str, problems: list[str] | None = None) -> ModelIn
         ok = True
         for err in errors:
             loc = tuple(err["loc"])
-            if err["type"] == "literal_error" and len(loc) == 2 and loc[0] in LISTS_OF_NAMES:
+            if (err["type"] in ("literal_error", "string_pattern_mismatch") and len(loc) == 2
+                    and loc[0] in LISTS_OF_NAMES):
                 removals.append((str(loc[0]), int(loc[1])))  # an unknown role or language
             elif not _stand_in(repaired, err, counter):
                 ok = False

@@ -36,7 +36,7 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from .._exceptions import ParameterError
-from .._i18n._report import REPORT_LANGUAGES, text
+from .._i18n._report import REPORT_LANGUAGES, report_translator
 from .._store._workspace import Workspace
 from ._jobs import (
     BY_KINDS,
@@ -142,7 +142,8 @@ def _job(workspace: Workspace, engagement: str, unit: str, language: str, out: P
             "output_dir": str(out),
         },
         # The page's <title> (browser tab, PDF title), in the report's language.
-        title=(f"{text(language, 'report')} · {unit_label(unit, language)} · {engagement}"
+        title=(f"{report_translator(language).gettext('Service maturity report')} · "
+               f"{unit_label(unit, language)} · {engagement}"
                if language in REPORT_LANGUAGES else f"{unit} · {engagement}"),
     )
 

@@ -19,6 +19,8 @@ from typing import Any, Final
 import altair as alt
 import pandas as pd
 
+from .._i18n._locale import d3_format_locale
+
 __all__ = [
     "ANSWER_COLOURS",
     "ENPS_COLOURS",
@@ -53,7 +55,6 @@ LEVEL_BOUNDS: Final = (1.8, 2.6, 3.4, 4.2)
 WIDTH: Final = 580
 
 _VL_VERSION: Final = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-_LOCALES: Final = {"en": "en-US", "nl": "nl-NL", "ru": "ru-RU", "uk": "uk-UA"}
 
 
 def _configured(chart: Any) -> Any:
@@ -301,7 +302,7 @@ def to_svg(chart: Any, *, language: str, uid: str, label: str | None = None) -> 
 
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", uid):
         raise ValueError(f"uid: {uid!r} must be letters, digits and '-'")
-    locale: Any = _LOCALES.get(language, "en-US")
+    locale = d3_format_locale(language)
     svg: str = vl_convert.vegalite_to_svg(
         chart.to_dict(), vl_version=_VL_VERSION, format_locale=locale, allowed_base_urls=[]
     )

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from .._i18n._report import text
+from .._i18n._report import MEASURE_NAMES, report_translator
 from .._model._schema import KNOWN_ROLES, OUTCOME_MEASURES
 from .._scoring._analytics import LEVEL_FLOORS
 from .._scoring._scores import OVERALL
@@ -81,7 +81,7 @@ def heatmap_frame(data: ReportData) -> pd.DataFrame:
     mean = rows["mean"].to_numpy(dtype=float).round(2)
     low = rows["consensus"].astype("object").eq("low consensus").to_numpy(dtype=bool)
     labels = [
-        text(data.language, "hidden") if h
+        report_translator(data.language).gettext("hidden") if h
         else format_number(m, data.language) + ("*" if lo else "")
         for h, m, lo in zip(hidden, mean, low, strict=True)
     ]
@@ -149,7 +149,8 @@ def outcomes_frame(data: ReportData) -> pd.DataFrame:
     measures = [m for m in OUTCOME_MEASURES if m in present and pd.notna(row[m])]
     return pd.DataFrame(
         {
-            "measure": [text(data.language, m) for m in measures],
+            "measure": [report_translator(data.language).gettext(MEASURE_NAMES[m])
+                        for m in measures],
             "mean": [round(float(row[m]), 2) for m in measures],
             "trifecta": [m != "customer_advocacy" for m in measures],
         }
@@ -161,12 +162,12 @@ def enps_frame(data: ReportData) -> pd.DataFrame:
     row = data.enps_row
     if row is None or bool(row["suppressed"]):
         return pd.DataFrame()
+    _ = report_translator(data.language).gettext
     share = [float(row["detractors"]), float(row["passives"]), float(row["promoters"])]
     ends = np.cumsum(share)
     return pd.DataFrame(
         {
-            "category": [text(data.language, k)
-                         for k in ("detractors", "passives", "promoters")],
+            "category": [_("Detractors"), _("Passives"), _("Promoters")],
             "point": [0, 1, 2],
             "percent": np.round(share, 1),
             "start": np.round(ends - share, 2),
@@ -183,60 +184,67 @@ def build_charts(data: ReportData) -> dict[str, Any]:
     from . import _charts as charts
 
     lang = data.language
+    _ = report_translator(lang).gettext
+    agreement = data.model.scales["agreement"]
+    scale = f"{agreement.min}–{agreement.max}"
+    score_title = _("Mean score (%(scale)s)", scale=scale)
     built: dict[str, Any] = {}
     scorecard = scorecard_frame(data)
     if not scorecard.empty:
         has_targets = "target" in scorecard.columns and scorecard["target"].notna().any()
         built["scorecard"] = charts.scorecard_chart(
             scorecard,
-            title=text(lang, "chart_scorecard_targets" if has_targets else "chart_scorecard"),
-            score_title=text(lang, "axis_score"),
-            current_label=text(lang, "current"),
-            target_label=text(lang, "target"),
+            title=(_("Current score and target by dimension") if has_targets
+                   else _("Current score by dimension")),
+            score_title=score_title,
+            current_label=_("Current"),
+            target_label=_("Target"),
         )
     layers = layer_frame(data)
     if not layers.empty:
         built["iceberg"] = charts.iceberg_chart(
             layers,
-            title=text(lang, "chart_iceberg"),
-            score_title=text(lang, "axis_score"),
-            layer_title=text(lang, "layer"),
+            title=_("Mean score by layer"),
+            score_title=score_title,
+            layer_title=_("Layer"),
             roles=[data.role_name(r) for r in KNOWN_ROLES],
         )
     heat = heatmap_frame(data)
     if not heat.empty and not heat["hidden"].all():  # never a chart of hidden cells only
-        key = {"team": "chart_heatmap", "department": "chart_heatmap_departments"}[
-            data.heatmap_kind
-        ]
+        titles = {
+            "team": (_("Mean score by team and dimension"), _("Team")),
+            "department": (_("Mean score by department and dimension"), _("Department")),
+        }
+        title, group_title = titles[data.heatmap_kind]
         built["heatmap"] = charts.heatmap_chart(
             heat,
-            title=text(lang, key),
-            group_title=text(lang, data.heatmap_kind),
-            score_title=text(lang, "axis_score"),
-            hidden_label=text(lang, "hidden"),
+            title=title,
+            group_title=group_title,
+            score_title=score_title,
+            hidden_label=_("hidden"),
         )
-    answers = data.model.scales["agreement"].labels.get(lang)
+    answers = agreement.labels.get(lang)
     for dim, frame in distribution_frames(data).items():
         built[f"answers-{dim}"] = charts.distribution_chart(
             frame,
-            title=text(lang, "chart_distribution", dimension=data.dimension_name(dim)),
-            share_title=text(lang, "axis_share"),
-            answer_title=text(lang, "answer"),
+            title=_("Answers: %(dimension)s", dimension=data.dimension_name(dim)),
+            share_title=_("Share of answers (%%)"),
+            answer_title=_("Answer"),
             answers=answers,
         )
     outcomes = outcomes_frame(data)
     if not outcomes.empty:
         built["outcomes"] = charts.outcomes_chart(
             outcomes,
-            title=text(lang, "chart_outcomes"),
-            score_title=text(lang, "axis_score"),
+            title=_("Outcome ratings"),
+            score_title=score_title,
         )
     promoters = enps_frame(data)
     if not promoters.empty:
         built["enps"] = charts.enps_chart(
             promoters,
-            title=text(lang, "chart_enps"),
-            share_title=text(lang, "share"),
+            title=_("Would recommend the organisation as a place to work"),
+            share_title=_("Share (%%)"),
             category_title="eNPS",
         )
     return built

@@ -9,17 +9,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from .._atomic import write_text_atomic
 from .._exceptions import AssessmentError
-from .._i18n._form import LANGUAGE_NAMES
-from .._i18n._report import REPORT_LANGUAGES, text
+from .._i18n._catalogues import N_
+from .._i18n._locale import language_name
+from .._i18n._report import REPORT_LANGUAGES, report_translator
 from .._store._workspace import Workspace
+from ._format import format_count, format_datetime
 from ._jobs import BatchResult, ReportJob, ReportOutcome, unit_label
 from ._templates import render
 
 __all__ = ["failures_summary", "write_index"]
+
+#: A report's status as the index names it.
+_STATUS: Final = {"ok": N_("ready"), "unchanged": N_("ready (unchanged)"), "failed": N_("failed")}
 
 def _outcome_record(outcome: ReportOutcome) -> dict[str, Any]:
     record = asdict(outcome)
@@ -107,8 +112,10 @@ def _index_title(workspace: Workspace | None, jobs: Sequence[ReportJob]) -> tupl
     except AssessmentError:
         return None, fallback
     language = next((lang for lang in eng.languages[:1] if lang in REPORT_LANGUAGES), fallback)
-    title = text(language, "index_title", organisation=eng.organisation, engagement=eng.id,
-                 wave=eng.wave)
+    title = report_translator(language).gettext(
+        "%(organisation)s: reports of engagement %(engagement)s (%(wave)s)",
+        organisation=eng.organisation, engagement=eng.id, wave=eng.wave,
+    )
     return title, language
 
 
@@ -119,15 +126,18 @@ def write_index(result: BatchResult, *, title: str | None = None, language: str 
     its own words (``Nederlands``, ``Українська``).
     """
     lang = language if language in REPORT_LANGUAGES else "en"
+    words = report_translator(lang)
+    _ = words.gettext
     pdfs = any(o.pdf for o in result.outcomes)
     errors = any(o.error for o in result.outcomes)
     rows = [
         {
             "unit": unit_label(o.job.unit, lang),
             "language": o.job.language,
-            "language_name": LANGUAGE_NAMES.get(o.job.language, o.job.language),
+            "language_name": (language_name(o.job.language)
+                              if o.job.language in REPORT_LANGUAGES else o.job.language),
             "status": o.status,
-            "status_label": text(lang, f"status_{o.status}"),
+            "status_label": _(_STATUS[o.status]) if o.status in _STATUS else o.status,
             "html": o.html,
             "pdf": o.pdf,
             "notebook": o.notebook,
@@ -135,18 +145,20 @@ def write_index(result: BatchResult, *, title: str | None = None, language: str 
         }
         for o in result.outcomes
     ]
-    headers = [text(lang, "index_unit"), text(lang, "index_language"),
-               text(lang, "index_status"), text(lang, "index_report"),
-               *(["PDF"] if pdfs else []), text(lang, "index_audit"),
-               *([text(lang, "index_error")] if errors else [])]
+    headers = [_("Unit"), _("Language"), _("Status"), _("Report"), *(["PDF"] if pdfs else []),
+               _("Audit trail"), *([_("Error")] if errors else [])]
     n_failed = len(result.failures)
     engagement = result.outcomes[0].job.parameters["engagement"] if result.outcomes else ""
-    lead = text(lang, "index_lead", total=len(result.outcomes),
-                ready=len(result.outcomes) - n_failed, failed=n_failed,
-                when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    total = len(result.outcomes)
+    lead = words.ngettext(
+        "%(total)s report: %(ready)s ready, %(failed)s failed. Generated %(when)s.",
+        "%(total)s reports: %(ready)s ready, %(failed)s failed. Generated %(when)s.",
+        total, total=format_count(total, lang), ready=format_count(total - n_failed, lang),
+        failed=format_count(n_failed, lang), when=format_datetime(datetime.now(UTC), lang),
+    )
     page = render(
-        "index.html.j2", language=lang, lead=lead, headers=headers, rows=rows, pdfs=pdfs,
-        errors=errors, notebook=text(lang, "index_notebook"),
-        heading=title or text(lang, "index_title_engagement", engagement=engagement),
+        "index.html.j2", lang, lead=lead, headers=headers, rows=rows, pdfs=pdfs,
+        errors=errors, notebook=_("notebook"),
+        heading=title or _("Reports of engagement %(engagement)s", engagement=engagement),
     )
     return write_text_atomic(result.index, page)

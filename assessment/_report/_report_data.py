@@ -14,13 +14,12 @@ from typing import Final
 import pandas as pd
 
 from .._confidentiality._groups import NOT_GIVEN
-from .._i18n._report import text
-from .._model._schema import KNOWN_ROLES
+from .._i18n._report import report_translator, role_name
 from .._scoring._analytics import answer_distribution, target_gaps
 from .._scoring._gaps import perception_gaps
 from .._scoring._roadmap import roadmap
 from .._scoring._scores import OVERALL
-from ._format import as_int
+from ._format import as_int, format_count
 from ._tables import EngagementTables
 from ._units import Unit
 
@@ -148,8 +147,14 @@ class ReportData:
         n_teams = rows["group"].nunique()
         if n_teams > MAX_HEATMAP_ROWS:
             rows = scores[scores["by"] == "department"]
-            return (rows.assign(label=rows["group"]), "department",
-                    text(self.language, "heatmap_by_department", teams=n_teams))
+            note = report_translator(self.language).ngettext(
+                "The organisation has %(count)s team, too many for one readable chart: the "
+                "heatmap shows departments, and each department report shows its teams.",
+                "The organisation has %(count)s teams, too many for one readable chart: the "
+                "heatmap shows departments, and each department report shows its teams.",
+                n_teams, count=format_count(n_teams, self.language),
+            )
+            return rows.assign(label=rows["group"]), "department", note
         return rows.assign(label=rows["group"]), "team", ""
 
     def _heatmap_rows(
@@ -164,7 +169,8 @@ class ReportData:
         """
         scores = tables.scores
         kind = self.unit.kind
-        lang = self.language
+        words = report_translator(self.language)
+        _ = words.gettext
         highlight: frozenset[str] = frozenset()
         note = ""
         if kind == "organisation":
@@ -173,20 +179,24 @@ class ReportData:
             rows, group_kind, note = self._organisation_heatmap(scores)
             if group_kind == "team":
                 highlight = frozenset({self.unit.name})
-                note = text(lang, "heatmap_context_team")
+                note = _("For comparison, the heatmap shows every team of the organisation; "
+                         "this team is marked ▶ and outlined.")
             else:
                 mask = _unit_mask(tables.respondents, self.unit)
                 departments = _group_labels(tables.respondents["department"])
                 highlight = frozenset(departments[mask])
-                note = text(lang, "heatmap_context_team_department")
+                note = _("For comparison, the heatmap shows every department of the "
+                         "organisation; the department of this team is marked ▶ and outlined.")
         elif kind == "role":
             cells = scores[(scores["by"] == "role,team") & (scores["role"] == self.unit.name)]
             if not cells.empty and not cells["suppressed"].all():
                 rows, group_kind = cells.assign(label=cells["team"]), "team"
-                note = text(lang, "heatmap_role_team")
+                note = _("Each row is this role within one team.")
             else:
-                rows, group_kind, _ = self._organisation_heatmap(scores)
-                note = text(lang, "heatmap_context_role")
+                rows, group_kind, __ = self._organisation_heatmap(scores)
+                note = _("This role is not shown team by team: in each team its group is too "
+                         "small, or withheld so that a smaller group cannot be worked out. For "
+                         "comparison, the heatmap shows whole teams (every layer).")
         else:
             mask = _unit_mask(tables.respondents, self.unit)
             teams = set(tables.respondents.loc[mask, "team"].astype(str))
@@ -196,9 +206,17 @@ class ReportData:
                 rows = scores[scores["by"] == "department"]
                 rows, group_kind = rows.assign(label=rows["group"]), "department"
                 highlight = frozenset({self.unit.name})
-                note = text(lang, "heatmap_context_department")
-        if rows["group"].nunique() > 4 * MAX_HEATMAP_ROWS:
-            note = text(lang, "heatmap_too_many", count=rows["group"].nunique())
+                note = _("The teams of this department are not shown separately: each is too "
+                         "small, or withheld so that a smaller group cannot be worked out. For "
+                         "comparison, the heatmap shows every department; this department is "
+                         "marked ▶ and outlined.")
+        if (count := rows["group"].nunique()) > 4 * MAX_HEATMAP_ROWS:
+            note = words.ngettext(
+                "There is %(count)s group, too many for one readable chart; see the department "
+                "reports.",
+                "There are %(count)s groups, too many for one readable chart; see the "
+                "department reports.", count, count=format_count(count, self.language),
+            )
             rows = rows.iloc[0:0]
         return rows.reset_index(drop=True), group_kind, note, highlight
 
@@ -258,12 +276,13 @@ class ReportData:
     def dimension_name(self, dim: str) -> str:
         """The name of dimension ``dim`` (or of the overall score)."""
         if dim == OVERALL:
-            return text(self.language, "overall")
+            # TRANSLATORS: the overall score, named in the Dimension column after the dimensions.
+            return report_translator(self.language).gettext("Overall")
         return self.model.dimension(dim).name.get(self.language)
 
     def role_name(self, role: str) -> str:
         """The name of a role (a layer of the organisation)."""
-        return text(self.language, f"role_{role}") if role in KNOWN_ROLES else role
+        return role_name(self.language, role)
 
     def item_text(self, item: str) -> str:
         """A question as the report quotes it (in the wording of :attr:`role_phrase`)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, Final
 
 import numpy as np
@@ -18,29 +17,47 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..__version__ import __version__
-from .._i18n._report import text
+from .._i18n._catalogues import N_
+from .._i18n._report import MEASURE_NAMES, report_translator, role_phrase
+from .._scoring._analytics import LEVEL_FLOORS
 from .._scoring._outcomes import CX_EX_MARGIN
 from .._scoring._scores import OVERALL
-from ._format import MISSING, as_float, as_int, format_interval, format_number
+from ._format import (
+    MISSING,
+    as_float,
+    as_int,
+    format_count,
+    format_date,
+    format_interval,
+    format_number,
+    format_percent,
+)
 from ._report_data import ReportData
 from ._templates import Badge, Hidden, render
 
 __all__ = ["SECTIONS", "Figure", "Section"]
 
-#: The report's sections in report order: method name and the key of its title.
+#: The report's sections in report order: method name and its title (an English msgid).
 SECTIONS: Final = (
-    ("summary", "sec_summary"),
-    ("scorecard", "sec_scorecard"),
-    ("assessment", "sec_assessment"),
-    ("perception_gap", "sec_iceberg"),
-    ("heatmap", "sec_heatmap"),
-    ("answers", "sec_distribution"),
-    ("outcomes", "sec_outcomes"),
-    ("strengths", "sec_strengths"),
-    ("recommendations", "sec_recommendations"),
-    ("comments", "sec_comments"),
-    ("appendix", "sec_appendix"),
+    ("summary", N_("Summary")),
+    ("scorecard", N_("Scorecard: current level and target")),
+    ("assessment", N_("Consultant's assessment beside the survey")),
+    ("perception_gap", N_("Perception gap between executives, managers and frontline")),
+    ("heatmap", N_("Dimensions by team")),
+    ("answers", N_("Answers per question")),
+    ("outcomes", N_("Trifecta balance, customer versus employee experience, and eNPS")),
+    ("strengths", N_("Strengths and opportunities")),
+    ("recommendations", N_("Next-level recommendations")),
+    ("comments", N_("Comments")),
+    ("appendix", N_("Appendix: participation, reliability and method")),
 )
+#: How the consultant's level compares with the survey's (the ratings' ``agreement``).
+_AGREEMENT: Final = {
+    # TRANSLATORS: the consultant's level and the survey's level agree (a table cell).
+    "agree": N_("agree"),
+    "differ": N_("one level apart"),
+    "disagree": N_("disagree"),
+}
 
 #: The inline SVG of the report's chart of this name (None: the report has no such chart).
 Figure = Callable[[str], Markup | None]
@@ -65,23 +82,52 @@ def _render(name: str, data: ReportData, **context: Any) -> Section:
     """Render the section ``name`` with its ``context`` (the style sheet goes with the first)."""
     page = render(
         f"{name}.html.j2",
+        data.language,
         name=name,
-        title=dict(SECTIONS)[name],
+        title=report_translator(data.language).gettext(dict(SECTIONS)[name]),
         first=name == SECTIONS[0][0],
-        language=data.language,
-        t=partial(text, data.language),
+        scale=_scale(data),
         **context,
     )
     return Section(name, page)
 
 
+def _scale(data: ReportData) -> str:
+    """The agreement scale's range as the report names it (``1–5``)."""
+    scale = data.model.scales["agreement"]
+    return f"{scale.min}–{scale.max}"
+
+
+def _level_rule(data: ReportData) -> str:
+    """How a dimension's mean gives its level, band by band, in the report's language."""
+    lang = data.language
+    _ = report_translator(lang).gettext
+    floors = list(LEVEL_FLOORS)
+    bands = [
+        # TRANSLATORS: one band of the level rule; the bands are joined as a list ("a, b and c").
+        _("below %(bound)s is level %(level)s", bound=format_number(bound, lang, 1),
+          level=level)
+        for level, bound in enumerate(floors[1:], 1)
+    ]
+    # TRANSLATORS: the last band of the level rule (after "and" in the list of bands).
+    bands.append(_("%(bound)s or more is level %(level)s",
+                   bound=format_number(floors[-1], lang, 1), level=len(floors)))
+    from babel.lists import format_list
+
+    return _("The level of each dimension follows from the mean score of its questions on "
+             "the %(scale)s scale: %(bands)s.", scale=_scale(data),
+             bands=format_list(bands, locale=lang))
+
+
 def _badge(data: ReportData, level: object) -> Badge:
     """The badge of a maturity level (``Level 3: Defined``); "not shown" without a level."""
+    _ = report_translator(data.language).gettext
     value = as_int(level)
     if value is None:
-        return Badge(0, text(data.language, "not_shown"))
+        return Badge(0, _("not shown"))
     name = data.model.level_name(value, data.language)
-    return Badge(value, text(data.language, "level_name", level=value, name=name))
+    # TRANSLATORS: a maturity level with its name from the model ("Level 3: Defined").
+    return Badge(value, _("Level %(level)s: %(name)s", level=value, name=name))
 
 
 def _number(value: object, data: ReportData, digits: int = 2, *, sign: bool = False) -> str:
@@ -91,14 +137,16 @@ def _number(value: object, data: ReportData, digits: int = 2, *, sign: bool = Fa
 def summary(data: ReportData) -> Section:
     """The title block and one-page summary: overall level and each dimension's level."""
     lang = data.language
+    _ = report_translator(lang).gettext
     eng = data.engagement
     meta = [
-        ("engagement", eng.id),
-        ("wave", eng.wave),
-        ("date", eng.date),
-        ("model", f"{data.model.title.get(lang)} {data.model.version}"),
-        ("respondents", data.respondents if data.respondents is not None else MISSING),
-        ("min_group_size", data.min_group_size),
+        (_("Engagement"), eng.id),
+        (_("Wave"), eng.wave),
+        (_("Date"), format_date(eng.date, lang)),
+        (_("Model"), f"{data.model.title.get(lang)} {data.model.version}"),
+        (_("Respondents"),
+         format_count(data.respondents, lang) if data.respondents is not None else MISSING),
+        (_("Minimum group size"), format_count(data.min_group_size, lang)),
     ]
     scores = data.unit_scores.set_index("dimension")
     row = scores.loc[OVERALL] if OVERALL in scores.index else None
@@ -118,10 +166,11 @@ def summary(data: ReportData) -> Section:
                         description=dim.levels[level - 1].description.get(lang))
         cards.append(card)
     rated = not data.rated().empty
-    toc = [(name, key) for name, key in SECTIONS[1:] if name != "assessment" or rated]
+    toc = [(name, _(title)) for name, title in SECTIONS[1:] if name != "assessment" or rated]
     return _render(
         "summary", data, organisation=eng.organisation, unit=data.unit.label(lang), meta=meta,
         min_group_size=data.min_group_size, overall=overall, cards=cards, toc=toc,
+        level_rule=_level_rule(data),
     )
 
 
@@ -146,7 +195,8 @@ def scorecard(data: ReportData, figure: Figure) -> Section:
             priority: Cell = MISSING
             if gap is not None and not bool(gap["suppressed"]):
                 if not as_float(gap["gap"]) > 0:
-                    gap_text = text(data.language, "target_met")
+                    # TRANSLATORS: in the "Gap to target" column: the target level is reached.
+                    gap_text = report_translator(data.language).gettext("met")
                 else:
                     gap_text = _number(gap["gap"], data)
                     priority = as_int(gap["priority"]) or MISSING
@@ -156,9 +206,14 @@ def scorecard(data: ReportData, figure: Figure) -> Section:
                 _badge(data, current["level"] if current is not None else None),
                 target, gap_text, priority,
             ])
+    _ = report_translator(data.language).gettext
     note = None
     if data.rated().empty:  # where there is no assessment to show, the scorecard says why
-        note = "no_ratings" if data.unit.kind == "organisation" else "assessment_unit"
+        note = (
+            _("The consultant has not rated any facet yet.") if data.unit.kind == "organisation"
+            else _("The consultant's assessment covers the whole organisation: see the "
+                   "organisation's report.")
+        )
     steps = None
     if data.roadmap is not None and not data.roadmap.empty:
         steps = [
@@ -181,14 +236,15 @@ def assessment(data: ReportData) -> Section | None:
     if rated.empty:
         return None
     lang = data.language
+    _ = report_translator(lang).gettext
     facets = {f.id: f.name.get(lang) for d in data.model.dimensions for f in d.facets}
     rows = [
         [data.dimension_name(str(r.dimension)), facets[str(r.facet)],
          _badge(data, r.survey_level),
          # A rated facet without a level was rated "not applicable".
-         Badge(0, text(lang, "not_applicable")) if as_int(r.consultant_level) is None
+         Badge(0, _("not applicable")) if as_int(r.consultant_level) is None
          else _badge(data, r.consultant_level),
-         text(lang, str(r.agreement)) if r.agreement else MISSING, r.evidence]
+         _(_AGREEMENT[str(r.agreement)]) if r.agreement else MISSING, r.evidence]
         for r in rated.itertuples(index=False)
     ]
     return _render("assessment", data, rows=rows)
@@ -197,7 +253,17 @@ def assessment(data: ReportData) -> Section | None:
 def perception_gap(data: ReportData, figure: Figure) -> Section:
     """The iceberg chart: executive, manager and frontline means, and the gaps."""
     lang = data.language
-    context = f"iceberg_context_{data.unit.kind}" if data.layers_are_organisation else None
+    _ = report_translator(lang).gettext
+    contexts = {
+        "role": _("This report covers one role; the layers below are those of the whole "
+                  "organisation, for comparison."),
+        "department": _("This report covers one department; the layers below are those of "
+                        "the whole organisation, for comparison."),
+        "team": _("The layers of this team are not shown separately: at least one of them is "
+                  "too small. The layers below are those of the whole organisation, for "
+                  "comparison."),
+    }
+    context = contexts.get(data.unit.kind) if data.layers_are_organisation else None
     gaps = data.gaps
     index: str | None = None
     rows: list[list[Cell]] | None = None
@@ -207,14 +273,15 @@ def perception_gap(data: ReportData, figure: Figure) -> Section:
         if len(values) and not np.isnan(values).any():
             index = _number(values.mean(), data, sign=True)
         rows = []
-        for _, row in gaps.iterrows():
-            label = "gap_exec" if row["comparison"].startswith("executive") else "gap_manager"
+        for __, row in gaps.iterrows():
+            label = (_("Executives − frontline") if row["comparison"].startswith("executive")
+                     else _("Managers − frontline"))
             cells: list[Cell] = (
-                [Hidden(text(lang, "gap_hidden")), ""] if bool(row["suppressed"])
+                [Hidden(_("not computed (a group is too small)")), ""] if bool(row["suppressed"])
                 else [_number(row["gap"], data, sign=True),
                       format_interval(row["ci_low"], row["ci_high"], lang, sign=True)]
             )
-            rows.append([data.dimension_name(row["dimension"]), text(lang, label), *cells])
+            rows.append([data.dimension_name(row["dimension"]), label, *cells])
     return _render("perception_gap", data, context=context, figure=figure("iceberg"),
                    index=index, rows=rows)
 
@@ -232,7 +299,7 @@ def answers(data: ReportData, figure: Figure) -> Section:
     """Diverging stacked bars of the answers to every question, per dimension."""
     names = [f"answers-{dim}" for dim in data.dimension_ids]
     return _render(
-        "answers", data, role=text(data.language, f"role_phrase_{data.role_phrase}"),
+        "answers", data, role=role_phrase(data.language, data.role_phrase),
         dropped=data.dropped_items, min_group_size=data.min_group_size,
         figures=[(name, figure(name)) for name in names],
     )
@@ -250,7 +317,8 @@ def outcomes(data: ReportData, figure: Figure) -> Section:
             "figure": figure("outcomes"),
             "balance": pd.notna(row["spread"]) and pd.notna(row["weakest"]),
             "spread": _number(row["spread"], data),
-            "weakest": text(lang, str(row["weakest"])) if pd.notna(row["weakest"]) else "",
+            "weakest": (report_translator(lang).gettext(MEASURE_NAMES[str(row["weakest"])])
+                        if pd.notna(row["weakest"]) else ""),
             "outruns": outruns,
             "difference": _number(row["cx_minus_ex"], data, sign=not outruns),
             "margin": _number(CX_EX_MARGIN, data),
@@ -260,9 +328,9 @@ def outcomes(data: ReportData, figure: Figure) -> Section:
     if e is not None and not bool(e["suppressed"]):
         enps = {
             "value": _number(e["enps"], data, 0, sign=True),
-            "promoters": _number(e["promoters"], data, 0),
-            "passives": _number(e["passives"], data, 0),
-            "detractors": _number(e["detractors"], data, 0),
+            "promoters": format_percent(e["promoters"], data.language),
+            "passives": format_percent(e["passives"], data.language),
+            "detractors": format_percent(e["detractors"], data.language),
             "n": as_int(e["n"]),
             "figure": figure("enps"),
         }
@@ -271,17 +339,18 @@ def outcomes(data: ReportData, figure: Figure) -> Section:
 
 def strengths(data: ReportData) -> Section:
     """The highest- and lowest-scoring questions of the unit."""
+    _ = report_translator(data.language).gettext
     rows = data.strengths_frame[~data.strengths_frame["suppressed"]]
     columns = None
     if not rows.empty:
         columns = []
-        for kind, caption in (("strength", "strengths"), ("opportunity", "opportunities")):
+        for kind, caption in (("strength", _("Strengths")), ("opportunity", _("Opportunities"))):
             part = rows[rows["kind"] == kind].sort_values("rank")
             columns.append((caption, [
                 [as_int(r["rank"]),
                  ("↺ " if bool(r["reverse"]) else "") + data.item_text(r["item"]),
                  data.dimension_name(r["dimension"]), _number(r["mean"], data)]
-                for _, r in part.iterrows()
+                for __, r in part.iterrows()
             ]))
     return _render("strengths", data, columns=columns)
 
@@ -289,6 +358,8 @@ def strengths(data: ReportData) -> Section:
 def recommendations(data: ReportData) -> Section:
     """For each dimension: the current level's description and the actions to the next."""
     lang = data.language
+    _ = report_translator(lang).gettext
+    top = len(data.model.level_names)
     scores = data.unit_scores.set_index("dimension")
     cards = []
     for dim in data.model.dimensions:
@@ -301,9 +372,11 @@ def recommendations(data: ReportData) -> Section:
                 published=True, badge=_badge(data, level),
                 description=current.description.get(lang), actions=current.actions.get(lang),
                 heading=(
-                    text(lang, "towards", level=level + 1,
-                         name=data.model.level_name(level + 1, lang))
-                    if level < 5 else text(lang, "sustain", name=data.model.level_name(5, lang))
+                    _("Towards level %(level)s: %(name)s", level=level + 1,
+                      name=data.model.level_name(level + 1, lang))
+                    if level < top
+                    else _("Sustaining level %(level)s: %(name)s", level=top,
+                           name=data.model.level_name(top, lang))
                 ),
             )
         cards.append(card)
@@ -329,20 +402,22 @@ def comments(data: ReportData) -> Section:
 def _reliability_rows(data: ReportData) -> list[list[Cell]]:
     """Cronbach's alpha per dimension, with its interval and flags (or hidden)."""
     lang = data.language
+    _ = report_translator(lang).gettext
     items = data.reliability.items
     rows: list[list[Cell]] = []
-    for _, s in data.reliability.scales.iterrows():
+    for __, s in data.reliability.scales.iterrows():
         name = data.dimension_name(s["dimension"])
         if bool(s["suppressed"]) or pd.isna(s["alpha"]):
-            rows.append([name, s["k"], MISSING, Hidden(text(lang, "reliability_hidden")), "", ""])
+            rows.append([name, s["k"], MISSING, Hidden(_("not computed (too few respondents)")),
+                         "", ""])
             continue
         flags = []
         if s["low_reliability"] is not pd.NA and bool(s["low_reliability"]):
-            flags.append(text(lang, "low_reliability"))
+            flags.append(_("low reliability"))
         bad = items[(items["dimension"] == s["dimension"])
                     & items["mis_keyed"].fillna(False).astype(bool)]
         if len(bad):
-            flags.append(text(lang, "mis_keyed", items=", ".join(bad["item"])))
+            flags.append(_("possibly mis-keyed: %(items)s", items=", ".join(bad["item"])))
         rows.append([name, s["k"], as_int(s["n"]), _number(s["alpha"], data),
                      format_interval(s["ci_low"], s["ci_high"], lang), "; ".join(flags)])
     return rows
@@ -351,17 +426,22 @@ def _reliability_rows(data: ReportData) -> list[list[Cell]]:
 def appendix(data: ReportData) -> Section:
     """Participation, reliability and method."""
     lang = data.language
+    _ = report_translator(lang).gettext
+    kinds = {"role": _("Layer"), "team": _("Team"), "department": _("Department")}
     participation: list[list[Cell]] = []
-    for _, r in data.participation.iterrows():
+    for __, r in data.participation.iterrows():
         role = r["kind"] == "role"
         n = as_int(r["n"])
         participation.append([
-            text(lang, "layer") if role else text(lang, str(r["kind"])),
+            kinds[str(r["kind"])],
             data.role_name(r["label"]) if role else str(r["label"]),
-            Hidden(text(lang, "hidden")) if n is None else n,
+            # TRANSLATORS: a withheld number (too small a group), in a table or chart cell.
+            Hidden(_("hidden")) if n is None else format_count(n, lang),
         ])
+    scale = data.model.scales["agreement"]
     return _render(
         "appendix", data, participation=participation, reliability=_reliability_rows(data),
         min_group_size=data.min_group_size, comment_min=data.comment_min,
         margin=_number(CX_EX_MARGIN, data), model=data.model, package=__version__,
+        level_rule=_level_rule(data), reverse=scale.min + scale.max,
     )

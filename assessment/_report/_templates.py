@@ -5,6 +5,12 @@ Markup lives in the templates, data in Python. Autoescaping is on and the enviro
 ``&quot;``, as the pages always had), so a name, comment or model text is text wherever it
 goes; only :class:`~markupsafe.Markup` passes as it is: macros, the charts' SVG (escaped by
 vl-convert) and the package's own style sheets. An undefined name in a template is an error.
+
+Templates say their words in English with ``_("...")`` and ``ngettext("...", "...", n)``
+(placeholders ``%(name)s`` filled from keyword arguments), which ``pybabel extract`` finds
+and :func:`render` binds to the ``report`` catalogue of the page's language. A translation
+is text like any value: escaped where it is printed. The ``number`` filter writes a count
+in the page's language.
 """
 
 from __future__ import annotations
@@ -15,8 +21,12 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
+
+from .._i18n._report import report_translator
+from ._format import MISSING, format_count
 
 __all__ = ["TEMPLATES", "Badge", "Hidden", "environment", "render", "stylesheet"]
 
@@ -47,6 +57,12 @@ def _escaped(value: object) -> Markup:
     return Markup(html.escape(str(value), quote=True))
 
 
+@pass_context
+def _number(context: Context, value: int | None) -> str:
+    """The ``number`` filter: a count in the page's language (``1,234``, ``1.234``)."""
+    return MISSING if value is None else format_count(value, context["language"])
+
+
 @cache
 def stylesheet(name: str) -> Markup:
     """The style sheet ``name`` of the templates folder, as it is (a trusted package file)."""
@@ -64,11 +80,18 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.globals["stylesheet"] = stylesheet
+    env.filters["number"] = _number
     env.tests["badge"] = lambda value: isinstance(value, Badge)
     env.tests["hidden"] = lambda value: isinstance(value, Hidden)
     return env
 
 
-def render(template: str, **context: object) -> str:
-    """Render the template ``template`` (a file name in :data:`TEMPLATES`) with ``context``."""
-    return environment().get_template(template).render(**context)
+def render(template: str, language: str, **context: object) -> str:
+    """Render the template ``template`` (a file name in :data:`TEMPLATES`) with ``context``,
+    its words in ``language`` (``_``, ``gettext`` and ``ngettext`` of the report's catalogue;
+    ``language`` is in the context too)."""
+    words = report_translator(language)
+    return environment().get_template(template).render(
+        language=language, _=words.gettext, gettext=words.gettext, ngettext=words.ngettext,
+        **context,
+    )

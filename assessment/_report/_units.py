@@ -10,7 +10,7 @@ from typing import Final, Literal
 
 from .._confidentiality._groups import ORGANISATION_GROUP
 from .._exceptions import ParameterError
-from .._i18n._report import text
+from .._i18n._report import report_translator, role_name
 from .._model._schema import KNOWN_ROLES
 
 __all__ = ["UNIT_KINDS", "Unit", "UnitKind", "parse_unit", "unit_slug"]
@@ -39,10 +39,14 @@ class Unit:
 
     def label(self, language: str) -> str:
         """The unit as the report's subtitle names it (the name is not escaped here)."""
+        _ = report_translator(language).gettext
         if self.kind == "organisation":
-            return text(language, "unit_organisation")
-        name = text(language, f"role_{self.name}") if self.kind == "role" else self.name
-        return text(language, f"unit_{self.kind}", name=name)
+            return _("Whole organisation")
+        if self.kind == "role":
+            return _("Role: %(name)s", name=role_name(language, self.name))
+        if self.kind == "team":
+            return _("Team: %(name)s", name=self.name)
+        return _("Department: %(name)s", name=self.name)
 
 
 def parse_unit(unit: str) -> Unit:
