@@ -320,7 +320,7 @@ def test_the_explore_page_works_in_chromium_with_every_non_local_request_blocked
 
     from playwright.sync_api import Route, sync_playwright
 
-    from tests.voila import CHROMIUM_ARGS, EXE, free_port, http_get, require_chromium
+    from tests.server import CHROMIUM_ARGS, EXE, free_port, http_get, require_chromium
 
     chromium = require_chromium()
     port = free_port()
