@@ -62,7 +62,8 @@ def setup_engagement(
     Everything is written in one transaction: a bad team list leaves no engagement behind.
     Running it again with the same arguments changes nothing (not even the engagement's
     revision), so a workbook can be re-run from the top; an existing engagement with other
-    settings is an error, not overwritten.
+    settings (organisation, minimum group size, wave) is an error, not overwritten or
+    ignored.
     """
     with store.transaction():
         try:
@@ -80,6 +81,12 @@ def setup_engagement(
             raise ParameterError(
                 f"engagement {engagement_id!r} exists for {eng.organisation!r} with minimum "
                 f"group size {eng.min_group_size}; choose another id"
+            )
+        if wave and eng.wave != wave.strip():
+            raise ParameterError(
+                f"wave: engagement {engagement_id!r} exists with wave {eng.wave!r}, not "
+                f"{wave.strip()!r}; set wave to {eng.wave!r}, or choose another engagement id "
+                "for a new wave"
             )
         if teams is not None:
             store.set_teams(engagement_id, teams)
@@ -135,6 +142,14 @@ class TeamInvites:
     path: Path | None
     #: The CSV file asked for: where the first codes were written.
     out: Path
+
+    def _repr_html_(self) -> str:
+        from ._display._cards import card
+
+        return card("Invite codes", [("Made", len(self.made)),
+                                     ("Team/role pairs that had codes", len(self.existing)),
+                                     ("Codes file", self.path or self.out),
+                                     ("", self.summary())])
 
     def summary(self) -> str:
         """Say what was written where, or why nothing was."""
@@ -300,7 +315,9 @@ def compare_waves(store: Store, engagement_id: str) -> pd.DataFrame:
         for e in waves
     }
     if len(tables) < 2:
-        return pd.DataFrame(columns=["dimension", "wave_from", "wave_to", "change"])
+        empty = pd.DataFrame(columns=["dimension", "wave_from", "wave_to", "change"])
+        empty.attrs["empty"] = "no earlier wave of this organisation with the same model"
+        return empty
     return trends(tables)
 
 
@@ -332,7 +349,12 @@ def target_plan(store: Store, engagement_id: str) -> tuple[pd.DataFrame, pd.Data
     model = store.model(engagement_id)
     scores = _organisation_level(store, engagement_id)
     gaps = target_gaps(model, scores, targets)
-    return gaps, roadmap(model, gaps)
+    plan = roadmap(model, gaps)
+    gaps.attrs["empty"] = "no targets set yet"
+    plan.attrs["empty"] = ("every target is met" if targets and not gaps["suppressed"].all()
+                           else "no targets set yet" if not targets
+                           else "the organisation's scores are withheld")
+    return gaps, plan
 
 
 def ratings_against_survey(store: Store, engagement_id: str) -> pd.DataFrame:

@@ -145,7 +145,10 @@ def test_the_notebook_documents_its_parameters_for_papermill() -> None:
     assert list(params) == ["workspace", "engagement", "unit", "language", "output_dir"]
     for p in params.values():
         assert p["inferred_type_name"] == "str" and p["help"]
-    assert params["engagement"]["default"] == '"demo"'
+    # Empty: the workspace's only or most recent engagement, so Run All works after the
+    # consultant workbook made one.
+    assert params["engagement"]["default"] == '""'
+    assert "most recent" in params["engagement"]["help"]
 
 
 @pytest.mark.parametrize(
@@ -314,8 +317,8 @@ def test_with_targets_the_scorecard_shows_the_gaps_and_priorities(
     page = report.scorecard().html
     assert html.escape(text(
         "en", "The gap is the distance from the current mean to the lowest score of the target "
-        "level; priority 1 is the dimension to work on first (largest gap weighted by the "
-        "dimension's weight).")) in page
+        "level. Priority is the roadmap's order: a dimension comes after the dimensions it "
+        "builds on, then the largest gap weighted by the dimension's weight comes first.")) in page
     first = expected.loc[expected["priority"] == 1, "dimension"].item()
     assert report.model.dimension(first).name.get("en") in page
     assert "Level 4: Embedded" in page
