@@ -3,6 +3,7 @@ escaping in Chromium, offline rendering, and nbval over the committed notebook."
 
 from __future__ import annotations
 
+import csv
 import gettext
 import html
 import json
@@ -376,6 +377,34 @@ def test_the_data_file_holds_published_rows_only(demo: Workspace, tmp_path: Path
     hidden = frame[frame["group"] == "Complaints Desk"]
     assert len(hidden) == 5 and hidden["suppressed"].all()
     assert hidden[["n", "mean", "sd", "ci_low", "ci_high", "level"]].isna().all().all()
+
+
+FORMULA_TEAM = "=cmd|' /C calc'!A0"
+
+
+def test_every_data_file_neutralises_spreadsheet_formulas(tmp_path: Path) -> None:
+    """A team named like a spreadsheet formula is written with a leading apostrophe in the
+    organisation's and the team's ``scores.csv``; numbers stay numbers."""
+    ws = Workspace(tmp_path / "ws")
+    base = demo_responses(load_model_text(MODEL_SOURCE), seed=5)
+    with ws.store() as store:
+        store.create_organisation("Acme")
+        store.create_engagement("f", "Acme", MODEL_SOURCE, wave="W1")
+        store.add_responses("f", base, source="test")
+        extra = _extra(base, FORMULA_TEAM, 12, "formula", "fine")
+        extra = ResponseSet(extra.respondents.assign(department="Lab"), extra.answers,
+                            extra.not_applicable, extra.comments)
+        store.add_responses("f", extra, source="test")
+    for unit in ("organisation", f"team:{FORMULA_TEAM}"):
+        report = prepare_report(str(ws.path), "f", unit, "en", str(tmp_path / "out"))
+        report.save_data()
+        with open(report.data_path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        cells = [c for row in rows for c in row]
+        assert "'" + FORMULA_TEAM in cells, unit
+        assert not any(c.startswith(("=", "+", "@")) for c in cells), unit
+        frame = pd.read_csv(report.data_path)
+        assert pd.api.types.is_float_dtype(frame["mean"].dtype)
 
 
 def _every_demo_unit(ws: Workspace) -> list[str]:
