@@ -277,6 +277,25 @@ def engagement_scores(
     )
 
 
+def engagement_reliability(store: Store, engagement_id: str) -> pd.DataFrame:
+    """Return per dimension Cronbach's alpha with its interval, ICC(1) and ICC(2) by team, the
+    number of published teams and the share of them with rwg(J) >= 0.70 (as the report's
+    appendix shows them)."""
+    from ._scoring._aggregation import aggregation
+    from ._scoring._reliability import reliability
+
+    eng = store.engagement(engagement_id)
+    model = store.model(engagement_id)
+    data = store.responses(engagement_id)
+    k = eng.min_group_size
+    scores = score_breakdown(model, data.respondents, data.answers, by="team", min_group_size=k)
+    scales = reliability(model, data.answers, min_group_size=k).scales
+    scales = scales.rename(columns={"suppressed": "alpha_suppressed"})
+    agg = aggregation(model, data.respondents, data.answers, scores)
+    columns = ["dimension", "k", "n", "alpha", "ci_low", "ci_high", "alpha_suppressed"]
+    return scales[columns].merge(agg, on="dimension", how="left")
+
+
 def _organisation_level(store: Store, engagement_id: str) -> pd.DataFrame:
     return engagement_scores(store, engagement_id, by="organisation")
 

@@ -111,6 +111,8 @@ class ReportData:
             (strengths["by"] == by) & (strengths["group"] == group)
         ].reset_index(drop=True)
         self.reliability = tables.reliability
+        #: ICC(1), ICC(2) by team and the share of agreeing teams (published teams only).
+        self.aggregation = tables.aggregation
         self.comments_frame = self._comment_rows(tables)
         self.distribution, self.dropped_items = self._distribution(tables)
         self.target_table = (

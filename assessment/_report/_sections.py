@@ -423,6 +423,35 @@ def _reliability_rows(data: ReportData) -> list[list[Cell]]:
     return rows
 
 
+#: ICC(2) and the share of agreeing teams from which team means may be read as the teams' view.
+_RELIABLE_TEAM_MEANS: Final = 0.70
+
+
+def _aggregation_rows(data: ReportData) -> list[list[Cell]]:
+    """Per dimension: published teams, ICC(1), ICC(2), the share of teams that agree, and
+    what that means for reading team scores (or "not computed" with fewer than two teams)."""
+    lang = data.language
+    _ = report_translator(lang).gettext
+    rows: list[list[Cell]] = []
+    for __, a in data.aggregation.iterrows():
+        name = data.dimension_name(a["dimension"])
+        if pd.isna(a["icc1"]) or pd.isna(a["icc2"]):
+            rows.append([name, as_int(a["teams"]), MISSING, MISSING, MISSING,
+                         Hidden(_("not computed (fewer than two published teams)"))])
+            continue
+        share = as_float(a["rwg_share"])
+        if a["icc2"] < _RELIABLE_TEAM_MEANS:
+            reading = _("teams differ little beyond chance: compare teams with care")
+        elif np.isnan(share) or share < _RELIABLE_TEAM_MEANS:
+            reading = _("teams differ, but in many teams members disagree: read a team's "
+                        "mean with its spread")
+        else:
+            reading = _("team means are reliable and shared: teams can be compared")
+        rows.append([name, as_int(a["teams"]), _number(a["icc1"], data),
+                     _number(a["icc2"], data), format_percent(share * 100, lang), reading])
+    return rows
+
+
 def appendix(data: ReportData) -> Section:
     """Participation, reliability and method."""
     lang = data.language
@@ -441,6 +470,7 @@ def appendix(data: ReportData) -> Section:
     scale = data.model.scales["agreement"]
     return _render(
         "appendix", data, participation=participation, reliability=_reliability_rows(data),
+        aggregation=_aggregation_rows(data),
         min_group_size=data.min_group_size, comment_min=data.comment_min,
         margin=_number(CX_EX_MARGIN, data), model=data.model, package=__version__,
         level_rule=_level_rule(data), reverse=scale.min + scale.max,
