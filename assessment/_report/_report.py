@@ -115,6 +115,10 @@ class Report(ReportData):
         """Trifecta balance, the CX-outruns-EX flag and eNPS."""
         return _sections.outcomes(self, self._figure)
 
+    def drivers(self) -> Section | None:
+        """What drives each outcome: the facets' relative importance against their scores."""
+        return _sections.drivers(self, self._figure)
+
     def strengths(self) -> Section:
         """The highest- and lowest-scoring questions of the unit."""
         return _sections.strengths(self)

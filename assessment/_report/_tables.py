@@ -55,6 +55,8 @@ class EngagementTables:
     enps: pd.DataFrame
     trifecta: pd.DataFrame
     strengths: pd.DataFrame
+    #: Facet scores of every group of the organisation, role, team and department breakdowns.
+    facet_scores: pd.DataFrame
     reliability: ReliabilityReport
     #: ICC(1), ICC(2) by team and the share of agreeing teams, per dimension.
     aggregation: pd.DataFrame
@@ -103,6 +105,8 @@ def compute_tables(store: Store, engagement: Engagement) -> EngagementTables:
         strengths=strengths_and_opportunities(
             model, respondents, answers, by=_GROUPINGS, k=TOP_ITEMS, **shared
         ),
+        facet_scores=score_breakdown(model, respondents, answers, by=_GROUPINGS, level="facet",
+                                     **shared),
         reliability=reliability(model, answers, min_group_size=k),
         aggregation=aggregation(model, respondents, answers, scores),
         comments=comments,
