@@ -502,7 +502,7 @@ def test_the_report_runs_under_papermill_for_every_unit_kind_and_language(
     assert nb["metadata"]["papermill"]["parameters"]["unit"] == unit
     page = result.html.read_text(encoding="utf-8")
     expected = prepare_report(str(demo.path), "demo", unit, language, str(tmp_path))
-    for name in ("summary", "appendix", "answers"):
+    for name in ("summary", "appendix", "answers", "drivers"):
         title = text(language, dict(SECTIONS)[name])
         assert f'id="asmt-{name}"' in page and html.escape(title) in page
     assert page.count('class="asmt-chart"') == len(expected.charts())
