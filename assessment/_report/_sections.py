@@ -378,8 +378,7 @@ def drivers(data: ReportData, figure: Figure) -> Section | None:
                 n=as_int(table["n"].iloc[0]),
             )
         outcomes.append(entry)
-    return _render("drivers", data, outcomes=outcomes, unit_kind=data.unit.kind,
-                   minimum=_MIN_DRIVERS)
+    return _render("drivers", data, outcomes=outcomes, minimum=_MIN_DRIVERS)
 
 
 def strengths(data: ReportData) -> Section:
