@@ -27,6 +27,7 @@ from ._scoring._scores import OVERALL, score_breakdown
 from ._store._connection import unused_path
 from ._store._engagements import Engagement
 from ._store._store import Store
+from ._store._workspace import Workspace
 
 __all__ = [
     "MANAGER_SPAN",
@@ -290,6 +291,62 @@ def engagement_scores(
         store.model(engagement_id), data.respondents, data.answers, by=by,
         min_group_size=eng.min_group_size, level="facet" if level == "facet" else "dimension",
     )
+
+
+def engagement_reliability(store: Store, engagement_id: str) -> pd.DataFrame:
+    """Return per dimension Cronbach's alpha with its interval, ICC(1) and ICC(2) by team, the
+    number of published teams and the share of them with rwg(J) >= 0.70 (as the report's
+    appendix shows them)."""
+    from ._scoring._aggregation import aggregation
+    from ._scoring._reliability import reliability
+
+    eng = store.engagement(engagement_id)
+    model = store.model(engagement_id)
+    data = store.responses(engagement_id)
+    k = eng.min_group_size
+    scores = score_breakdown(model, data.respondents, data.answers, by="team", min_group_size=k)
+    scales = reliability(model, data.answers, min_group_size=k).scales
+    scales = scales.rename(columns={"suppressed": "alpha_suppressed"})
+    agg = aggregation(model, data.respondents, data.answers, scores)
+    columns = ["dimension", "k", "n", "alpha", "ci_low", "ci_high", "alpha_suppressed"]
+    return scales[columns].merge(agg, on="dimension", how="left")
+
+
+def engagement_drivers(
+    workspace: Workspace, engagement_id: str, unit: str = "organisation",
+    outcome: str | None = None,
+) -> pd.DataFrame:
+    """Return the facets' relative importance on each outcome (or ``outcome``) as ``unit``'s
+    report shows it: the unit's own drivers, or the organisation's (``own`` False).
+
+    The unit must be published (as for its report); an outcome the model does not ask about
+    is refused. Columns: ``outcome``, ``own``, ``rank``, ``dimension``, ``facet``,
+    ``importance`` (percent of ``r2``), ``raw_weight``, ``r``, ``score`` (the unit's published
+    facet mean), ``r2``, ``n``; empty for a model without outcomes.
+    """
+    from ._report._drivers import unit_drivers
+    from ._report._prepare import _check_unit
+    from ._report._tables import engagement_tables
+    from ._report._units import parse_unit
+    from ._scoring._drivers import driver_outcomes
+
+    tables = engagement_tables(workspace, engagement_id)
+    parsed = parse_unit(unit)
+    _check_unit(tables, parsed)
+    known = driver_outcomes(tables.model)
+    if outcome is not None and outcome not in known:
+        raise ParameterError(f"outcome: {outcome!r} is not an outcome of this model "
+                             f"(known: {', '.join(known) or 'none'})")
+    columns = ["outcome", "own", "rank", "dimension", "facet", "importance", "raw_weight", "r",
+               "score", "r2", "n"]
+    frames = [
+        d.table.assign(own=d.own).sort_values("rank")[columns]
+        for d in unit_drivers(tables, parsed)
+        if d.table is not None and outcome in (None, d.outcome)
+    ]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _organisation_level(store: Store, engagement_id: str) -> pd.DataFrame:

@@ -3,6 +3,7 @@ escaping in Chromium, offline rendering, and nbval over the committed notebook."
 
 from __future__ import annotations
 
+import csv
 import gettext
 import html
 import json
@@ -381,6 +382,34 @@ def test_the_data_file_holds_published_rows_only(demo: Workspace, tmp_path: Path
     assert hidden[["n", "mean", "sd", "ci_low", "ci_high", "level"]].isna().all().all()
 
 
+FORMULA_TEAM = "=cmd|' /C calc'!A0"
+
+
+def test_every_data_file_neutralises_spreadsheet_formulas(tmp_path: Path) -> None:
+    """A team named like a spreadsheet formula is written with a leading apostrophe in the
+    organisation's and the team's ``scores.csv``; numbers stay numbers."""
+    ws = Workspace(tmp_path / "ws")
+    base = demo_responses(load_model_text(MODEL_SOURCE), seed=5)
+    with ws.store() as store:
+        store.create_organisation("Acme")
+        store.create_engagement("f", "Acme", MODEL_SOURCE, wave="W1")
+        store.add_responses("f", base, source="test")
+        extra = _extra(base, FORMULA_TEAM, 12, "formula", "fine")
+        extra = ResponseSet(extra.respondents.assign(department="Lab"), extra.answers,
+                            extra.not_applicable, extra.comments)
+        store.add_responses("f", extra, source="test")
+    for unit in ("organisation", f"team:{FORMULA_TEAM}"):
+        report = prepare_report(str(ws.path), "f", unit, "en", str(tmp_path / "out"))
+        report.save_data()
+        with open(report.data_path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        cells = [c for row in rows for c in row]
+        assert "'" + FORMULA_TEAM in cells, unit
+        assert not any(c.startswith(("=", "+", "@")) for c in cells), unit
+        frame = pd.read_csv(report.data_path)
+        assert pd.api.types.is_float_dtype(frame["mean"].dtype)
+
+
 def _every_demo_unit(ws: Workspace) -> list[str]:
     return ["organisation", *(u for by in ("team", "role", "department")
                               for u in reportable_units(str(ws.path), "demo", by))]
@@ -476,7 +505,7 @@ def test_the_report_runs_under_papermill_for_every_unit_kind_and_language(
     assert nb["metadata"]["papermill"]["parameters"]["unit"] == unit
     page = result.html.read_text(encoding="utf-8")
     expected = prepare_report(str(demo.path), "demo", unit, language, str(tmp_path))
-    for name in ("summary", "appendix", "answers"):
+    for name in ("summary", "appendix", "answers", "drivers"):
         title = text(language, dict(SECTIONS)[name])
         assert f'id="asmt-{name}"' in page and html.escape(title) in page
     assert page.count('class="asmt-chart"') == len(expected.charts())

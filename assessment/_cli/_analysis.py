@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._context import engagement_option, open_store
+from ._context import engagement_option, open_store, workspace_of
 from ._output import emit, format_option, long_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["compare_cmd", "rate_cmd", "score_cmd", "target_cmd"]
+__all__ = ["compare_cmd", "drivers_cmd", "rate_cmd", "score_cmd", "target_cmd"]
 
 _LEVELS = {"1", "2", "3", "4", "5"}
 
@@ -153,3 +153,25 @@ def compare_cmd(ctx: click.Context, engagement_id: str, what: str, fmt: str) -> 
     for i, (kind, frame) in enumerate(parts.items()):
         click.echo(("\n" if i else "") + titles[kind])
         emit(frame, fmt)
+
+
+@click.command("drivers")
+@engagement_option
+@click.option("--unit", default="organisation", show_default=True,
+              help="'organisation', or 'team:NAME', 'role:NAME', 'department:NAME'.")
+@click.option("--outcome", help="One outcome (employee_engagement, customer_experience, "
+              "recommend); default: every outcome of the model.")
+@format_option
+@click.pass_context
+def drivers_cmd(
+    ctx: click.Context, engagement_id: str, unit: str, outcome: str | None, fmt: str
+) -> None:
+    """Print what drives the outcomes: each facet's relative importance (Johnson's relative
+    weights) beside its score.
+
+    A unit with fewer than 30 complete respondents (or whose own drivers would describe a
+    remainder of fewer than 30) shows the organisation's drivers, with own = false.
+    """
+    from .._workbook import engagement_drivers
+
+    emit(engagement_drivers(workspace_of(ctx), engagement_id, unit, outcome), fmt)
