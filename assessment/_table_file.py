@@ -132,7 +132,8 @@ def _xlsx_rows(path: Path, progress: Callable[[int], None]) -> Iterator[list[str
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        # Not data_only: a formula cell is refused, never read as its cached value.
+        book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a broken or foreign file
         raise refuse(path, f"not a readable .xlsx workbook ({exc})") from exc
     try:
@@ -144,11 +145,41 @@ def _xlsx_rows(path: Path, progress: Callable[[int], None]) -> Iterator[list[str
         if isinstance(declared[1], int) and declared[1] > MAX_ROWS + 1:
             raise refuse(path, f"the sheet has {declared[1]:,} rows; a response file holds "
                                 f"at most {MAX_ROWS:,} respondents")
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in row]
+        header: list[str] = []
+        formulas: list[str] = []
+        for i, row in enumerate(sheet.iter_rows()):
+            cells = [_cell_text(c.value) for c in row]
+            if i == 0:
+                header = [c.strip() for c in cells]
+            for j, cell in enumerate(row):
+                if cell.data_type == "f":
+                    formulas.append(_formula_problem(i, j, cell.value, header))
+            yield cells
             progress(1)
+        if formulas:
+            raise ImportValidationError(str(path), formulas)
     finally:
         book.close()
+
+
+def _column_letter(position: int) -> str:
+    """The spreadsheet letter of a column (0 -> A, 26 -> AA)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _formula_problem(row: int, column: int, value: Any, header: Sequence[str]) -> str:
+    """A worksheet cell holding a formula: not an answer (its cached value may be blank or
+    stale: a file saved by a program that does not calculate stores none)."""
+    text = value if isinstance(value, str) else getattr(value, "text", "=") or "="
+    name = f" ({header[column]!r})" if row and column < len(header) and header[column] else ""
+    return (f"row {row + 1}, column {_column_letter(column)}{name}: a formula "
+            f"({str(text)[:40]!r}), not a value; paste the values instead "
+            "(Paste Special > Values)")
 
 
 def read_rows(path: Path, progress: Callable[[int], None] = lambda n: None) -> Iterator[list[str]]:

@@ -10,7 +10,10 @@ and exported when any respondent has one (form submissions record it).
 
 Item values are whole numbers on the item's scale; blank means missing and ``NA`` means
 "not applicable". CSV may be UTF-8 with or without BOM, comma- or semicolon-delimited, with
-CRLF or LF line ends; ``.xlsx`` uses the first sheet. Rows are numbered as a spreadsheet
+CRLF or LF line ends; ``.xlsx`` uses the first sheet, and a cell holding a formula is refused
+with its row and column (its cached value may be blank or stale). Every team must be in the
+engagement's team list when it has one; a team whose responses exceed its headcount is
+imported with a warning. Rows are numbered as a spreadsheet
 shows them: the header is row 1, the first respondent row 2. Blank rows at the end are not
 respondents, and empty header cells at the end of the header (the trailing delimiters some
 exports write) are ignored when their column is empty too. Validation reports every problem
@@ -34,10 +37,11 @@ its row and column, a control character that a worksheet cannot hold.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +63,12 @@ from ._text import clean_text, neutralise, restore
 __all__ = [
     "ImportResult",
     "export_responses",
+    "headcount_warnings",
     "import_responses",
     "neutralise",
     "read_responses",
     "read_teams",
+    "team_list_problems",
     "write_responses",
 ]
 
@@ -223,12 +229,71 @@ def write_responses(data: ResponseSet, model: MaturityModel, path: str | Path) -
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import stored."""
+    """What an import stored, and what deserves a second look (``warnings``)."""
 
     engagement: str
     file: str
     respondents: int
     sha256: str
+    #: Things stored that look wrong, e.g. a team with more responses than its headcount.
+    warnings: tuple[str, ...] = ()
+
+    def _repr_html_(self) -> str:
+        from ._display._cards import card
+
+        return card("Import", [("Engagement", self.engagement), ("File", self.file),
+                               ("Respondents imported", self.respondents),
+                               *(("Warning", w) for w in self.warnings)])
+
+    def summary(self) -> str:
+        """One line: how many respondents were imported, then each warning on its own line."""
+        lines = [f"imported {self.respondents} respondents into {self.engagement!r}"]
+        return "\n".join([*lines, *(f"warning: {w}" for w in self.warnings)])
+
+
+def team_list_problems(
+    respondents: pd.DataFrame, teams: pd.DataFrame, rows: Sequence[int] | None = None
+) -> list[str]:
+    """Rows whose team is not in the engagement's team list ``teams`` (none when it is empty).
+
+    ``rows`` are the respondents' row numbers in the file; by default they are in file order
+    (row 2 first), as :func:`read_responses` returns them.
+    """
+    if teams.empty:
+        return []
+    known = [str(t) for t in teams["team"]]
+    listed = set(known)
+    problems = []
+    numbers = range(2, 2 + len(respondents)) if rows is None else rows
+    for i, team in zip(numbers, respondents["team"], strict=True):
+        if str(team) not in listed:
+            close = difflib.get_close_matches(str(team), known, 1, 0.75)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(
+                f"row {i}, column 'team': {team!r} is not in the engagement's team list "
+                f"({', '.join(known)}){hint}"
+            )
+    return problems
+
+
+def headcount_warnings(
+    respondents: pd.DataFrame | pd.Series, teams: pd.DataFrame, stored: dict[str, int]
+) -> list[str]:
+    """Teams whose responses (``stored`` ones and these: respondents, or their teams)
+    exceed their listed headcount."""
+    if teams.empty:
+        return []
+    team_of = respondents["team"] if isinstance(respondents, pd.DataFrame) else respondents
+    counts = team_of.astype(str).value_counts()
+    out = []
+    for team, headcount in zip(teams["team"].astype(str), teams["headcount"], strict=True):
+        total = stored.get(team, 0) + int(counts.get(team, 0))
+        if team in counts.index and total > int(headcount):
+            out.append(
+                f"team {team!r} now has {total} responses but a headcount of {int(headcount)}: "
+                "check the team list (assessment engagement teams) or the file"
+            )
+    return out
 
 
 def _digest(path: Path) -> str:
@@ -292,8 +357,20 @@ def import_responses(
                     f"row {row}, column 'department': team {team!r} is in department "
                     f"{known[team] or ''!r} in stored responses; a team belongs to one department"
                 )
-    if clashes or departments:
-        raise ImportValidationError(str(p), (clashes + departments)[:MAX_KEPT_PROBLEMS])
+    teams = store.teams(engagement_id)
+    listed: list[str] = []
+    if not teams.empty:
+        for rows, part in checked.parts():
+            for problem in team_list_problems(part.respondents, teams, rows.tolist()):
+                if len(listed) < MAX_KEPT_PROBLEMS:
+                    listed.append(problem)
+    if clashes or departments or listed:
+        raise ImportValidationError(str(p), (clashes + departments + listed)[:MAX_KEPT_PROBLEMS])
+    warnings = headcount_warnings(
+        pd.concat([part.respondents["team"] for _, part in checked.parts()]) if len(checked)
+        else pd.Series([], dtype=object),
+        teams, store.team_counts(engagement_id),
+    )
     # One transaction: each chunk is a savepoint of it, the import's record closes it.
     with store.transaction(), tqdm(
         total=len(checked), unit="respondent", unit_scale=True, desc=f"storing {p.name}",
@@ -305,7 +382,7 @@ def import_responses(
             n += store.add_responses(engagement_id, part, source=f"import:{p.name}")
             bar.update(len(part))
         store.record_import(engagement_id, p.name, digest, n)
-    return ImportResult(engagement_id, str(p), n, digest)
+    return ImportResult(engagement_id, str(p), n, digest, tuple(warnings))
 
 
 def export_responses(store: Store, engagement_id: str, path: str | Path) -> Path:
