@@ -19,6 +19,7 @@ from .._i18n._report import REPORT_LANGUAGES, report_translator
 from .._store._workspace import Workspace
 from ._format import format_count, format_datetime
 from ._jobs import BatchResult, ReportJob, ReportOutcome, unit_label
+from ._render import FAILURES_DIR
 from ._templates import render
 from ._units import unit_slug
 
@@ -29,13 +30,22 @@ __all__ = ["failures_summary", "write_index", "write_report_files"]
 
 
 def write_report_files(out: Path, job: ReportJob, report: RenderedReport) -> ReportOutcome:
-    """Write the files a worker returned for ``job`` into ``out``, each atomically.
+    """Write the files a worker returned for ``job`` into ``out``, each atomically; a failed
+    report's partial notebook into ``failures/``.
 
     A kind of file the run did not produce (the page and PDF of a failed report, a PDF
     not asked for) is removed, so no file of an earlier run is left beside the new ones.
     """
     names = {kind: f"{job.stem}.{kind}" for kind in ("ipynb", "html", "pdf")}
     names["scores.csv"] = f"{unit_slug(job.unit)}.scores.csv"
+    kept = f"{FAILURES_DIR}/{job.stem}.ipynb"
+    if report.status == "ok":
+        (out / kept).unlink(missing_ok=True)  # the failure of an earlier run is over
+    else:  # a failed report's partial notebook goes to failures/, never among the reports
+        (out / names["ipynb"]).unlink(missing_ok=True)
+        names["ipynb"] = kept
+        if "ipynb" in report.files:
+            (out / FAILURES_DIR).mkdir(exist_ok=True)
     for kind, name in names.items():
         data = report.files.get(kind)
         if data is None:
