@@ -138,7 +138,10 @@ def test_levels_and_scales_are_checked(tmp_path: Path) -> None:
 
     problems = inspect_model(_broken(tmp_path, edit)).problems
     assert "dimensions[0].levels: must list levels 1, 2, 3, 4, 5 in order" in problems
-    assert "dimensions[0].facets[0].items[0].scale: must be a 1-5 agreement scale" in problems
+    assert (
+        "dimensions[0].facets[0].items[0].scale: 'recommend' is the 0-10 recommend scale; items "
+        "need an agreement, frequency or answer_set scale"
+    ) in problems
     assert "scales.agreement.labels.en: 4 labels, expected 5" in problems
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 from .._i18n._catalogues import interface_languages
 
@@ -19,6 +19,7 @@ __all__ = [
     "KNOWN_ROLES",
     "LANGUAGE_CODE",
     "OUTCOME_MEASURES",
+    "SCALE_KINDS",
     "Dimension",
     "DimensionLevel",
     "Facet",
@@ -91,20 +92,144 @@ class RoleText(RootModel[dict[str, Localized]]):
         return self.root[role].get(lang)
 
 
-class Scale(_Strict):
-    """An answer scale: labelled points (agreement) or a 0-10 range with two anchors."""
+#: Kinds of answer scales: labelled points (agreement, frequency), options that carry their
+#: own numeric value (answer_set, as in OWASP SAMM), and the 0-10 recommendation question.
+SCALE_KINDS: tuple[str, ...] = ("agreement", "frequency", "answer_set", "recommend")
 
-    kind: Literal["agreement", "recommend"]
-    min: int
-    max: int
+#: How many options a scored scale (agreement, frequency, answer set) may have.
+MIN_OPTIONS, MAX_OPTIONS = 2, 11
+
+#: Values closer than this count as equal when a value is compared with the favourable cut
+#: (a reverse-coded answer-set value such as 1 - 0.25 is not exactly an option's value).
+_EPS = 1e-9
+
+
+class Scale(_Strict):
+    """An answer scale: labelled points, an answer set with a value per option, or 0-10.
+
+    Every answer is stored, imported and exported as a whole-number **code**: the points
+    ``min``..``max`` of an agreement or frequency scale (the code is the value), or, for an
+    answer set, the option's position counted from ``min`` (default 0). Scoring uses the
+    option's **value**: the code itself, or the answer set's ``values`` entry.
+
+    The API other areas build on (issue 15 shows favourable shares from it):
+
+    - :attr:`option_values`, :attr:`low`, :attr:`high`: the numeric values, in option order;
+    - :meth:`value_of`: a code's value;
+    - :meth:`reverse`: ``low + high - x`` on values;
+    - :attr:`null_variance`: rwg(J)'s "no agreement" variance;
+    - :attr:`favourable_from`, :attr:`unfavourable_to` and :meth:`classify`: the favourable
+      cut, applied to values after reverse coding.
+    """
+
+    kind: Literal["agreement", "frequency", "answer_set", "recommend"]
+    min: int = Field(description="the first code (an answer set: default 0)")
+    max: int = Field(description="the last code (an answer set: min + options - 1)")
     labels: LocalizedList = Field(
-        description="agreement: one label per point; recommend: the low and high anchors"
+        description="one label per point or option; recommend: the low and high anchors"
     )
+    values: list[float] | None = Field(
+        default=None, description="answer_set only: each option's numeric value, increasing"
+    )
+    favourable: int | None = Field(
+        default=None, ge=1, description="how many of the top options count as favourable"
+    )
+    unfavourable: int | None = Field(
+        default=None, ge=1, description="how many of the bottom options count as unfavourable"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _answer_set_codes(cls, data: Any) -> Any:
+        """An answer set's codes: ``min`` defaults to 0, ``max`` follows from its values."""
+        if isinstance(data, dict) and data.get("kind") == "answer_set":
+            values = data.get("values")
+            if isinstance(values, list):
+                data = dict(data)
+                data.setdefault("min", 0)
+                if isinstance(data["min"], int):
+                    data.setdefault("max", data["min"] + len(values) - 1)
+        return data
 
     @property
     def points(self) -> range:
-        """The valid answer values."""
+        """The valid codes (what is stored, imported and exported)."""
         return range(self.min, self.max + 1)
+
+    @property
+    def option_values(self) -> tuple[float, ...]:
+        """Each option's numeric value, in option order (the code itself unless an answer set)."""
+        if self.values is not None:
+            return tuple(float(v) for v in self.values)
+        return tuple(float(p) for p in self.points)
+
+    @property
+    def low(self) -> float:
+        """The lowest value (the first option's)."""
+        return self.option_values[0]
+
+    @property
+    def high(self) -> float:
+        """The highest value (the last option's)."""
+        return self.option_values[-1]
+
+    def value_of(self, code: int) -> float:
+        """Return the value of the answer stored as ``code``."""
+        if code not in self.points:
+            raise ValueError(f"{code!r} is not a code of this scale ({self.min}-{self.max})")
+        return self.option_values[code - self.min]
+
+    def reverse(self, value: float) -> float:
+        """Reverse-code a value: ``low + high - value``."""
+        return self.low + self.high - value
+
+    @property
+    def null_variance(self) -> float:
+        """Variance of answers given at random (uniform over the options), for rwg(J).
+
+        ``(A**2 - 1) / 12`` for a scale of A points one apart; for an answer set, the
+        variance of its values (the same formula scaled to the values' spacing).
+        """
+        if self.values is None:
+            a = len(self.points)
+            return (a**2 - 1) / 12
+        values = self.option_values
+        mean = sum(values) / len(values)
+        return sum((v - mean) ** 2 for v in values) / len(values)
+
+    def _cut(self) -> tuple[int, int]:
+        """How many top options are favourable and how many bottom options unfavourable."""
+        a = len(self.points)
+        # recommend: the eNPS cut (promoters 9-10, detractors 0-6); else the top and bottom two
+        default = (2, 7) if self.kind == "recommend" else (min(2, a // 2), min(2, a // 2))
+        return (self.favourable or default[0], self.unfavourable or default[1])
+
+    @property
+    def favourable_from(self) -> float:
+        """The lowest value that counts as favourable (default: the top two options)."""
+        return self.option_values[len(self.points) - self._cut()[0]]
+
+    @property
+    def unfavourable_to(self) -> float:
+        """The highest value that counts as unfavourable (default: the bottom two options)."""
+        return self.option_values[self._cut()[1] - 1]
+
+    def classify(self, values: Any) -> Any:
+        """Classify values (after reverse coding) as favourable 1, neutral 0, unfavourable -1.
+
+        ``values`` is a number or a NumPy array (NaN stays NaN); returns the same shape
+        as floats.
+        """
+        import numpy as np
+
+        x = np.asarray(values, dtype=float)
+        out = np.where(
+            x >= self.favourable_from - _EPS,
+            1.0,
+            np.where(x <= self.unfavourable_to + _EPS, -1.0, 0.0),
+        )
+        out = np.where(np.isnan(x), np.nan, out)
+        return out if out.ndim else float(out)
 
 
 class _AllowsNA(_Strict):
@@ -271,6 +396,19 @@ class MaturityModel(_Strict):
             else self.outcome_items[question_id]
         )
         return self.scales[question.scale]
+
+    @property
+    def score_scale(self) -> Scale:
+        """The scale every dimension item is answered on (model check makes it one scale).
+
+        Dimension means, the overall score, the level bounds, ``score_100`` and rwg(J) are
+        on this scale's values.
+        """
+        return self.scales[next(iter(self.items.values())).scale]
+
+    def dimension_scale(self, dimension_id: str) -> Scale:
+        """The scale of a dimension's items (today the same for every dimension)."""
+        return self.scales[self.dimension(dimension_id).items[0].scale]
 
     def allows_na(self, question_id: str, role: str | None = None) -> bool:
         """Whether 'not applicable' is a valid answer to this question for ``role``.

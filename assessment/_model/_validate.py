@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -21,6 +22,8 @@ from pydantic import BaseModel, RootModel, ValidationError
 from .._i18n._catalogues import LOCALE_DIR, missing_catalogues
 from ._schema import (
     KNOWN_ROLES,
+    MAX_OPTIONS,
+    MIN_OPTIONS,
     RESERVED_IDS,
     Dimension,
     Facet,
@@ -171,15 +174,10 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
                 if problem:
                     problems.append(f"{_place((*loc, 'allow_na', j))}: {problem}")
 
-    # Scales: references, kinds and label counts.
+    # Scales: codes, values, label counts, the favourable cut; references and kinds.
     for name, scale in m.scales.items():
-        where = f"scales.{name}"
-        if scale.max <= scale.min:
-            problems.append(f"{where}.max: must be greater than min")
-        want = len(scale.points) if scale.kind == "agreement" else 2
-        for lang, labels in scale.labels.root.items():
-            if len(labels) != want:
-                problems.append(f"{where}.labels.{lang}: {len(labels)} labels, expected {want}")
+        problems += _scale_problems(f"scales.{name}", scale)
+    first: tuple[str, str] | None = None
     for loc, node in _walk(m, ()):
         if isinstance(node, Item | OutcomeItem | RecommendQuestion):
             used: Scale | None = m.scales.get(node.scale)
@@ -189,8 +187,20 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
             elif isinstance(node, RecommendQuestion):
                 if (used.kind, used.min, used.max) != ("recommend", 0, 10):
                     problems.append(f"{where}: must be a 0-10 recommend scale")
-            elif (used.kind, used.min, used.max) != ("agreement", 1, 5):
-                problems.append(f"{where}: must be a 1-5 agreement scale")
+            elif used.kind == "recommend":
+                problems.append(
+                    f"{where}: {node.scale!r} is the 0-10 recommend scale; items need an "
+                    "agreement, frequency or answer_set scale"
+                )
+            elif isinstance(node, Item):
+                if first is None:
+                    first = (node.scale, where)
+                elif node.scale != first[0]:
+                    problems.append(
+                        f"{where}: {node.scale!r} differs from {first[0]!r} ({first[1]}); every "
+                        "dimension item uses one scale, so that every mean, level bound and "
+                        "overall score has one meaning"
+                    )
 
     # Levels: exactly 1..5 once each, in order.
     if [ln.level for ln in m.level_names] != [1, 2, 3, 4, 5]:
@@ -210,6 +220,42 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
 
     total = max(expected, 1)
     return problems, {lang: present[lang] / total for lang in langs}
+
+
+def _scale_problems(where: str, scale: Scale) -> list[str]:
+    """What is wrong with one scale: its codes, values, labels and favourable cut."""
+    problems = []
+    count = scale.max - scale.min + 1
+    if scale.max <= scale.min:
+        problems.append(f"{where}.max: must be greater than min")
+    elif scale.kind != "recommend" and not MIN_OPTIONS <= count <= MAX_OPTIONS:
+        problems.append(
+            f"{where}: {count} options, expected {MIN_OPTIONS} to {MAX_OPTIONS}"
+        )
+    if scale.kind == "answer_set":
+        values = scale.values or []
+        if not values:
+            problems.append(f"{where}.values: missing (an answer set gives each option a value)")
+        elif len(values) != count:
+            problems.append(
+                f"{where}.values: {len(values)} values for codes {scale.min}-{scale.max}"
+            )
+        elif any(b <= a for a, b in pairwise(values)):
+            problems.append(f"{where}.values: must increase from the first option to the last")
+    elif scale.values is not None:
+        problems.append(f"{where}.values: only an answer_set gives its options values")
+    want = count if scale.kind != "recommend" else 2
+    for lang, labels in scale.labels.root.items():
+        if len(labels) != want:
+            problems.append(f"{where}.labels.{lang}: {len(labels)} labels, expected {want}")
+    if count >= 2 and not problems:
+        fav, unfav = scale._cut()
+        if fav + unfav > count:
+            problems.append(
+                f"{where}: favourable ({fav}) and unfavourable ({unfav}) options together "
+                f"exceed the {count} options"
+            )
+    return problems
 
 
 def _no_catalogue(language: str, domains: list[str]) -> str:

@@ -39,6 +39,20 @@ __all__ = [
 ROLE_COLOURS: Final = {"executive": "#0072B2", "manager": "#E69F00", "frontline": "#009E73"}
 #: Blue-orange diverging colours for the five agreement answers, disagree (orange) to agree.
 ANSWER_COLOURS: Final = ("#b35806", "#f1a340", "#d4d4d4", "#6baed6", "#08519c")
+#: A diverging ramp from unfavourable to favourable, sampled for scales of other lengths.
+_ANSWER_RAMP: Final = (
+    "#7f3b08", "#b35806", "#e08214", "#f1a340", "#fdb863", "#d4d4d4",
+    "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b",
+)
+
+
+def answer_colours(count: int) -> list[str]:
+    """Colours of ``count`` answer options, lowest first (the five-point palette for five)."""
+    if count == len(ANSWER_COLOURS):
+        return list(ANSWER_COLOURS)
+    last = len(_ANSWER_RAMP) - 1
+    picks = [round(i * last / (count - 1)) for i in range(count)] if count > 1 else [last]
+    return [_ANSWER_RAMP[i] for i in picks]
 #: Detractors, passives, promoters.
 ENPS_COLOURS: Final = ("#e08214", "#bdbdbd", "#2166ac")
 #: Fill of a heatmap cell whose group is withheld.
@@ -225,7 +239,7 @@ def distribution_chart(
                 axis=alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr="abs(datum.value)")),
         x2="end:Q",
         color=alt.Color("answer:N", scale=alt.Scale(domain=list(answers),
-                                                    range=list(ANSWER_COLOURS)),
+                                                    range=answer_colours(len(answers))),
                         title=answer_title, sort=list(answers),
                         legend=alt.Legend(columns=3, labelLimit=0, symbolType="square")),
         order=alt.Order("point:Q"),

@@ -107,13 +107,15 @@ def distribution_frames(data: ReportData) -> dict[str, pd.DataFrame]:
     frame = data.distribution
     if frame.empty:
         return {}
-    answers = data.model.scales["agreement"].labels.get(data.language)
-    share = frame["percent"].to_numpy(dtype=float).reshape(-1, 5)
-    offset = -(share[:, 0] + share[:, 1] + share[:, 2] / 2)
+    answers = data.model.score_scale.labels.get(data.language)
+    a = len(answers)
+    share = frame["percent"].to_numpy(dtype=float).reshape(-1, a)
+    # Centred on the middle: the neutral answer's midpoint, or between the two middle ones.
+    offset = -(share[:, : a // 2].sum(axis=1) + (share[:, a // 2] / 2 if a % 2 else 0.0))
     start = offset[:, None] + np.concatenate(
         [np.zeros((len(share), 1)), np.cumsum(share, axis=1)[:, :-1]], axis=1
     )
-    items = frame["item"].to_numpy()[::5]
+    items = frame["item"].to_numpy()[::a]
     order = {item: i for i, item in enumerate(data.model.items)}
     labels = []
     for item in items:
@@ -123,8 +125,8 @@ def distribution_frames(data: ReportData) -> dict[str, pd.DataFrame]:
         labels.append(("↺ " if data.model.items[item].reverse else "") + label)
     out = pd.DataFrame(
         {
-            "question": np.repeat(labels, 5),
-            "order": np.repeat([order[i] for i in items], 5),
+            "question": np.repeat(labels, a),
+            "order": np.repeat([order[i] for i in items], a),
             "answer": np.tile(answers, len(items)),
             "point": frame["point"].to_numpy(),
             "percent": share.ravel().round(1),
@@ -185,8 +187,8 @@ def build_charts(data: ReportData) -> dict[str, Any]:
 
     lang = data.language
     _ = report_translator(lang).gettext
-    agreement = data.model.scales["agreement"]
-    scale = f"{agreement.min}–{agreement.max}"
+    agreement = data.model.score_scale
+    scale = f"{agreement.low:g}–{agreement.high:g}"
     score_title = _("Mean score (%(scale)s)", scale=scale)
     built: dict[str, Any] = {}
     scorecard = scorecard_frame(data)

@@ -93,9 +93,9 @@ def _render(name: str, data: ReportData, **context: Any) -> Section:
 
 
 def _scale(data: ReportData) -> str:
-    """The agreement scale's range as the report names it (``1–5``)."""
-    scale = data.model.scales["agreement"]
-    return f"{scale.min}–{scale.max}"
+    """The dimension items' scale as the report names it: its values' range (``1–5``)."""
+    scale = data.model.score_scale
+    return f"{scale.low:g}–{scale.high:g}"
 
 
 def _level_rule(data: ReportData) -> str:
@@ -438,10 +438,10 @@ def appendix(data: ReportData) -> Section:
             # TRANSLATORS: a withheld number (too small a group), in a table or chart cell.
             Hidden(_("hidden")) if n is None else format_count(n, lang),
         ])
-    scale = data.model.scales["agreement"]
+    scale = data.model.score_scale
     return _render(
         "appendix", data, participation=participation, reliability=_reliability_rows(data),
         min_group_size=data.min_group_size, comment_min=data.comment_min,
         margin=_number(CX_EX_MARGIN, data), model=data.model, package=__version__,
-        level_rule=_level_rule(data), reverse=scale.min + scale.max,
+        level_rule=_level_rule(data), reverse=f"{scale.low + scale.high:g}",
     )

@@ -144,7 +144,8 @@ def answer_distribution(
 ) -> pd.DataFrame:
     """Return how one group answered every item: counts and percentages per answer point.
 
-    Answers as given (1-5, not reverse-coded); missing and not applicable are left out.
+    Answers as given (the scale's codes, not reverse-coded);
+    missing and not applicable are left out.
     Only the items whose dimension the engagement's :func:`~assessment.publication`
     pattern publishes at item level for the group are returned (none for a withheld group).
 
@@ -156,7 +157,8 @@ def answer_distribution(
 
     Returns
     -------
-    One row per item and answer point: ``item``, ``dimension``, ``point`` (1-5), ``count``,
+    One row per item and answer point: ``item``, ``dimension``, ``point`` (the code),
+    ``count``,
     ``percent`` (of ``answered``) and ``answered`` (answers to the item), in questionnaire
     order.
     """
@@ -177,23 +179,24 @@ def answer_distribution(
     members = pub.index.atoms[np.flatnonzero(pub.index.membership[g].toarray().ravel())]
     mask = np.asarray(members.sum(axis=0)).ravel() > 0
     values = answers.loc[mask, ids].to_numpy(dtype=float, na_value=np.nan)
-    points = np.arange(1, 6)
-    counts = np.column_stack([(values == p).sum(axis=0) for p in points])  # items x 5
+    points = np.asarray(model.score_scale.points)
+    a = len(points)
+    counts = np.column_stack([(values == p).sum(axis=0) for p in points])  # items x points
     answered = counts.sum(axis=1)
     keep = shown & (answered >= min_group_size)
     share = np.zeros(counts.shape)
     np.divide(100.0 * counts, answered[:, None], out=share, where=answered[:, None] > 0)
     frame = pd.DataFrame(
         {
-            "item": np.repeat(ids, 5),
-            "dimension": np.repeat([model.item_dimension[i] for i in ids], 5),
+            "item": np.repeat(ids, a),
+            "dimension": np.repeat([model.item_dimension[i] for i in ids], a),
             "point": np.tile(points, len(ids)),
             "count": counts.ravel(),
             "percent": share.ravel(),
-            "answered": np.repeat(answered, 5),
+            "answered": np.repeat(answered, a),
         }
     )
-    return frame[np.repeat(keep, 5)].reset_index(drop=True)
+    return frame[np.repeat(keep, a)].reset_index(drop=True)
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:

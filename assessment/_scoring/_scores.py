@@ -32,8 +32,8 @@ from .._confidentiality._groups import (
 from .._confidentiality._publication import Publication, _facet_dimension, _publication
 from .._confidentiality._thresholds import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from .._exceptions import ParameterError
-from .._model._coding import _SCALE_MAX, _SCALE_MIN, _aligned, _coded, _counts, _has_score, _units
-from .._model._schema import MaturityModel
+from .._model._coding import _aligned, _coded, _counts, _has_score, _units
+from .._model._schema import MaturityModel, Scale
 from ._agreement import LOW_CONSENSUS, rwg_from_moments
 
 __all__ = [
@@ -56,6 +56,10 @@ IntArray = npt.NDArray[np.intp]
 
 #: Upper bounds (exclusive) of maturity levels 1-4 on the 1-5 scale; above the last is 5.
 LEVEL_THRESHOLDS: Final = (1.8, 2.6, 3.4, 4.2)
+
+
+#: The scale of scores whose model is not given: 1-5 points.
+_DEFAULT_SCALE: Final = Scale(kind="agreement", min=1, max=5, labels={"en": list("12345")})
 
 
 #: The ``dimension`` label of the weighted overall score.
@@ -152,8 +156,19 @@ def _stats(n: FloatArray, s1: FloatArray, s2: FloatArray) -> dict[str, FloatArra
     return {"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half}
 
 
+def score_100(mean: FloatArray, scale: Scale) -> FloatArray:
+    """Means on the 0-100 form: ``(mean - low) / (high - low) * 100`` on the scale's values."""
+    result: FloatArray = (mean - scale.low) / (scale.high - scale.low) * 100.0
+    return result
+
+
 def _score_columns(
-    n: FloatArray, s1: FloatArray, s2: FloatArray, withheld: BoolArray, min_group_size: int
+    n: FloatArray,
+    s1: FloatArray,
+    s2: FloatArray,
+    withheld: BoolArray,
+    min_group_size: int,
+    scale: Scale,
 ) -> dict[str, FloatArray]:
     """The published numbers of score rows (arrays of any shape), NaN where withheld."""
     hide = withheld | (n < min_group_size)
@@ -167,7 +182,7 @@ def _score_columns(
         "sd": st["sd"],
         "ci_low": st["ci_low"],
         "ci_high": st["ci_high"],
-        "score_100": (mean - _SCALE_MIN) / (_SCALE_MAX - _SCALE_MIN) * 100.0,
+        "score_100": score_100(mean, scale),
         "level": _levels(mean),
         "suppressed": hide,
     }
@@ -192,6 +207,7 @@ def group_scores(
     groups: pd.Series | None = None,
     *,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    model: MaturityModel | None = None,
 ) -> pd.DataFrame:
     """Return group scores with n, sd, 95% CI, 0-100 form and level, small groups withheld.
 
@@ -210,6 +226,9 @@ def group_scores(
         not pass a respondent-level ``overall`` beside the dimensions it averages (the sets
         behind the two differ when scores are missing); :func:`score_breakdown` computes the
         overall score from the group's dimension means instead.
+    model:
+        The model the scores follow: its scale and levels give ``score_100`` and ``level``
+        (default: a 1-5 scale with the shipped model's five bands).
 
     Returns
     -------
@@ -237,7 +256,8 @@ def group_scores(
         s2[:, j] = np.bincount(codes, weights=filled[:, j] ** 2, minlength=k)
     joint = suppress_breakdown(pd.DataFrame(n), min_group_size).to_numpy()
     withheld = np.repeat(joint[:, None], values.shape[1], axis=1)
-    cols = _frame_columns(_score_columns(n, s1, s2, withheld, min_group_size))
+    scale = _DEFAULT_SCALE if model is None else model.score_scale
+    cols = _frame_columns(_score_columns(n, s1, s2, withheld, min_group_size, scale))
     frame = pd.DataFrame(
         {
             "group": np.repeat(np.asarray(names, dtype=object), values.shape[1]),
@@ -314,16 +334,19 @@ def score_breakdown(
         np.repeat(pub.withheld[rows][:, None], len(units), axis=1) if level == "dimension"
         else item_withheld
     )
-    cols = _score_columns(n, s1, s2, withheld, min_group_size)
+    cols = _score_columns(n, s1, s2, withheld, min_group_size, model.score_scale)
     # Within-group agreement of each unit's items (item-level numbers).
     item_n, item_s1, item_s2 = index.aggregate_filled(answered, filled)
-    rwg = rwg_from_moments(item_n[rows], item_s1[rows], item_s2[rows], member)
+    rwg = rwg_from_moments(
+        item_n[rows], item_s1[rows], item_s2[rows], member, model.score_scale.null_variance
+    )
     rwg = np.where(item_withheld | np.isnan(cols["mean"]), np.nan, rwg)
     labels = list(units)
     if level == "dimension":
         weights = np.array([d.weight for d in model.dimensions])
         overall = _overall_columns(
-            cols, weights, pub.scored[rows], pub.withheld[rows], min_group_size
+            cols, weights, pub.scored[rows], pub.withheld[rows], min_group_size,
+            model.score_scale,
         )
         cols = {key: np.column_stack([cols[key], overall[key]]) for key in cols}
         rwg = np.column_stack([rwg, np.full(len(rows), np.nan)])
@@ -352,6 +375,7 @@ def _overall_columns(
     n_any: FloatArray,
     withheld: BoolArray,
     min_group_size: int,
+    scale: Scale,
 ) -> dict[str, FloatArray]:
     """The overall row of every group: the weighted mean of its published dimension means."""
     means = cols["mean"]
@@ -366,7 +390,7 @@ def _overall_columns(
         "sd": nan,
         "ci_low": nan,
         "ci_high": nan,
-        "score_100": (mean - _SCALE_MIN) / (_SCALE_MAX - _SCALE_MIN) * 100.0,
+        "score_100": score_100(mean, scale),
         "level": _levels(mean),
         "suppressed": hide,
     }
