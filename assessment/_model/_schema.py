@@ -18,6 +18,8 @@ __all__ = [
     "KNOWN_LANGUAGES",
     "KNOWN_ROLES",
     "LANGUAGE_CODE",
+    "MAX_LEVELS",
+    "MIN_LEVELS",
     "OUTCOME_MEASURES",
     "SCALE_KINDS",
     "Dimension",
@@ -98,6 +100,9 @@ SCALE_KINDS: tuple[str, ...] = ("agreement", "frequency", "answer_set", "recomme
 
 #: How many options a scored scale (agreement, frequency, answer set) may have.
 MIN_OPTIONS, MAX_OPTIONS = 2, 11
+
+#: How many maturity levels a model may have; they are numbered from 0 or 1, one apart.
+MIN_LEVELS, MAX_LEVELS = 2, 10
 
 #: Values closer than this count as equal when a value is compared with the favourable cut
 #: (a reverse-coded answer-set value such as 1 - 0.25 is not exactly an option's value).
@@ -275,7 +280,7 @@ class Facet(_Strict):
 class DimensionLevel(_Strict):
     """What a dimension looks like at one maturity level, and how to reach the next."""
 
-    level: int = Field(ge=1, le=5)
+    level: int = Field(ge=0, le=MAX_LEVELS)
     description: Localized
     actions: LocalizedList
 
@@ -291,7 +296,7 @@ class Dimension(_Strict):
         default_factory=list,
         description="dimensions that must mature first (orders the roadmap's phases)",
     )
-    levels: list[DimensionLevel] = Field(min_length=5, max_length=5)
+    levels: list[DimensionLevel] = Field(min_length=MIN_LEVELS, max_length=MAX_LEVELS)
     facets: list[Facet] = Field(min_length=1)
 
     @property
@@ -301,10 +306,18 @@ class Dimension(_Strict):
 
 
 class LevelName(_Strict):
-    """The name of a maturity level, shared by every dimension."""
+    """A maturity level shared by every dimension: its number, name and lower bound."""
 
-    level: int = Field(ge=1, le=5)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    level: int = Field(ge=0, le=MAX_LEVELS)
     name: Localized
+    from_: float | None = Field(
+        default=None,
+        alias="from",
+        description="the lowest dimension mean at this level, on the items' scale "
+        "(default: equal bands)",
+    )
 
 
 class OutcomeItem(_AllowsNA):
@@ -346,7 +359,7 @@ class MaturityModel(_Strict):
     )
     not_applicable: Localized = Field(description="label of the 'not applicable' choice")
     scales: dict[str, Scale]
-    level_names: list[LevelName] = Field(min_length=5, max_length=5)
+    level_names: list[LevelName] = Field(min_length=MIN_LEVELS, max_length=MAX_LEVELS)
     dimensions: list[Dimension] = Field(min_length=1)
     outcomes: Outcomes
 
@@ -429,5 +442,34 @@ class MaturityModel(_Strict):
         return self.scales[self.outcomes.recommend.scale]
 
     def level_name(self, level: int, lang: str) -> str:
-        """Return the name of maturity level ``level`` (1-5) in ``lang``."""
+        """Return the name of maturity level ``level`` (a number of ``levels``) in ``lang``."""
         return next(ln.name.get(lang) for ln in self.level_names if ln.level == level)
+
+    @property
+    def levels(self) -> list[int]:
+        """The level numbers, lowest first (1-5 in the shipped model, 0-3 in a SAMM-style one)."""
+        return [ln.level for ln in self.level_names]
+
+    @cached_property
+    def level_bounds(self) -> tuple[float, ...]:
+        """The lowest dimension mean of each level, lowest level first, on the items' scale.
+
+        The first level's bound is the scale's lowest value. Without ``from`` on the level
+        names, equal bands: ``low + i * (high - low) / L`` for L levels (1, 1.8, 2.6, 3.4,
+        4.2 for five levels on 1-5), rounded to 9 decimals, as means are when compared.
+        """
+        scale = self.score_scale
+        count = len(self.level_names)
+        if all(ln.from_ is None for ln in self.level_names[1:]):
+            width = scale.high - scale.low
+            return tuple(round(scale.low + width * i / count, 9) for i in range(count))
+        return (scale.low, *(round(float(ln.from_ or 0.0), 9) for ln in self.level_names[1:]))
+
+    def level_of(self, mean: float) -> int:
+        """Return the level number of a dimension mean (compared at 9 decimals)."""
+        rounded = round(float(mean), 9)
+        level = self.levels[0]
+        for number, bound in zip(self.levels[1:], self.level_bounds[1:], strict=True):
+            if rounded >= bound:
+                level = number
+        return level

@@ -202,12 +202,21 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
                         "overall score has one meaning"
                     )
 
-    # Levels: exactly 1..5 once each, in order.
-    if [ln.level for ln in m.level_names] != [1, 2, 3, 4, 5]:
-        problems.append("level_names: must list levels 1, 2, 3, 4, 5 in order")
-    for i, dim in enumerate(m.dimensions):
-        if [lv.level for lv in dim.levels] != [1, 2, 3, 4, 5]:
-            problems.append(f"dimensions[{i}].levels: must list levels 1, 2, 3, 4, 5 in order")
+    # Levels: numbered from 0 or 1, one apart, the same in every dimension; bounds increase.
+    numbers = [ln.level for ln in m.level_names]
+    want = ", ".join(map(str, numbers))
+    consecutive = numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    if numbers[:1] not in ([0], [1]) or not consecutive:
+        problems.append(
+            "level_names: must number the levels in order from 0 or 1, one apart "
+            "(such as 1, 2, 3, 4, 5 or 0, 1, 2, 3)"
+        )
+    else:
+        for i, dim in enumerate(m.dimensions):
+            if [lv.level for lv in dim.levels] != numbers:
+                problems.append(f"dimensions[{i}].levels: must list levels {want} in order")
+        if first is not None and m.scales.get(first[0]) is not None:
+            problems += _bound_problems(m, m.scales[first[0]])
     problems += _dependency_problems(m)
     for i, lang in enumerate(m.languages):
         if m.languages.index(lang) != i:
@@ -220,6 +229,35 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
 
     total = max(expected, 1)
     return problems, {lang: present[lang] / total for lang in langs}
+
+
+def _bound_problems(m: MaturityModel, scale: Scale) -> list[str]:
+    """Level bounds (``from``): none (equal bands) or one per level above the first,
+    increasing, on the dimension items' scale."""
+    given = [ln.from_ for ln in m.level_names]
+    if all(g is None for g in given[1:]):
+        if given[0] is not None and given[0] != scale.low:
+            return [f"level_names[0].from: the first level starts at the scale's lowest value "
+                    f"({scale.low:g})"]
+        return []
+    problems = []
+    previous = scale.low
+    for i, bound in enumerate(given):
+        where = f"level_names[{i}].from"
+        if i == 0:
+            if bound is not None and bound != scale.low:
+                problems.append(f"{where}: the first level starts at the scale's lowest value "
+                                f"({scale.low:g})")
+        elif bound is None:
+            problems.append(f"{where}: missing (give every level above the first a bound, or "
+                            "none for equal bands)")
+        elif not previous < bound <= scale.high:
+            problems.append(f"{where}: {bound:g} must be above the previous level's bound "
+                            f"({previous:g}) and at most the scale's highest value "
+                            f"({scale.high:g})")
+        else:
+            previous = bound
+    return problems
 
 
 def _scale_problems(where: str, scale: Scale) -> list[str]:

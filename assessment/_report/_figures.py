@@ -16,7 +16,6 @@ from markupsafe import Markup
 
 from .._i18n._report import MEASURE_NAMES, report_translator
 from .._model._schema import KNOWN_ROLES, OUTCOME_MEASURES
-from .._scoring._analytics import LEVEL_FLOORS
 from .._scoring._scores import OVERALL
 from ._format import format_number
 from ._report_data import ReportData
@@ -52,7 +51,8 @@ def scorecard_frame(data: ReportData) -> pd.DataFrame:
     )
     if data.targets:
         floors = [
-            LEVEL_FLOORS[data.targets[d] - 1] if d in data.targets else np.nan
+            data.model.level_bounds[data.model.levels.index(data.targets[d])]
+            if d in data.targets and data.targets[d] in data.model.levels else np.nan
             for d in rows["dimension"]
         ]
         frame["target"] = floors
@@ -190,6 +190,9 @@ def build_charts(data: ReportData) -> dict[str, Any]:
     agreement = data.model.score_scale
     scale = f"{agreement.low:g}–{agreement.high:g}"
     score_title = _("Mean score (%(scale)s)", scale=scale)
+    score_range = charts.ScoreRange(
+        agreement.low, agreement.high, tuple(data.model.level_bounds[1:])
+    )
     built: dict[str, Any] = {}
     scorecard = scorecard_frame(data)
     if not scorecard.empty:
@@ -201,6 +204,7 @@ def build_charts(data: ReportData) -> dict[str, Any]:
             score_title=score_title,
             current_label=_("Current"),
             target_label=_("Target"),
+            score_range=score_range,
         )
     layers = layer_frame(data)
     if not layers.empty:
@@ -210,6 +214,7 @@ def build_charts(data: ReportData) -> dict[str, Any]:
             score_title=score_title,
             layer_title=_("Layer"),
             roles=[data.role_name(r) for r in KNOWN_ROLES],
+            score_range=score_range,
         )
     heat = heatmap_frame(data)
     if not heat.empty and not heat["hidden"].all():  # never a chart of hidden cells only
@@ -224,6 +229,7 @@ def build_charts(data: ReportData) -> dict[str, Any]:
             group_title=group_title,
             score_title=score_title,
             hidden_label=_("hidden"),
+            score_range=score_range,
         )
     answers = agreement.labels.get(lang)
     for dim, frame in distribution_frames(data).items():
@@ -236,10 +242,13 @@ def build_charts(data: ReportData) -> dict[str, Any]:
         )
     outcomes = outcomes_frame(data)
     if not outcomes.empty:
+        outcome_scale = data.model.scale_of(next(iter(data.model.outcome_items)))
         built["outcomes"] = charts.outcomes_chart(
             outcomes,
             title=_("Outcome ratings"),
-            score_title=score_title,
+            score_title=_("Mean score (%(scale)s)",
+                          scale=f"{outcome_scale.low:g}–{outcome_scale.high:g}"),
+            score_range=charts.ScoreRange(outcome_scale.low, outcome_scale.high, ()),
         )
     promoters = enps_frame(data)
     if not promoters.empty:

@@ -19,7 +19,6 @@ from markupsafe import Markup
 from ..__version__ import __version__
 from .._i18n._catalogues import N_
 from .._i18n._report import MEASURE_NAMES, report_translator, role_phrase
-from .._scoring._analytics import LEVEL_FLOORS
 from .._scoring._outcomes import CX_EX_MARGIN
 from .._scoring._scores import OVERALL
 from ._format import (
@@ -102,16 +101,18 @@ def _level_rule(data: ReportData) -> str:
     """How a dimension's mean gives its level, band by band, in the report's language."""
     lang = data.language
     _ = report_translator(lang).gettext
-    floors = list(LEVEL_FLOORS)
+    floors = list(data.model.level_bounds)
+    levels = data.model.levels
+    digits = 1 if all(round(b, 1) == b for b in floors) else 2
     bands = [
         # TRANSLATORS: one band of the level rule; the bands are joined as a list ("a, b and c").
-        _("below %(bound)s is level %(level)s", bound=format_number(bound, lang, 1),
+        _("below %(bound)s is level %(level)s", bound=format_number(bound, lang, digits),
           level=level)
-        for level, bound in enumerate(floors[1:], 1)
+        for level, bound in zip(levels, floors[1:], strict=False)
     ]
     # TRANSLATORS: the last band of the level rule (after "and" in the list of bands).
     bands.append(_("%(bound)s or more is level %(level)s",
-                   bound=format_number(floors[-1], lang, 1), level=len(floors)))
+                   bound=format_number(floors[-1], lang, digits), level=levels[-1]))
     from babel.lists import format_list
 
     return _("The level of each dimension follows from the mean score of its questions on "
@@ -126,8 +127,10 @@ def _badge(data: ReportData, level: object) -> Badge:
     if value is None:
         return Badge(0, _("not shown"))
     name = data.model.level_name(value, data.language)
+    levels = data.model.levels
+    step = 1 + round(4 * levels.index(value) / (len(levels) - 1))  # colours l1 to l5
     # TRANSLATORS: a maturity level with its name from the model ("Level 3: Defined").
-    return Badge(value, _("Level %(level)s: %(name)s", level=value, name=name))
+    return Badge(step, _("Level %(level)s: %(name)s", level=value, name=name))
 
 
 def _number(value: object, data: ReportData, digits: int = 2, *, sign: bool = False) -> str:
@@ -359,15 +362,17 @@ def recommendations(data: ReportData) -> Section:
     """For each dimension: the current level's description and the actions to the next."""
     lang = data.language
     _ = report_translator(lang).gettext
-    top = len(data.model.level_names)
+    levels = data.model.levels
+    top = levels[-1]
     scores = data.unit_scores.set_index("dimension")
     cards = []
     for dim in data.model.dimensions:
         row = scores.loc[dim.id] if dim.id in scores.index else None
         card: dict[str, object] = {"name": dim.name.get(lang), "published": False}
         if row is not None and not bool(row["suppressed"]):
-            level = as_int(row["level"]) or 1
-            current = dim.levels[level - 1]
+            level = as_int(row["level"])
+            level = levels[0] if level is None else level
+            current = dim.levels[levels.index(level)]
             card.update(
                 published=True, badge=_badge(data, level),
                 description=current.description.get(lang), actions=current.actions.get(lang),

@@ -21,14 +21,26 @@ from ._scores import LEVEL_THRESHOLDS
 __all__ = [
     "LEVEL_FLOORS",
     "answer_distribution",
+    "check_level",
     "rating_agreement",
     "strengths_and_opportunities",
     "target_gaps",
     "trends",
 ]
 
-#: The lowest mean of each maturity level 1-5.
+#: The lowest mean of each maturity level 1-5 in the shipped model (a model's own:
+#: :attr:`MaturityModel.level_bounds`).
 LEVEL_FLOORS: Final = (1.0, *LEVEL_THRESHOLDS)
+
+
+def check_level(model: MaturityModel, level: object, what: str) -> int:
+    """Return ``level`` if it is one of the model's level numbers; else raise naming ``what``."""
+    if isinstance(level, int | np.integer) and not isinstance(level, bool):
+        if int(level) in model.levels:
+            return int(level)
+    raise ParameterError(
+        f"{what}: must be a level from {model.levels[0]} to {model.levels[-1]}, got {level!r}"
+    )
 
 _KEYS = ("by", "group", "dimension")
 
@@ -276,7 +288,7 @@ def target_gaps(
     scores:
         A :func:`score_breakdown` table (dimension level).
     targets:
-        Dimension id -> target maturity level (1-5).
+        Dimension id -> target maturity level (one of the model's level numbers).
 
     Returns
     -------
@@ -291,15 +303,13 @@ def target_gaps(
     for dim, level in targets.items():
         if dim not in weights:
             raise ParameterError(f"targets[{dim!r}]: not a dimension of model {model.id!r}")
-        whole = isinstance(level, int | np.integer) and not isinstance(level, bool)
-        if not whole or not 1 <= level <= 5:
-            raise ParameterError(f"targets[{dim!r}]: must be a level from 1 to 5, got {level!r}")
+        check_level(model, level, f"targets[{dim!r}]")
     rows = scores[scores["dimension"].isin(list(targets))].copy()
     order = {d: i for i, d in enumerate(weights)}
     rows["_order"] = rows["dimension"].map(order)
     mean = _numbers(rows, "mean")
     target = rows["dimension"].map(targets).to_numpy(dtype=int)
-    floor = np.asarray(LEVEL_FLOORS)[target - 1]
+    floor = np.asarray(model.level_bounds)[target - model.levels[0]]
     weight = rows["dimension"].map(weights).to_numpy(dtype=float)
     # From the mean at 9 decimals, as levels are: a mean of exactly 3.4 (computed as
     # 3.3999999999999995) meets a level-4 target and has no gap.

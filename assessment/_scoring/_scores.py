@@ -99,7 +99,7 @@ def respondent_scores(
     *,
     level: Literal["dimension", "facet"] = "dimension",
 ) -> pd.DataFrame:
-    """Return every respondent's dimension (or facet) scores on the 1-5 scale.
+    """Return every respondent's dimension (or facet) scores on the model's scale.
 
     A score is the item-weighted mean of the respondent's answered items of the dimension
     (reverse-coded items as ``6 - value``), provided at least half of its items were
@@ -123,21 +123,26 @@ def respondent_scores(
     return frame
 
 
-def _levels(mean: FloatArray) -> FloatArray:
-    """Maturity levels (1-5) of means, NaN where the mean is NaN."""
+def _levels(mean: FloatArray, model: MaturityModel | None = None) -> FloatArray:
+    """Maturity level numbers of means (the model's bands), NaN where the mean is NaN."""
+    if model is None:
+        bounds, first = np.asarray(LEVEL_THRESHOLDS), 1.0
+    else:
+        bounds, first = np.asarray(model.level_bounds[1:]), float(model.levels[0])
     rounded = np.round(mean, 9)  # 1.8 computed as 1.7999999999999998 is still level 2
-    level = np.searchsorted(np.asarray(LEVEL_THRESHOLDS), rounded, side="right") + 1.0
+    level = np.searchsorted(bounds, rounded, side="right") + first
     return np.where(np.isnan(mean), np.nan, level)
 
 
-def maturity_level(mean: float) -> int:
-    """Return the maturity level (1-5) of a mean score on the 1-5 scale.
+def maturity_level(mean: float, model: MaturityModel | None = None) -> int:
+    """Return the maturity level of a dimension mean under ``model``'s level bands.
 
-    Below 1.8 is level 1, below 2.6 level 2, below 3.4 level 3, below 4.2 level 4, else 5.
+    Without a model, the shipped bands on 1-5: below 1.8 is level 1, below 2.6 level 2,
+    below 3.4 level 3, below 4.2 level 4, else 5.
     """
     if not np.isfinite(mean):
         raise ParameterError(f"mean: must be a number, got {mean!r}")
-    return int(_levels(np.array([float(mean)]))[0])
+    return int(_levels(np.array([float(mean)]), model)[0])
 
 
 def _stats(n: FloatArray, s1: FloatArray, s2: FloatArray) -> dict[str, FloatArray]:
@@ -156,6 +161,11 @@ def _stats(n: FloatArray, s1: FloatArray, s2: FloatArray) -> dict[str, FloatArra
     return {"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half}
 
 
+def _scale(model: MaturityModel | None) -> Scale:
+    """The scale of the scores: the model's, or 1-5 points without a model."""
+    return _DEFAULT_SCALE if model is None else model.score_scale
+
+
 def score_100(mean: FloatArray, scale: Scale) -> FloatArray:
     """Means on the 0-100 form: ``(mean - low) / (high - low) * 100`` on the scale's values."""
     result: FloatArray = (mean - scale.low) / (scale.high - scale.low) * 100.0
@@ -168,7 +178,7 @@ def _score_columns(
     s2: FloatArray,
     withheld: BoolArray,
     min_group_size: int,
-    scale: Scale,
+    model: MaturityModel | None,
 ) -> dict[str, FloatArray]:
     """The published numbers of score rows (arrays of any shape), NaN where withheld."""
     hide = withheld | (n < min_group_size)
@@ -182,8 +192,8 @@ def _score_columns(
         "sd": st["sd"],
         "ci_low": st["ci_low"],
         "ci_high": st["ci_high"],
-        "score_100": score_100(mean, scale),
-        "level": _levels(mean),
+        "score_100": score_100(mean, _scale(model)),
+        "level": _levels(mean, model),
         "suppressed": hide,
     }
 
@@ -256,8 +266,7 @@ def group_scores(
         s2[:, j] = np.bincount(codes, weights=filled[:, j] ** 2, minlength=k)
     joint = suppress_breakdown(pd.DataFrame(n), min_group_size).to_numpy()
     withheld = np.repeat(joint[:, None], values.shape[1], axis=1)
-    scale = _DEFAULT_SCALE if model is None else model.score_scale
-    cols = _frame_columns(_score_columns(n, s1, s2, withheld, min_group_size, scale))
+    cols = _frame_columns(_score_columns(n, s1, s2, withheld, min_group_size, model))
     frame = pd.DataFrame(
         {
             "group": np.repeat(np.asarray(names, dtype=object), values.shape[1]),
@@ -334,7 +343,7 @@ def score_breakdown(
         np.repeat(pub.withheld[rows][:, None], len(units), axis=1) if level == "dimension"
         else item_withheld
     )
-    cols = _score_columns(n, s1, s2, withheld, min_group_size, model.score_scale)
+    cols = _score_columns(n, s1, s2, withheld, min_group_size, model)
     # Within-group agreement of each unit's items (item-level numbers).
     item_n, item_s1, item_s2 = index.aggregate_filled(answered, filled)
     rwg = rwg_from_moments(
@@ -345,8 +354,7 @@ def score_breakdown(
     if level == "dimension":
         weights = np.array([d.weight for d in model.dimensions])
         overall = _overall_columns(
-            cols, weights, pub.scored[rows], pub.withheld[rows], min_group_size,
-            model.score_scale,
+            cols, weights, pub.scored[rows], pub.withheld[rows], min_group_size, model
         )
         cols = {key: np.column_stack([cols[key], overall[key]]) for key in cols}
         rwg = np.column_stack([rwg, np.full(len(rows), np.nan)])
@@ -375,7 +383,7 @@ def _overall_columns(
     n_any: FloatArray,
     withheld: BoolArray,
     min_group_size: int,
-    scale: Scale,
+    model: MaturityModel,
 ) -> dict[str, FloatArray]:
     """The overall row of every group: the weighted mean of its published dimension means."""
     means = cols["mean"]
@@ -390,7 +398,7 @@ def _overall_columns(
         "sd": nan,
         "ci_low": nan,
         "ci_high": nan,
-        "score_100": score_100(mean, scale),
-        "level": _levels(mean),
+        "score_100": score_100(mean, _scale(model)),
+        "level": _levels(mean, model),
         "suppressed": hide,
     }
