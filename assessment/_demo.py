@@ -162,7 +162,8 @@ def _build(
     people = _respondent_frame(teams, rng)
     answers, not_applicable, latent = _answers(model, people, rng)
     respondents = people[["role", "team", "department"]].copy()
-    respondents["recommend"] = _recommend(latent, rng)
+    recommend = _recommend(latent, rng)  # drawn either way: the same stream for every model
+    respondents["recommend"] = recommend if model.has_recommend else np.nan
     comment_rows = []
     dims = {d.id for d in model.dimensions}
     if comments:

@@ -147,7 +147,10 @@ class Questionnaire:
         self.answers = FormAnswers()
         self.resumed = False
         #: Question pages: one per dimension, then the outcomes page.
-        self.pages: list[str] = [d.id for d in self.model.dimensions] + [RECOMMEND]
+        # The last page (the organisation as a whole) only when the model asks something there.
+        self.pages: list[str] = [d.id for d in self.model.dimensions] + (
+            [RECOMMEND] if self.model.has_outcome_page else []
+        )
         self.page = "language"
         # Widgets of the current page.
         self.inputs: dict[str, Any] = {}
@@ -354,6 +357,26 @@ class Questionnaire:
         self._show_page(min(max(self.answers.page, 0), last))
 
     # --- question pages ---------------------------------------------------------------------
+    def _recommend_widget(self, number: int) -> list[Any]:
+        """The 0-10 recommendation question and its message line."""
+        assert self.session is not None
+        lang = self.lang
+        scale = self.model.recommend_scale
+        low, high = scale.labels.get(lang)
+        labels = {scale.min: f"{scale.min} – {low}", scale.max: f"{scale.max} – {high}"}
+        rec = widgets.RadioButtons(
+            options=[(labels.get(v, str(v)), v) for v in scale.points],
+            value=self.answers.recommend,
+            description=f"{number}. " + self.model.recommend_text(self.session.role, lang),
+            orientation="horizontal",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="100%"),
+        )
+        rec.add_class("af-item")
+        self.inputs[RECOMMEND] = rec
+        self.messages[RECOMMEND] = _p("", "af-message")
+        return [rec, self.messages[RECOMMEND]]
+
     def _item_widget(self, number: int, qid: str, item: Item | OutcomeItem) -> Any:
         assert self.session is not None
         lang = self.lang
@@ -404,25 +427,12 @@ class Questionnaire:
                 + self._("Finally, a few questions about your organisation as a whole.") + "</p>"
             ))
             assert self.session is not None
-            scale = self.model.recommend_scale
-            low, high = scale.labels.get(lang)
-            labels = {scale.min: f"{scale.min} – {low}", scale.max: f"{scale.max} – {high}"}
-            rec = widgets.RadioButtons(
-                options=[(labels.get(v, str(v)), v) for v in scale.points],
-                value=self.answers.recommend,
-                description=f"{number}. "
-                + self.model.outcomes.recommend.text.get(self.session.role, lang),
-                orientation="horizontal",
-                style={"description_width": "initial"},
-                layout=widgets.Layout(width="100%"),
-            )
-            rec.add_class("af-item")
-            self.inputs[RECOMMEND] = rec
-            self.messages[RECOMMEND] = _p("", "af-message")
-            body += [rec, self.messages[RECOMMEND]]
-            for outcome in self.model.outcomes.items:
+            if self.model.has_recommend:
+                body += self._recommend_widget(number)
                 number += 1
+            for outcome in self.model.outcomes.items:
                 body.append(self._item_widget(number, outcome.id, outcome))
+                number += 1
         else:
             dim = self.model.dimension(page_id)
             body.append(widgets.HTML(
@@ -545,7 +555,10 @@ class Questionnaire:
         out: dict[str, list[str]] = {}
         for page_id in self.pages:
             if page_id == RECOMMEND:
-                ids = [RECOMMEND] if self.answers.recommend is None else []
+                ids = (
+                    [RECOMMEND]
+                    if self.model.has_recommend and self.answers.recommend is None else []
+                )
                 ids += [i.id for i in self.model.outcomes.items
                         if i.id not in self.answers.answers]
             else:
@@ -564,7 +577,7 @@ class Questionnaire:
         assert self.session is not None
         role, lang = self.session.role, self.lang
         if qid == RECOMMEND:
-            return self.model.outcomes.recommend.text.get(role, lang)
+            return self.model.recommend_text(role, lang)
         if qid in self.model.items:
             return self.model.items[qid].text.get(role, lang)
         return self.model.outcome_items[qid].text.get(role, lang)

@@ -339,9 +339,9 @@ class RecommendQuestion(_Strict):
 
 
 class Outcomes(_Strict):
-    """Questions outside the dimensions, asked of every respondent."""
+    """Questions outside the dimensions, asked of every respondent; each part optional."""
 
-    recommend: RecommendQuestion
+    recommend: RecommendQuestion | None = None
     items: list[OutcomeItem] = Field(default_factory=list)
 
 
@@ -361,7 +361,10 @@ class MaturityModel(_Strict):
     scales: dict[str, Scale]
     level_names: list[LevelName] = Field(min_length=MIN_LEVELS, max_length=MAX_LEVELS)
     dimensions: list[Dimension] = Field(min_length=1)
-    outcomes: Outcomes
+    outcomes: Outcomes = Field(
+        default_factory=Outcomes,
+        description="optional: the recommendation question and outcome items, each optional",
+    )
 
     # --- lookups -------------------------------------------------------------------------
     @cached_property
@@ -437,9 +440,31 @@ class MaturityModel(_Strict):
         return any(question.allows_na(r) for r in roles)
 
     @property
+    def has_recommend(self) -> bool:
+        """Whether the model asks the 0-10 recommendation question (the eNPS needs it)."""
+        return self.outcomes.recommend is not None
+
+    @property
+    def has_outcome_page(self) -> bool:
+        """Whether the questionnaire has its last page: the recommendation or outcome items."""
+        return self.has_recommend or bool(self.outcomes.items)
+
+    def measures(self) -> set[str]:
+        """What the model's outcome items measure (the trifecta needs all three of its own)."""
+        return {item.measures for item in self.outcomes.items}
+
+    @property
     def recommend_scale(self) -> Scale:
-        """The scale of the recommendation question."""
+        """The scale of the recommendation question (the model must have one)."""
+        if self.outcomes.recommend is None:
+            raise KeyError("the model has no recommendation question")
         return self.scales[self.outcomes.recommend.scale]
+
+    def recommend_text(self, role: str, lang: str) -> str:
+        """The recommendation question for ``role`` in ``lang`` (the model must have one)."""
+        if self.outcomes.recommend is None:
+            raise KeyError("the model has no recommendation question")
+        return self.outcomes.recommend.text.get(role, lang)
 
     def level_name(self, level: int, lang: str) -> str:
         """Return the name of maturity level ``level`` (a number of ``levels``) in ``lang``."""

@@ -110,8 +110,9 @@ class Report(ReportData):
         """Diverging stacked bars of the answers to every question, per dimension."""
         return _sections.answers(self, self._figure)
 
-    def outcomes(self) -> Section:
-        """Trifecta balance, the CX-outruns-EX flag and eNPS."""
+    def outcomes(self) -> Section | None:
+        """Trifecta balance, the CX-outruns-EX flag and eNPS; ``None`` (no section) when the
+        model asks neither the recommendation question nor outcome items."""
         return _sections.outcomes(self, self._figure)
 
     def strengths(self) -> Section:

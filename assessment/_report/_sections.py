@@ -36,6 +36,9 @@ from ._templates import Badge, Hidden, render
 
 __all__ = ["SECTIONS", "Figure", "Section"]
 
+#: The three outcomes a trifecta balances (customer advocacy is reported beside them).
+TRIFECTA: Final = ("operational_excellence", "customer_experience", "employee_engagement")
+
 #: The report's sections in report order: method name and its title (an English msgid).
 SECTIONS: Final = (
     ("summary", N_("Summary")),
@@ -308,12 +311,23 @@ def answers(data: ReportData, figure: Figure) -> Section:
     )
 
 
-def outcomes(data: ReportData, figure: Figure) -> Section:
-    """Trifecta balance, the CX-outruns-EX flag and eNPS."""
+def outcomes(data: ReportData, figure: Figure) -> Section | None:
+    """Trifecta balance, the CX-outruns-EX flag and eNPS: each part only when the model asks
+    what it needs, and no section when it asks none of them."""
     lang = data.language
+    model = data.model
+    if not model.has_outcome_page:
+        return None
+    measures = model.measures()
+    show = {
+        "ratings": bool(measures),
+        "trifecta": set(TRIFECTA) <= measures,
+        "cxex": {"customer_experience", "employee_engagement"} <= measures,
+        "enps": model.has_recommend,
+    }
     trifecta = None
     row = data.trifecta_row
-    if row is not None and not bool(row["suppressed"]):
+    if show["ratings"] and row is not None and not bool(row["suppressed"]):
         flag = row["cx_outruns_ex"]
         outruns = None if flag is pd.NA or flag is None else bool(flag)
         trifecta = {
@@ -328,7 +342,7 @@ def outcomes(data: ReportData, figure: Figure) -> Section:
         }
     enps = None
     e = data.enps_row
-    if e is not None and not bool(e["suppressed"]):
+    if show["enps"] and e is not None and not bool(e["suppressed"]):
         enps = {
             "value": _number(e["enps"], data, 0, sign=True),
             "promoters": format_percent(e["promoters"], data.language),
@@ -337,7 +351,7 @@ def outcomes(data: ReportData, figure: Figure) -> Section:
             "n": as_int(e["n"]),
             "figure": figure("enps"),
         }
-    return _render("outcomes", data, trifecta=trifecta, enps=enps)
+    return _render("outcomes", data, trifecta=trifecta, enps=enps, show=show)
 
 
 def strengths(data: ReportData) -> Section:

@@ -35,9 +35,10 @@ LEVEL_FLOORS: Final = (1.0, *LEVEL_THRESHOLDS)
 
 def check_level(model: MaturityModel, level: object, what: str) -> int:
     """Return ``level`` if it is one of the model's level numbers; else raise naming ``what``."""
-    if isinstance(level, int | np.integer) and not isinstance(level, bool):
-        if int(level) in model.levels:
-            return int(level)
+    if isinstance(level, int | np.integer) and not isinstance(level, bool) and (
+        int(level) in model.levels
+    ):
+        return int(level)
     raise ParameterError(
         f"{what}: must be a level from {model.levels[0]} to {model.levels[-1]}, got {level!r}"
     )
