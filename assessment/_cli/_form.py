@@ -22,8 +22,9 @@ def invite() -> None:
 @invite.command("create")
 @engagement_option
 @click.option("--team", required=True, help="The respondents' team.")
-@click.option("--role", required=True, type=click.Choice(["executive", "manager", "frontline"]),
-              help="The respondents' role: it decides how the questions are phrased.")
+@click.option("--role", required=True,
+              help="The respondents' role, one of the model's (executive, manager or frontline "
+              "in the shipped model): it decides how the questions are phrased.")
 @click.option("--department", help="The team's department (default: from the team list).")
 @click.option("--uses", type=click.IntRange(min=1), default=1, show_default=True,
               help="Submissions each code admits: the team size for a shared code, 1 for "

@@ -321,7 +321,8 @@ class Questionnaire:
             size, min_group_size=size,
         )
         answer_as = self._("You answer as: %(role)s, team %(team)s.",
-                           role=role_name(lang, s.role), team=s.team)
+                           role=m.role_label(s.role, lang) or role_name(lang, s.role),
+                           team=s.team)
         parts = [
             "<h2>" + self._("Welcome") + "</h2>",
             "<h3>" + self._("What this is about") + f"</h3><p>{_esc(m.intro.get(lang))}</p>",

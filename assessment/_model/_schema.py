@@ -31,7 +31,8 @@ __all__ = [
     "Scale",
 ]
 
-#: Respondent roles, from the top of the organisation to the frontline.
+#: The roles whose names the interface catalogues hold, from the top of the organisation to
+#: the frontline: a model may list them by id alone (the shape before models named their roles).
 KNOWN_ROLES: tuple[str, ...] = ("executive", "manager", "frontline")
 
 
@@ -58,9 +59,6 @@ RESERVED_IDS = frozenset({"respondent_id", "role", "team", "department", "recomm
 
 
 _ID = r"^[a-z][a-z0-9_]{0,62}$"
-
-
-Role = Literal["executive", "manager", "frontline"]
 
 
 Language = Annotated[str, Field(pattern=LANGUAGE_CODE)]
@@ -345,14 +343,40 @@ class Outcomes(_Strict):
     items: list[OutcomeItem] = Field(default_factory=list)
 
 
+class RoleDef(_Strict):
+    """A respondent role of the model: its id and its name per language.
+
+    ``name`` is how reports and the form name the layer ("Executives", "Team members"); a
+    role without one must be one of :data:`KNOWN_ROLES`, named by the interface catalogues.
+    """
+
+    id: str = Field(pattern=_ID)
+    name: Localized | None = None
+
+
 class MaturityModel(_Strict):
     """A validated maturity model. Build it with :func:`load_model`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")
     version: str = Field(pattern=r"^\d+(\.\d+){0,2}$")
     title: Localized
     languages: list[Language] = Field(min_length=1)
-    roles: list[Role] = Field(min_length=1)
+    role_defs: list[RoleDef] = Field(
+        alias="roles",
+        min_length=1,
+        description="the roles from the top of the organisation to the frontline: ids alone "
+        "(executive, manager, frontline) or {id, name}",
+    )
+
+    @field_validator("role_defs", mode="before")
+    @classmethod
+    def _role_ids(cls, value: Any) -> Any:
+        """A role given by its id alone (the shape before models named their roles)."""
+        if isinstance(value, list):
+            return [{"id": v} if isinstance(v, str) else v for v in value]
+        return value
     intro: Localized
     confidentiality: Localized = Field(
         description="may use {min_group_size}, replaced by the engagement's minimum"
@@ -367,6 +391,18 @@ class MaturityModel(_Strict):
     )
 
     # --- lookups -------------------------------------------------------------------------
+    @property
+    def roles(self) -> list[str]:
+        """The role ids, from the top of the organisation to the frontline."""
+        return [r.id for r in self.role_defs]
+
+    def role_label(self, role: str, lang: str) -> str | None:
+        """The model's name of ``role`` in ``lang``; None when the interface names it."""
+        for r in self.role_defs:
+            if r.id == role and r.name is not None:
+                return r.name.get(lang)
+        return None
+
     @cached_property
     def items(self) -> dict[str, Item]:
         """Every dimension item by id, in questionnaire order."""

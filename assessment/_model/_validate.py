@@ -94,8 +94,8 @@ def _walk(node: Any, loc: tuple[int | str, ...]) -> Iterator[tuple[tuple[int | s
     if isinstance(node, RootModel):
         yield from _walk(node.root, loc)
     elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _walk(getattr(node, name), (*loc, name))
+        for name, info in type(node).model_fields.items():
+            yield from _walk(getattr(node, name), (*loc, info.alias or name))
     elif isinstance(node, list):
         for i, child in enumerate(node):
             yield from _walk(child, (*loc, i))
@@ -105,8 +105,9 @@ def _walk(node: Any, loc: tuple[int | str, ...]) -> Iterator[tuple[tuple[int | s
 
 
 def _role_problem(role: str, roles: Sequence[str]) -> str | None:
-    """What is wrong with a role the model names (unknown, or not among its ``roles``)."""
-    if role not in KNOWN_ROLES:
+    """What is wrong with a role the model names: unknown (neither one of its ``roles`` nor
+    an interface role), or an interface role the model does not list."""
+    if role not in KNOWN_ROLES and role not in roles:
         return f"unknown role {role!r}"
     if role not in roles:
         return f"role {role!r} is not in roles"
@@ -223,9 +224,14 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
             problems.append(f"languages[{i}]: duplicate language {lang!r}")
         elif missing := missing_catalogues(lang):
             problems.append(f"languages[{i}]: {_no_catalogue(lang, missing)}")
-    for i, role in enumerate(m.roles):
-        if m.roles.index(role) != i:
-            problems.append(f"roles[{i}]: duplicate role {role!r}")
+    for i, defined in enumerate(m.role_defs):
+        if m.roles.index(defined.id) != i:
+            problems.append(f"roles[{i}]: duplicate role {defined.id!r}")
+        elif defined.name is None and defined.id not in KNOWN_ROLES:
+            problems.append(
+                f"roles[{i}].name: missing; only {', '.join(KNOWN_ROLES)} are named by the "
+                f"interface, so give {defined.id!r} a name per language"
+            )
 
     total = max(expected, 1)
     return problems, {lang: present[lang] / total for lang in langs}

@@ -185,7 +185,10 @@ def iceberg_chart(
     order = list(dict.fromkeys(frame["dimension"]))
     y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     x_scale = alt.Scale(domain=score_range.domain, nice=False)
-    colours = [ROLE_COLOURS[k] for k in ("executive", "manager", "frontline")][: len(roles)]
+    # Okabe-Ito colours by position (the shipped three keep theirs), and a shape each.
+    palette = [*ROLE_COLOURS.values(), "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+    colours = [palette[i % len(palette)] for i in range(len(roles))]
+    shapes = ["diamond", "square", "circle", "triangle-up", "cross", "triangle-down"]
     span = alt.Chart(frame).mark_rule(color="#9aa5b1", strokeWidth=2).encode(
         y=y, x=alt.X("min(mean):Q", scale=x_scale), x2="max(mean):Q"
     )
@@ -195,7 +198,7 @@ def iceberg_chart(
         color=alt.Color("role:N", scale=alt.Scale(domain=list(roles), range=colours),
                         title=layer_title),
         shape=alt.Shape("role:N", scale=alt.Scale(domain=list(roles),
-                                                  range=["diamond", "square", "circle"]),
+                                                  range=shapes[: len(roles)]),
                         title=layer_title),
     )
     chart = alt.layer(_guides(score_range), span, dots).properties(

@@ -15,7 +15,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .._i18n._report import MEASURE_NAMES, report_translator
-from .._model._schema import KNOWN_ROLES, OUTCOME_MEASURES
+from .._model._schema import OUTCOME_MEASURES
 from .._scoring._scores import OVERALL
 from ._format import format_number
 from ._report_data import ReportData
@@ -207,13 +207,13 @@ def build_charts(data: ReportData) -> dict[str, Any]:
             score_range=score_range,
         )
     layers = layer_frame(data)
-    if not layers.empty:
+    if not layers.empty and len(data.model.roles) > 1:  # one role: no perception gap
         built["iceberg"] = charts.iceberg_chart(
             layers,
             title=_("Mean score by layer"),
             score_title=score_title,
             layer_title=_("Layer"),
-            roles=[data.role_name(r) for r in KNOWN_ROLES],
+            roles=[data.role_name(r) for r in data.model.roles],
             score_range=score_range,
         )
     heat = heatmap_frame(data)
@@ -243,11 +243,11 @@ def build_charts(data: ReportData) -> dict[str, Any]:
     outcomes = outcomes_frame(data)
     if not outcomes.empty:
         outcome_scale = data.model.scale_of(next(iter(data.model.outcome_items)))
+        outcome_range = f"{outcome_scale.low:g}–{outcome_scale.high:g}"
         built["outcomes"] = charts.outcomes_chart(
             outcomes,
             title=_("Outcome ratings"),
-            score_title=_("Mean score (%(scale)s)",
-                          scale=f"{outcome_scale.low:g}–{outcome_scale.high:g}"),
+            score_title=_("Mean score (%(scale)s)", scale=outcome_range),
             score_range=charts.ScoreRange(outcome_scale.low, outcome_scale.high, ()),
         )
     promoters = enps_frame(data)

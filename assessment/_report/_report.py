@@ -97,8 +97,9 @@ class Report(ReportData):
         """
         return _sections.assessment(self)
 
-    def perception_gap(self) -> Section:
-        """The iceberg chart: executive, manager and frontline means, and the gaps."""
+    def perception_gap(self) -> Section | None:
+        """The iceberg chart: each layer's means and the gaps; ``None`` (no section) for a
+        model of a single role."""
         return _sections.perception_gap(self, self._figure)
 
     def heatmap(self) -> Section:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ..__version__ import __version__
 from .._i18n._catalogues import N_
 from .._i18n._report import MEASURE_NAMES, report_translator, role_phrase
+from .._model._schema import KNOWN_ROLES
 from .._scoring._outcomes import CX_EX_MARGIN
 from .._scoring._scores import OVERALL
 from ._format import (
@@ -81,12 +82,16 @@ class Section:
 
 
 def _render(name: str, data: ReportData, **context: Any) -> Section:
-    """Render the section ``name`` with its ``context`` (the style sheet goes with the first)."""
+    """Render the section ``name`` with its ``context`` (the style sheet goes with the first);
+    a ``title`` in the context replaces the section's usual one."""
+    title = context.pop("title", None) or report_translator(data.language).gettext(
+        dict(SECTIONS)[name]
+    )
     page = render(
         f"{name}.html.j2",
         data.language,
         name=name,
-        title=report_translator(data.language).gettext(dict(SECTIONS)[name]),
+        title=title,
         first=name == SECTIONS[0][0],
         scale=_scale(data),
         **context,
@@ -172,9 +177,19 @@ def summary(data: ReportData) -> Section:
                         description=dim.levels[level - 1].description.get(lang))
         cards.append(card)
     rated = not data.rated().empty
-    toc = [(name, _(title)) for name, title in SECTIONS[1:] if name != "assessment" or rated]
+    absent = {
+        "assessment": not rated,
+        "perception_gap": len(data.model.roles) < 2,
+        "outcomes": not data.model.has_outcome_page,
+    }
+    titles = {} if _interface_roles(data) else {
+        "perception_gap": _("Perception gap between the layers")
+    }
+    toc = [(name, titles.get(name) or _(title)) for name, title in SECTIONS[1:]
+           if not absent.get(name)]
     return _render(
-        "summary", data, organisation=eng.organisation, unit=data.unit.label(lang), meta=meta,
+        "summary", data, organisation=eng.organisation, unit=data.unit.label(lang, data.model),
+        meta=meta,
         min_group_size=data.min_group_size, overall=overall, cards=cards, toc=toc,
         level_rule=_level_rule(data),
     )
@@ -256,10 +271,22 @@ def assessment(data: ReportData) -> Section | None:
     return _render("assessment", data, rows=rows)
 
 
-def perception_gap(data: ReportData, figure: Figure) -> Section:
-    """The iceberg chart: executive, manager and frontline means, and the gaps."""
+def _interface_roles(data: ReportData) -> bool:
+    """Whether the model's roles are the interface's three, named by the catalogues (the
+    shipped shape): the report then keeps its own words for them."""
+    model = data.model
+    return model.roles == list(KNOWN_ROLES) and all(r.name is None for r in model.role_defs)
+
+
+def perception_gap(data: ReportData, figure: Figure) -> Section | None:
+    """The iceberg chart: each layer's means and the gaps from the first and the middle
+    layers to the last; ``None`` (no section) for a model of a single role."""
     lang = data.language
     _ = report_translator(lang).gettext
+    roles = data.model.roles
+    if len(roles) < 2:
+        return None
+    shipped = _interface_roles(data)
     contexts = {
         "role": _("This report covers one role; the layers below are those of the whole "
                   "organisation, for comparison."),
@@ -275,13 +302,18 @@ def perception_gap(data: ReportData, figure: Figure) -> Section:
     rows: list[list[Cell]] | None = None
     if not gaps.empty and not gaps["suppressed"].all():
         dims = gaps[gaps["dimension"] != OVERALL]
-        values = dims[dims["comparison"] == "executive - frontline"]["gap"].to_numpy(dtype=float)
+        top = f"{roles[0]} - {roles[-1]}"
+        values = dims[dims["comparison"] == top]["gap"].to_numpy(dtype=float)
         if len(values) and not np.isnan(values).any():
             index = _number(values.mean(), data, sign=True)
         rows = []
         for __, row in gaps.iterrows():
-            label = (_("Executives − frontline") if row["comparison"].startswith("executive")
-                     else _("Managers − frontline"))
+            higher = str(row["comparison"]).split(" - ")[0]
+            if shipped:
+                label = (_("Executives − frontline") if higher == "executive"
+                         else _("Managers − frontline"))
+            else:
+                label = f"{data.role_name(higher)} − {data.role_name(roles[-1])}"
             cells: list[Cell] = (
                 [Hidden(_("not computed (a group is too small)")), ""] if bool(row["suppressed"])
                 else [_number(row["gap"], data, sign=True),
@@ -289,7 +321,9 @@ def perception_gap(data: ReportData, figure: Figure) -> Section:
             )
             rows.append([data.dimension_name(row["dimension"]), label, *cells])
     return _render("perception_gap", data, context=context, figure=figure("iceberg"),
-                   index=index, rows=rows)
+                   index=index, rows=rows, shipped=shipped,
+                   top=data.role_name(roles[0]), bottom=data.role_name(roles[-1]),
+                   **({} if shipped else {"title": _("Perception gap between the layers")}))
 
 
 def heatmap(data: ReportData, figure: Figure) -> Section:
@@ -305,7 +339,9 @@ def answers(data: ReportData, figure: Figure) -> Section:
     """Diverging stacked bars of the answers to every question, per dimension."""
     names = [f"answers-{dim}" for dim in data.dimension_ids]
     return _render(
-        "answers", data, role=role_phrase(data.language, data.role_phrase),
+        "answers", data,
+        role=(data.model.role_label(data.role_phrase, data.language)
+              or role_phrase(data.language, data.role_phrase)),
         dropped=data.dropped_items, min_group_size=data.min_group_size,
         figures=[(name, figure(name)) for name in names],
     )
