@@ -171,10 +171,12 @@ def summary(data: ReportData) -> Section:
         card: dict[str, object] = {"name": dim.name.get(lang), "published": False,
                                    "badge": _badge(data, None)}
         if row is not None and not bool(row["suppressed"]):
-            level = as_int(row["level"]) or 1
+            level = as_int(row["level"])
+            level = data.model.levels[0] if level is None else level
+            current = dim.levels[data.model.levels.index(level)]
             card.update(published=True, badge=_badge(data, level),
                         mean=_number(row["mean"], data), n=as_int(row["n"]),
-                        description=dim.levels[level - 1].description.get(lang))
+                        description=current.description.get(lang))
         cards.append(card)
     rated = not data.rated().empty
     absent = {
@@ -494,9 +496,13 @@ def appendix(data: ReportData) -> Section:
             Hidden(_("hidden")) if n is None else format_count(n, lang),
         ])
     scale = data.model.score_scale
+    roles = data.model.roles
     return _render(
         "appendix", data, participation=participation, reliability=_reliability_rows(data),
         min_group_size=data.min_group_size, comment_min=data.comment_min,
         margin=_number(CX_EX_MARGIN, data), model=data.model, package=__version__,
         level_rule=_level_rule(data), reverse=f"{scale.low + scale.high:g}",
+        agreement=scale.kind == "agreement", shipped_roles=_interface_roles(data),
+        top=data.role_name(roles[0]) if len(roles) > 1 else None,
+        bottom=data.role_name(roles[-1]),
     )
