@@ -35,3 +35,35 @@ def test_the_cli_benchmark_runs_small() -> None:
     assert isinstance(ratios, dict)
     assert set(ratios) >= {"assessment_version", "assessment_help"}
     assert all(float(v) > 0 for v in ratios.values())
+
+
+def test_the_code_guessing_benchmark_runs_small() -> None:
+    figures = _last_json(["benchmarks/bench_code_guessing.py", "--seconds", "1.5", "--tabs", "5"])
+    rates = figures["checked_per_s"]
+    assert isinstance(rates, dict)
+    assert set(rates) == {"unthrottled", "one_tab", "many_tabs", "new_tab_per_guess"}
+    # One tab gets 4 codes checked at once, then waits 1 s: at most 5 in 1.5 s.
+    assert 0 < float(rates["one_tab"]) * 1.5 <= 5.5
+    assert float(rates["unthrottled"]) > 10 * float(rates["one_tab"])
+
+
+@pytest.mark.browser
+def test_the_form_load_benchmark_runs_small_against_the_baseline() -> None:
+    from tests.server import require_chromium
+
+    require_chromium()
+    figures = _last_json(["benchmarks/bench_form.py", "--respondents", "2", "--concurrency",
+                          "2", "--think", "0", "--idle-timeout", "2", "--baseline"])
+    for run in (figures, figures["baseline"]):
+        assert isinstance(run, dict)
+        assert (run["submitted"], run["lost"], run["duplicates"]) == (3, 0, 0)  # 2 + browser
+        assert run["integrity"] == "ok" and run["failed"] == 0
+        assert float(run["first_screen_p95_s"]) > 0 and float(run["page_p95_s"]) > 0
+        assert float(run["peak_rss_mb"]) >= float(run["rss_start_mb"]) > 0
+        assert float(run["server_cpu_s_per_respondent"]) > 0
+        assert run["browser"] == {**run["browser"], "ok": True}
+    assert figures["sessions_after_idle"] == 0  # the server let every session go
+    assert figures["browser"]["blocked"] == []  # and served every file itself
+    assert figures["baseline"]["refused_tab_closes"] == 2  # plain Voilà keeps the kernels
+    ratios = figures["ratios"]
+    assert isinstance(ratios, dict) and set(ratios) >= {"first_screen_p95_s", "mb_per_session"}

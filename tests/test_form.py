@@ -575,9 +575,111 @@ def test_every_form_string_is_shown_somewhere() -> None:
     import assessment._i18n._form as words
     from assessment._i18n._catalogues import LOCALE_DIR
 
+    # The form's own words are shown by the questionnaire, and by the server around it
+    # (the busy page); every module of the form package counts.
+    modules = [*sorted(Path(form.__file__).parent.glob("*.py")), Path(words.__file__)]
     used = {m[1] if isinstance(m[1], str) else m[1][0]
-            for module in (form, words) for m in extract_from_file("python", module.__file__)}
+            for module in modules for m in extract_from_file("python", module)}
     for message in _catalogue(LOCALE_DIR / "form.pot"):
         if message.id:
             msgid = message.id if isinstance(message.id, str) else message.id[0]
             assert msgid in used, msgid
+
+
+# --- one server process for many respondents -------------------------------------------------
+
+def test_each_question_is_one_radio_group_that_takes_only_its_own_choices(
+    store: Store, engagement: str, code: str
+) -> None:
+    from assessment._form._radio import RadioGroup
+
+    q = Questionnaire(store, engagement, lang="en")
+    assert isinstance(q.language_input, RadioGroup) and q.language_input.value == "en"
+    enter(q, code)
+    q.buttons["start"].click()
+    radio = q.inputs["cul_1"]
+    assert isinstance(radio, RadioGroup)
+    assert radio.description.startswith("1. ") and radio.value is None and radio.index is None
+    assert [v for _, v in radio.options] == [1, 2, 3, 4, 5]
+    radio.value = 4
+    assert radio.index == 3
+    with pytest.raises(Exception, match="not one of the choices"):
+        radio.value = 9
+    # What comes back from a browser is untrusted: an index naming no choice is no answer.
+    radio.set_state({"index": 7})
+    assert radio.index is None and radio.value is None
+    radio.set_state({"index": 1})
+    assert radio.value == 2
+    q.buttons["next"].click()  # the open questions are marked inside their own group
+    assert "Not answered yet" in q.inputs["cul_2"].message
+    assert q.inputs["cul_1"].message == ""
+
+
+def test_a_replaced_page_closes_its_widgets(store: Store, engagement: str, code: str) -> None:
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    q = Questionnaire(store, engagement, lang="en")
+    on_language_page = len(set(_instances) - before)
+    enter(q, code)
+    q.buttons["start"].click()
+    first_page = list(q.inputs.values())
+    q.buttons["next"].click()
+    q.buttons["next"].click()
+    assert all(radio.comm is None for radio in first_page)  # closed, with their layouts
+    while q.page.startswith("page:"):
+        skip(q)
+    assert q.page == "review"
+    alive = set(_instances) - before
+    # Only the review page and what every page shares are alive, not every page built so far.
+    assert len(alive) < 2 * on_language_page + 20, len(alive)
+    assert q.notice.comm is not None and q.saved.comm is not None  # shared, kept open
+
+
+def test_ending_an_idle_session_says_why_and_keeps_the_saved_pages(
+    store: Store, engagement: str, code: str
+) -> None:
+    q = Questionnaire(store, engagement, lang="en")
+    enter(q, code)
+    q.buttons["start"].click()
+    for radio in q.inputs.values():
+        radio.value = 3
+    q.buttons["next"].click()  # page 1 saved
+    page_two = list(q.inputs.values())
+    q.end(20)
+    assert q.page == "ended" and q.buttons == {} and q.session is None
+    assert "This session ended after 20 minutes without activity." in widget_text(q)
+    assert all(radio.comm is None for radio in page_two)
+    back = Questionnaire(store, engagement, lang="en")
+    enter(back, code)
+    back.buttons["start"].click()
+    assert back.page == "page:autonomy"  # where they left off...
+    back.buttons["back"].click()
+    assert {r.value for r in back.inputs.values()} == {3}  # ...with page 1's answers
+
+
+def test_stores_share_one_parsed_model_and_can_move_between_threads(
+    store: Store, engagement: str
+) -> None:
+    import threading
+
+    model = store.model(engagement)
+    with Store(store.path, check_same_thread=False) as other:
+        assert other.model(engagement) is model  # parsed once per process
+        seen: list[object] = []
+        worker = threading.Thread(target=lambda: seen.append(other.engagement(engagement).id))
+        worker.start()
+        worker.join()
+        assert seen == [engagement]
+    errors: list[Exception] = []
+
+    def use_default() -> None:
+        try:
+            store.engagement(engagement)
+        except Exception as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=use_default)
+    worker.start()
+    worker.join()
+    assert "same thread" in str(errors[0])  # the default keeps SQLite's check

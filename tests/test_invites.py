@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
 import re
-import shutil
-import signal
 import stat
-import subprocess
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -32,9 +27,7 @@ from assessment import (
 from assessment._cli._main import cli
 from assessment._form._drafts import FormAnswers, save_draft, start_session, submit
 from assessment._form._invites import format_code, hash_code, normalise_code
-from assessment._form._serve import form_server
 from assessment._store._schema import SCHEMA_VERSION
-from assessment._store._workspace import Workspace
 from tests.conftest import MINI_MODEL
 
 
@@ -276,37 +269,6 @@ def test_invite_commands_create_codes_and_list_them(tmp_path: Path) -> None:
     assert listed.output.splitlines()[1].startswith("Billing,,frontline,")
 
 
-def test_the_server_needs_a_token_unless_run_open_on_localhost(
-    store: Store, engagement: str
-) -> None:
-    ws = Workspace(store.path.parent)
-    with pytest.raises(ParameterError, match="needs a login token"):
-        form_server(ws, engagement, token="")
-    with pytest.raises(ParameterError, match="only on localhost"):
-        form_server(ws, engagement, ip="0.0.0.0", open_access=True)
-    with pytest.raises(ParameterError, match="at least 16"):
-        form_server(ws, engagement, token="short")
-    with pytest.raises(NotFoundError):
-        form_server(ws, "nope")
-    server = form_server(ws, engagement, port=9000)
-    try:
-        assert server.url == f"http://127.0.0.1:9000/?token={server.token}"
-        assert len(server.token) >= 32
-        assert not any(server.token in arg for arg in server.argv)  # not in the process list
-        config = server.config_dir / "voila.json"
-        assert stat.S_IMODE(config.stat().st_mode) == 0o600
-        assert server.token in config.read_text()
-        assert "--show_tracebacks=False" in server.argv
-        assert "--strip_sources=True" in server.argv
-        assert server.env["ASSESSMENT_ENGAGEMENT"] == engagement
-        assert server.env["ASSESSMENT_WORKSPACE"] == str(ws.path)
-    finally:
-        shutil.rmtree(server.config_dir)
-    open_server = form_server(ws, engagement, open_access=True, ip="localhost")
-    shutil.rmtree(open_server.config_dir)
-    assert open_server.url == "http://localhost:8866/" and open_server.token == ""
-
-
 def _draft_row(store: Store) -> tuple[str, bytes]:
     data, salt = store.connection.execute("SELECT data, salt FROM drafts").fetchone()
     return str(data), bytes(salt)
@@ -466,45 +428,3 @@ def test_the_code_csv_is_private_before_it_gets_its_name(
     dest.chmod(0o644)
     write_invites(generate_invites(store, engagement, role="manager", team="T"), dest)
     assert modes == [0o600] and stat.S_IMODE(dest.stat().st_mode) == 0o600
-
-
-def test_sigterm_stops_the_form_server_and_removes_its_token_file(
-    store: Store, engagement: str, tmp_path: Path
-) -> None:
-    pid_file = tmp_path / "child.pid"
-    script = f"""
-import dataclasses, sys
-from pathlib import Path
-from assessment._store._workspace import Workspace
-from assessment._form._serve import form_server, serve_form
-server = form_server(Workspace(Path({str(store.path.parent)!r})), {engagement!r})
-child = "import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(300)"
-server = dataclasses.replace(server, argv=[sys.executable, "-c", child])
-print(server.config_dir, flush=True)
-sys.exit(serve_form(server))
-"""
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    child = 0
-    try:
-        assert proc.stdout is not None
-        config_dir = Path(proc.stdout.readline().strip())
-        deadline = time.monotonic() + 60
-        while not (pid_file.exists() and pid_file.read_text()):
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.05)
-        child = int(pid_file.read_text())
-        assert (config_dir / "voila.json").exists()
-        proc.send_signal(signal.SIGTERM)  # the parent only, as systemd or `kill` would
-        proc.wait(timeout=30)
-        assert not config_dir.exists()
-        with pytest.raises(ProcessLookupError):
-            os.kill(child, 0)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
-        if child:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGKILL)

@@ -8,14 +8,24 @@
   scrypt from the clear code that reaches them (the personal code, or the continuation code)
   and a random salt kept with the draft. Clear codes are never stored, so the database alone
   does not show anyone's unfinished answers; whoever holds the list of personal codes still
-  can, so the consultant hands that list out and then deletes it. Drafts record only the day
-  of their last save.
-- **Shared codes are bounded**: a shared code holds at most :data:`SESSIONS_PER_USE` open
-  sessions per remaining use, and a session that saved nothing is dropped after
-  :data:`EMPTY_SESSION_DAYS` day(s), when the next session starts on that code (its holder
-  simply enters the team code again). Beyond the bound a new session is refused
-  (``reason="busy"``). A code that is used up or expired is refused at once: when a session
-  starts, when it resumes, and on every page saved, not only at Submit.
+  can, so the consultant hands that list out and then deletes it. Drafts record the day of
+  their last save; a shared-code session also records the hour (UTC) of its last activity,
+  see below.
+- **Shared codes are bounded, not held hostage**: a shared code holds at most
+  :data:`SESSIONS_PER_USE` sessions per remaining use that were active in the last
+  :data:`RECENT_HOURS` hours; beyond that a new session is refused (``reason="busy"``) until
+  one submits or goes quiet. Older unfinished sessions still resume with their continuation
+  code until they lapse: after :data:`LAPSE_DAYS` days without a start, resume or saved page
+  (:data:`EMPTY_SESSION_DAYS` day(s) for one that never saved a page) a session is deleted
+  with its saved pages, whenever anyone next enters a code of the engagement; its holder
+  then learns so (``reason="lapsed"``) and enters the team code again. A code that is
+  revoked, used up or expired is refused at once: when a session starts, when it resumes,
+  and on every page saved, not only at Submit.
+- **The activity hour is not a trace**: it lives only on a shared-code session's draft, which
+  the submission deletes (overwritten on disk, the log checkpointed), and the respondent row
+  keeps only the day. It says that someone holding the team's code was active in that hour,
+  not who, and a copy of the database taken before a submission and one after link the
+  deleted draft to the new respondent of that day whether the draft holds an hour or not.
 - **Submitting** stores the answers under a random respondent id, counts the code's use,
   records a submission key and deletes the draft, all in one ``BEGIN IMMEDIATE``
   transaction. The submission key (a hash of the session) makes a second submission of the
@@ -34,7 +44,7 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, Literal, TypeGuard
 
 import numpy as np
@@ -48,26 +58,32 @@ from .._responses import DURATION, ResponseSet
 from .._store._store import Store
 from .._text import MAX_COMMENT, clean_text
 from ._invites import (
+    EMPTY_SESSION_DAYS,
+    LAPSE_DAYS,
+    RECENT_HOURS,
+    SESSIONS_PER_USE,
     InviteCode,
     InviteError,
+    SessionBounds,
     _check_open,
+    activity_hour,
     code_by_hash,
     format_code,
     hash_code,
     lookup_invite,
     new_code,
     normalise_code,
+    sweep_sessions,
     use_invite,
 )
 
-__all__ = ["FormAnswers", "FormSession", "clean_comment", "save_draft", "start_session", "submit"]
+__all__ = [
+    "EMPTY_SESSION_DAYS", "LAPSE_DAYS", "RECENT_HOURS", "SESSIONS_PER_USE", "FormAnswers",
+    "FormSession", "clean_comment", "save_draft", "start_session", "submit",
+]
 
 Answer = int | Literal["na"]
 _RESUME = "resume"
-#: Open sessions a shared code may hold per remaining use.
-SESSIONS_PER_USE = 2
-#: Days after which a shared-code session that saved nothing is dropped.
-EMPTY_SESSION_DAYS = 1
 #: Durations are stored rounded to this many seconds.
 DURATION_STEP = 10
 _SALT_BYTES, _NONCE_BYTES = 16, 12
@@ -209,9 +225,24 @@ def _submission_key(session: str) -> str:
     return hashlib.sha256(f"submission:{session}".encode()).hexdigest()
 
 
+def _now() -> datetime:
+    """The time (UTC) the session rules go by; tests replace this clock."""
+    return datetime.now(UTC)
+
+
 def _today() -> str:
     """The day (UTC) recorded with drafts and submissions: never the time of day."""
-    return datetime.now(UTC).date().isoformat()
+    return _now().date().isoformat()
+
+
+def _lapsed(code: InviteCode) -> InviteError:
+    """The refusal for a shared-code session that is gone; the code's own state comes first
+    (a revoked code says so, not "lapsed")."""
+    _check_open(code, date.today())
+    return InviteError(
+        "lapsed", f"the unfinished session was deleted (after {LAPSE_DAYS} days without "
+        "activity, or by the consultant)"
+    )
 
 
 def _derive_key(code: str, salt: bytes) -> bytes:
@@ -277,9 +308,12 @@ def start_session(store: Store, engagement_id: str, code: str) -> FormSession:
     """Open the questionnaire for a typed invite or continuation code.
 
     Raises :class:`InviteError` (``reason`` ``unknown``, ``expired``, ``used_up``,
-    ``submitted`` or ``busy``) when the code gives no access.
+    ``submitted``, ``busy``, ``revoked`` or ``lapsed``) when the code gives no access.
+    Lapsed shared-code sessions of the engagement are deleted first.
     """
     model = store.model(engagement_id)
+    now = _now()
+    sweep_sessions(store, engagement_id, now)
     canonical = normalise_code(code)
     invite = lookup_invite(store, engagement_id, code, check=False)
     if invite is not None and not invite.personal:
@@ -297,62 +331,75 @@ def start_session(store: Store, engagement_id: str, code: str) -> FormSession:
         raise InviteError("submitted", "the answers for this code were submitted")
     row = store.session_draft(engagement_id, session_hash)
     if row is None:
-        raise InviteError("unknown", "no invite or continuation code matches")
+        closed = store.closed_session(engagement_id, session_hash)
+        if closed is None:
+            raise InviteError("unknown", "no invite or continuation code matches")
+        raise _lapsed(code_by_hash(store, engagement_id, closed))
     shared = code_by_hash(store, engagement_id, row[0])
     _check_open(shared, date.today())  # used up meanwhile: say so now, not at Submit
+    with store.transaction():  # a resume is activity: the session counts as recent again
+        store.touch_session(shared.code_hash, session_hash, activity_hour(now))
     return _resumed(shared, session_hash, canonical, row[1:], model)
 
 
 def _new_shared_session(store: Store, invite: InviteCode) -> FormSession:
-    """Open a session on a shared code, within the code's bound on open sessions."""
+    """Open a session on a shared code, within the code's bound on recently active sessions."""
     continuation = new_code()
     session_hash = hash_code(continuation, purpose=_RESUME)
     salt = _salt(None)
     key = _derive_key(continuation, salt)
-    stale = (datetime.now(UTC).date() - timedelta(days=EMPTY_SESSION_DAYS)).isoformat()
-    store.overwrite_deleted()
+    now = _now()
     with store.transaction():  # so the continuation code works at once
-        store.drop_empty_sessions(invite.code_hash, stale)
         current = code_by_hash(store, invite.engagement_id, invite.code_hash)
         _check_open(current, date.today())
-        sessions = store.count_sessions(invite.code_hash)
+        sessions = store.count_sessions(invite.code_hash, SessionBounds.at(now).recent)
         if sessions >= SESSIONS_PER_USE * (current.max_uses - current.uses):
             raise InviteError(
-                "busy", f"the code already has {sessions} sessions in progress, its limit"
+                "busy", f"the code already has {sessions} sessions active in the last "
+                f"{RECENT_HOURS} hours, its limit"
             )
-        store.save_draft(invite.code_hash, session_hash, "", _today(), salt)
+        store.save_draft(invite.code_hash, session_hash, "", _today(), salt,
+                         activity_hour(now))
     return _session(invite, session_hash, continuation_code=format_code(continuation),
                     key=key, salt=salt)
 
 
 def _check_submittable(store: Store, session: FormSession) -> None:
-    """Raise :class:`InviteError` if this session can no longer be submitted."""
+    """Raise :class:`InviteError` if this session can no longer be submitted: a shared-code
+    session must still have its draft (it lapsed, or the consultant cleared it)."""
     if store.submitted(session.submission_key):
         raise InviteError("submitted", "the answers for this code were submitted")
-    _check_open(code_by_hash(store, session.engagement_id, session.code_hash), date.today())
+    code = code_by_hash(store, session.engagement_id, session.code_hash)
+    _check_open(code, date.today())
+    if session.session_hash and store.draft(session.code_hash, session.session_hash) is None:
+        raise _lapsed(code)
 
 
 def save_draft(store: Store, session: FormSession, answers: FormAnswers) -> None:
     """Save the answers so far, encrypted; the respondent can close the window and resume.
 
     Raises :class:`InviteError` when the session can no longer be submitted (submitted in
-    another window, expired, or a shared code used up by others), so the respondent learns
-    it on this page rather than after the last one.
+    another window, revoked, expired, a shared code used up by others, or the session
+    lapsed or was cleared), so the respondent learns it on this page rather than after the
+    last one.
     """
     if not session.key:
         raise ValueError("the session has no draft key; open it with start_session()")
     token = _seal(session, answers)
+    active = activity_hour(_now()) if session.session_hash else None
     store.overwrite_deleted()
     with store.transaction():
         _check_submittable(store, session)
-        store.save_draft(session.code_hash, session.session_hash, token, _today(), session.salt)
+        store.save_draft(session.code_hash, session.session_hash, token, _today(), session.salt,
+                         active)
 
 
 def submit(store: Store, session: FormSession, answers: FormAnswers) -> bool:
     """Store the answers as one anonymous respondent; return False if already submitted.
 
     In one transaction: check the submission key, count the code's use (raising
-    :class:`InviteError` if it expired or is used up meanwhile), store the respondent under
+    :class:`InviteError` if it was revoked, expired or is used up meanwhile, or if a
+    shared-code session lapsed or was cleared), store the respondent under
     a random id with ``source="form"`` (with the day, not the time, and the rounded
     duration), and delete the draft. Then checkpoint the write-ahead log.
     """
@@ -364,6 +411,8 @@ def submit(store: Store, session: FormSession, answers: FormAnswers) -> bool:
     with store.transaction():
         if store.submitted(session.submission_key):
             return False
+        if session.session_hash and store.draft(session.code_hash, session.session_hash) is None:
+            raise _lapsed(code_by_hash(store, session.engagement_id, session.code_hash))
         use_invite(store, session.engagement_id, session.code_hash)
         store.add_submission(session.submission_key, session.engagement_id)
         store.add_responses(session.engagement_id, data, source="form", submitted_at=_today())

@@ -9,6 +9,17 @@ reading is forgiving (case, spaces, dashes, ``O``/``I``/``L`` for ``0``/``1``). 
 keeps only their sha256 hash, so the clear codes exist only in the CSV written when they are
 generated. A code's use is counted when answers are submitted with it (see ``_drafts.py``),
 in the same transaction, so a code never admits more submissions than it allows.
+
+**Shared codes cannot be held hostage.** A shared code opens a new session each time it is
+entered; it holds at most :data:`SESSIONS_PER_USE` sessions per remaining use that were
+active (started, resumed or saved a page) in the last :data:`RECENT_HOURS` hours. Older
+unfinished sessions no longer count, but can still be resumed until they lapse: after
+:data:`LAPSE_DAYS` days without activity (after :data:`EMPTY_SESSION_DAYS` day(s) for one
+that never saved a page) a session is deleted with its saved pages. The consultant can also
+revoke codes (:func:`revoke_invites`: new starts, resumes and submissions are refused,
+submitted answers stay) or delete their unfinished sessions (:func:`clear_sessions`), naming
+the codes by their clear text (the store finds them by hash) or by team and role
+(:func:`select_invites`).
 """
 
 from __future__ import annotations
@@ -16,15 +27,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
 from .._atomic import atomic_path
-from .._exceptions import AssessmentError, ParameterError
+from .._exceptions import AssessmentError, NotFoundError, ParameterError
 from .._store._invites import InviteRow
 from .._store._store import Store
 from .._text import MAX_NAME, clean_text, neutralise
@@ -33,6 +45,8 @@ __all__ = [
     "Invite",
     "InviteCode",
     "InviteError",
+    "SessionBounds",
+    "clear_sessions",
     "codes_path",
     "format_code",
     "generate_invites",
@@ -40,6 +54,10 @@ __all__ = [
     "list_invites",
     "lookup_invite",
     "normalise_code",
+    "open_sessions",
+    "revoke_invites",
+    "select_invites",
+    "sweep_sessions",
     "write_invites",
 ]
 
@@ -48,13 +66,28 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
 MAX_CODES = 10_000
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+#: Open sessions a shared code may hold per remaining use; only recently active ones count.
+SESSIONS_PER_USE = 2
+#: A shared-code session counts against its code's limit for this many hours after its last
+#: activity (a start, a resume or a saved page; counted by the hour).
+RECENT_HOURS = 24
+#: An unfinished shared-code session lapses after this many days without activity: it is
+#: deleted with its saved pages, and its continuation code no longer works.
+LAPSE_DAYS = 14
+#: A shared-code session that never saved a page lapses once this many days have passed
+#: since the day it was opened (so after one to two days).
+EMPTY_SESSION_DAYS = 1
 
-InviteProblem = Literal["unknown", "expired", "used_up", "submitted", "busy"]
+InviteProblem = Literal[
+    "unknown", "expired", "used_up", "submitted", "busy", "revoked", "lapsed"
+]
 
 
 class InviteError(AssessmentError):
-    """An invite code gives no access: unknown, expired, used up, already submitted, or (a
-    shared code) too many sessions in progress (``busy``).
+    """An invite code gives no access: unknown, expired, used up, already submitted, revoked
+    by the consultant, (a shared code) too many sessions in progress (``busy``), or (a
+    continuation code) its unfinished session was deleted, after inactivity or by the
+    consultant (``lapsed``).
 
     ``reason`` says which, so the form can answer in the respondent's language.
     """
@@ -89,6 +122,8 @@ class InviteCode:
     max_uses: int
     uses: int
     expires: date | None
+    #: The day the consultant revoked the code, or None.
+    revoked: date | None = None
 
     @property
     def personal(self) -> bool:
@@ -235,17 +270,151 @@ def write_invites(invites: list[Invite], path: str | Path) -> Path:
     return dest
 
 
-def list_invites(store: Store, engagement_id: str) -> pd.DataFrame:
+@dataclass(frozen=True)
+class SessionBounds:
+    """The moments (as stored, UTC) that decide which shared-code sessions count and live."""
+
+    #: Sessions active at or after this hour count against their code's limit.
+    recent: str
+    #: Sessions not active since this hour have lapsed.
+    lapse: str
+    #: Sessions that saved nothing and were opened before this day have lapsed.
+    empty: str
+
+    @classmethod
+    def at(cls, now: datetime) -> SessionBounds:
+        """The bounds at ``now`` (an aware UTC datetime)."""
+        return cls(
+            activity_hour(now - timedelta(hours=RECENT_HOURS)),
+            activity_hour(now - timedelta(days=LAPSE_DAYS)),
+            (now.date() - timedelta(days=EMPTY_SESSION_DAYS)).isoformat(),
+        )
+
+
+def activity_hour(now: datetime) -> str:
+    """The hour (UTC, ISO 8601) a shared-code session's activity is stored as."""
+    return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0).isoformat()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def list_invites(
+    store: Store, engagement_id: str, *, now: datetime | None = None
+) -> pd.DataFrame:
     """Return the engagement's codes grouped by team, role and expiry, with their use.
 
     Columns: ``team``, ``department``, ``role``, ``expires``, ``codes``, ``max_uses`` (summed),
-    ``uses`` (submissions so far). Clear codes are not stored, so they cannot be listed.
+    ``uses`` (submissions so far), ``revoked`` (codes revoked), ``open_sessions`` (unfinished
+    sessions that have not lapsed, personal codes' included), ``active_sessions`` (of those,
+    shared-code sessions active in the last :data:`RECENT_HOURS` hours: they count against
+    the code's limit) and ``busy`` (shared codes refusing new starts because of them). Clear
+    codes are not stored, so they cannot be listed.
     """
     store.engagement(engagement_id)
-    return store.invite_summary(engagement_id)
+    bounds = SessionBounds.at(now or _utcnow())
+    return store.invite_summary(
+        engagement_id, recent=bounds.recent, lapse=bounds.lapse, empty=bounds.empty,
+        per_use=SESSIONS_PER_USE,
+    )
+
+
+def sweep_sessions(store: Store, engagement_id: str, now: datetime) -> int:
+    """Delete the engagement's lapsed shared-code sessions; return how many.
+
+    Reads first, so the write lock is taken only when something has lapsed.
+    """
+    bounds = SessionBounds.at(now)
+    if not store.lapsed_sessions(engagement_id, lapse=bounds.lapse, empty=bounds.empty):
+        return 0
+    store.overwrite_deleted()
+    with store.transaction():
+        return store.sweep_sessions(engagement_id, lapse=bounds.lapse, empty=bounds.empty)
+
+
+def select_invites(
+    store: Store,
+    engagement_id: str,
+    *,
+    codes: Sequence[str] = (),
+    team: str | None = None,
+    role: str | None = None,
+    every: bool = False,
+) -> list[str]:
+    """Return the hashes of the codes a consultant names, for revoking or clearing.
+
+    Name them one way: by their clear ``codes`` (from the CSV they were written to; the
+    store finds each by its hash), by ``team`` and/or ``role`` (every code of that group),
+    or ``every`` code of the engagement. Raises :class:`ParameterError` for no or mixed
+    ways and :class:`NotFoundError` when a named code or group has no code.
+    """
+    store.engagement(engagement_id)
+    ways = sum((bool(codes), team is not None or role is not None, every))
+    if ways != 1:
+        raise ParameterError(
+            "name the codes one way: by code, by team and/or role, or every code"
+        )
+    if codes:
+        found: list[str] = []
+        for typed in codes:
+            canonical = normalise_code(typed)
+            if not canonical:
+                raise ParameterError(
+                    f"code {typed[:40]!r}: not an invite code (12 letters and digits)"
+                )
+            if store.invite(engagement_id, hash_code(canonical)) is None:
+                raise NotFoundError(
+                    f"code {format_code(canonical)}: not a code of engagement {engagement_id!r}"
+                )
+            found.append(hash_code(canonical))
+        return list(dict.fromkeys(found))
+    hashes = store.invite_hashes(engagement_id, team=team, role=role)
+    if not hashes:
+        group = ", ".join(f"{what} {value!r}" for what, value in (("team", team), ("role", role))
+                          if value is not None)
+        where = f" of {group}" if group else ""
+        raise NotFoundError(f"engagement {engagement_id!r} has no codes{where}")
+    return hashes
+
+
+def open_sessions(store: Store, code_hashes: list[str]) -> tuple[int, int]:
+    """``(sessions, with saved answers)``: the unfinished sessions these codes hold."""
+    return store.open_sessions(code_hashes)
+
+
+def clear_sessions(store: Store, code_hashes: list[str]) -> int:
+    """Delete every unfinished session (draft) of these codes, in one transaction; return how
+    many. Their holders start again with the code; submitted answers stay.
+
+    The deleted drafts are overwritten on disk and the write-ahead log is checkpointed (best
+    effort), as after a submission.
+    """
+    store.overwrite_deleted()
+    with store.transaction():
+        removed = store.clear_sessions(code_hashes)
+    store.checkpoint()
+    return removed
+
+
+def revoke_invites(store: Store, code_hashes: list[str]) -> tuple[int, int]:
+    """Revoke codes and delete their unfinished sessions, in one transaction.
+
+    A revoked code refuses new starts, resumes and submissions (``reason="revoked"``);
+    answers already submitted with it stay. Returns ``(codes newly revoked, sessions
+    deleted)``.
+    """
+    store.overwrite_deleted()
+    with store.transaction():
+        revoked = store.revoke_invites(code_hashes, _utcnow().date().isoformat())
+        removed = store.clear_sessions(code_hashes)
+    store.checkpoint()
+    return revoked, removed
 
 
 def _check_open(code: InviteCode, today: date) -> None:
+    if code.revoked is not None:
+        raise InviteError("revoked", f"the code was revoked on {code.revoked.isoformat()}")
     if code.expires is not None and today > code.expires:
         raise InviteError("expired", f"the code expired on {code.expires.isoformat()}")
     if code.uses >= code.max_uses:
@@ -253,11 +422,12 @@ def _check_open(code: InviteCode, today: date) -> None:
 
 
 def _row_to_code(row: InviteRow) -> InviteCode:
-    code_hash, engagement_id, role, team, dept, max_uses, uses, expires = row
+    code_hash, engagement_id, role, team, dept, max_uses, uses, expires, revoked = row
     return InviteCode(
         str(code_hash), str(engagement_id), str(role), str(team),
         None if dept is None else str(dept), int(str(max_uses)), int(str(uses)),
         None if expires is None else date.fromisoformat(str(expires)),
+        None if revoked is None else date.fromisoformat(str(revoked)),
     )
 
 
@@ -266,8 +436,8 @@ def lookup_invite(
 ) -> InviteCode | None:
     """Return the stored code matching a typed ``code`` in this engagement, or ``None``.
 
-    With ``check`` (the default), raise :class:`InviteError` when the code has expired or is
-    used up.
+    With ``check`` (the default), raise :class:`InviteError` when the code is revoked, has
+    expired or is used up.
     """
     canonical = normalise_code(code)
     if not canonical:

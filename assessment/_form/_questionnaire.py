@@ -1,6 +1,9 @@
 """The client questionnaire: an ipywidgets form built from the engagement's model.
 
-The same :class:`Questionnaire` runs in JupyterLab and under Voilà (``assessment form``).
+The same :class:`Questionnaire` runs in JupyterLab, under Voilà and in the questionnaire
+server (``assessment form``), which hosts many of them in one process: a page's widgets are
+closed when the next page replaces them, and :meth:`Questionnaire.end` replaces the form
+with a message when the server ends an idle session.
 Flow: language -> invite code -> welcome (purpose, confidentiality) -> one page per
 dimension -> outcomes (recommendation 0-10 and trifecta ratings) -> review -> thank you.
 Each completed page is saved as a draft (``_drafts.py``), confirmed on the next page; the
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .._i18n._catalogues import N_, Translator
 from .._i18n._form import form_translator, language_name, role_name
@@ -32,7 +36,9 @@ from .._store._store import Store
 from .._store._workspace import Workspace
 from .._text import MAX_COMMENT, clean_text
 from ._drafts import FormAnswers, FormSession, save_draft, start_session, submit
-from ._invites import InviteError
+from ._invites import LAPSE_DAYS, InviteError
+from ._radio import RadioGroup
+from ._throttle import CodeAttempts
 
 __all__ = ["ENGAGEMENT_ENV", "Questionnaire", "open_questionnaire"]
 
@@ -43,7 +49,8 @@ RECOMMEND = "recommend"
 PAGE_SECONDS_CAP = 600
 log = logging.getLogger("assessment.form")
 _clock = time.monotonic
-#: The message for each reason a code gives no access (``submitted`` shows thanks).
+#: The message for each reason a code gives no access (``submitted`` shows thanks;
+#: ``lapsed`` is :data:`_LAPSED`, a message with a count).
 _REFUSED = {
     "unknown": N_("This code is not valid. Check it and try again, or ask the person who "
                   "invited you."),
@@ -53,6 +60,9 @@ _REFUSED = {
     "busy": N_("Many people have started with this code and not yet submitted, so no new "
                "start is possible just now. If you started before, enter the personal code "
                "you were given; otherwise try again later or ask the person who invited you."),
+    "revoked": N_("This code has been withdrawn by the person who invited you. Answers "
+                  "already submitted with it are kept. If you have not answered yet, ask them "
+                  "for a new code."),
 }
 
 _CSS = """<style>
@@ -71,12 +81,16 @@ _CSS = """<style>
 .assessment-form .af-item > .widget-label { width: auto; max-width: 100%; height: auto;
   white-space: normal; line-height: 1.4; font-weight: 600; font-size: 1rem;
   text-align: left; justify-content: flex-start; }
-.assessment-form .widget-radio-box { flex-direction: row; flex-wrap: wrap;
-  gap: 0.25rem 1.25rem; margin: 0.25rem 0 0 !important; }
-.assessment-form .widget-radio-box label { height: auto; line-height: 1.8;
-  font-size: 1rem; white-space: normal; }
-.assessment-form .widget-radio-box input { height: 1.8rem; }
-.assessment-form .af-scale .widget-radio-box { flex-direction: column; }
+.assessment-form .af-radiogroup { border: 0; padding: 0; margin: 0; min-width: 0; }
+.assessment-form .af-radiogroup legend { padding: 0; white-space: normal; line-height: 1.4;
+  font-weight: 600; font-size: 1rem; }
+.assessment-form .af-options { display: flex; flex-direction: row; flex-wrap: wrap;
+  gap: 0.25rem 1.25rem; margin: 0.25rem 0 0; }
+.assessment-form .af-options label { line-height: 1.8; font-size: 1rem; white-space: normal;
+  display: inline-flex; align-items: center; gap: 0.35rem; cursor: pointer; }
+.assessment-form .af-options input { height: 1.1rem; width: 1.1rem; margin: 0; }
+.assessment-form .af-scale .af-options { flex-direction: column; }
+.assessment-form .af-radiogroup .af-message:empty { display: none; }
 .assessment-form input:focus-visible, .assessment-form textarea:focus-visible,
 .assessment-form button:focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }
 .assessment-form .af-message, .assessment-form .af-message p { color: #b00020;
@@ -97,26 +111,40 @@ _CSS = """<style>
 .assessment-form textarea { min-height: 6rem; font-size: 1rem; }
 .assessment-form .widget-progress { width: 100%; }
 @media (max-width: 32rem) { .assessment-form { padding: 0.25rem 0.5rem 2rem; }
-  .assessment-form .widget-radio-box { flex-direction: column; } }
+  .assessment-form .af-options { flex-direction: column; } }
 </style>"""
-
-
-def _p(body: str, cls: str = "") -> widgets.HTML:
-    """Return an HTML paragraph widget; ``body`` must already be escaped."""
-    out = widgets.HTML(f"<p>{body}</p>" if body else "")
-    if cls:
-        out.add_class(cls)
-    return out
 
 
 def _esc(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def _button(label: str, handler: Callable[[Any], None], *, primary: bool = False) -> Any:
-    button = widgets.Button(description=label, button_style="primary" if primary else "")
-    button.on_click(handler)
-    return button
+def _close(widget: Any, keep: set[int]) -> None:
+    """Close ``widget`` with its children, layout and style, except the widgets in ``keep``."""
+    if id(widget) in keep:
+        return
+    for child in getattr(widget, "children", ()) or ():
+        _close(child, keep)
+    for part in ("layout", "style"):
+        sub = getattr(widget, part, None)
+        if isinstance(sub, widgets.Widget) and id(sub) not in keep:
+            sub.close()
+    widget.close()
+
+
+class _GroupMessage:
+    """The note under one question (``.value``, plain text), kept inside its radio group."""
+
+    def __init__(self, group: RadioGroup) -> None:
+        self.group = group
+
+    @property
+    def value(self) -> str:
+        return str(self.group.message)
+
+    @value.setter
+    def value(self, value: str) -> None:
+        self.group.message = value
 
 
 class Questionnaire:
@@ -163,15 +191,25 @@ class Questionnaire:
         #: On the review page: a button per page with open questions.
         self.goto: dict[str, Any] = {}
         self.index = 0
-        self.notice = widgets.HTML()
+        # Every widget has a layout model, HTML and buttons a style model too: the page's
+        # widgets share one of each, so a page opens (and later closes) a third of the models.
+        self._layout = widgets.Layout()
+        self._wide = widgets.Layout(width="100%")
+        self._html_style = HTMLStyle()
+        self._button_style = widgets.ButtonStyle()
+        self._shared = {id(w) for w in (self._layout, self._wide, self._html_style,
+                                        self._button_style)}
+        self.notice = self._html()
         self.notice.add_class("af-message")
         #: "Your answers so far are saved", shown on the page after each save.
-        self.saved = widgets.HTML()
+        self.saved = self._html()
         self.saved.add_class("af-saved")
+        self._style = self._html(_CSS)
         self._just_saved = False
         self._warned = False
         self._since: float | None = None  # when the time on the current page started
-        self.widget = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self._attempts = CodeAttempts()  # wrong codes in a row, and the wait they impose
+        self.widget = widgets.VBox(layout=self._wide)
         self.widget.add_class("assessment-form")
         self._show_language()
 
@@ -192,6 +230,24 @@ class Questionnaire:
         """Return the form message for the count ``n`` in the respondent's language, escaped."""
         return _esc(self.words.ngettext(singular, plural, n, **values))
 
+    def _html(self, value: str = "", cls: str = "") -> Any:
+        """Return an HTML widget (``value`` already escaped) on the shared layout and style."""
+        out = widgets.HTML(value, layout=self._layout, style=self._html_style)
+        if cls:
+            out.add_class(cls)
+        return out
+
+    def _p(self, body: str, cls: str = "") -> Any:
+        """Return an HTML paragraph widget; ``body`` must already be escaped."""
+        return self._html(f"<p>{body}</p>" if body else "", cls)
+
+    def _button(self, label: str, handler: Callable[[Any], None], *, primary: bool = False
+                ) -> Any:
+        button = widgets.Button(description=label, button_style="primary" if primary else "",
+                                layout=self._layout, style=self._button_style)
+        button.on_click(handler)
+        return button
+
     def _render(self, page: str, *children: Any, buttons: dict[str, Any]) -> None:
         self._tick()
         self.page = page
@@ -201,9 +257,36 @@ class Questionnaire:
         saved = self._("Your answers so far are saved.")
         self.saved.value = f"<p role='status'>✓ {saved}</p>" if self._just_saved else ""
         self._just_saved = False
-        row = widgets.HBox(list(buttons.values()))
+        row = widgets.HBox(list(buttons.values()), layout=self._layout)
         row.add_class("af-buttons")
-        self.widget.children = (widgets.HTML(_CSS), self.saved, *children, self.notice, row)
+        old = self.widget.children
+        self.widget.children = (self._style, self.saved, *children, self.notice, row)
+        # In a server that hosts many sessions in one process, a replaced page's widgets
+        # would live until the session ends: close them (the browser drops their views).
+        keep = {id(w) for w in (self._style, self.saved, self.notice, *children)}
+        keep |= self._shared
+        for widget in old:
+            _close(widget, keep)
+
+    def end(self, idle_minutes: int) -> None:
+        """Replace the form with "this session ended" and close the page's widgets.
+
+        The server calls it when a respondent has been idle for ``idle_minutes``; the answers
+        up to the last completed page are saved, and the respondent continues with their code.
+        """
+        self._reset_page_widgets()
+        self.session = None
+        self.answers = FormAnswers()
+        ended = self._p(self.ngettext(
+            "This session ended after %(minutes)s minute without activity. Your answers up to "
+            "the last page you completed are saved: reload this page and enter your code to "
+            "continue.",
+            "This session ended after %(minutes)s minutes without activity. Your answers up to "
+            "the last page you completed are saved: reload this page and enter your code to "
+            "continue.",
+            idle_minutes, minutes=idle_minutes,
+        ), "af-note")
+        self._render("ended", ended, buttons={})
 
     def _tick(self) -> None:
         """Add the time since the last tick (at most :data:`PAGE_SECONDS_CAP`) to the answers."""
@@ -218,7 +301,29 @@ class Questionnaire:
         if exc.reason == "submitted":
             self._show_thanks(already=True)
         else:
-            message.value = "<p>" + self._(_REFUSED[exc.reason]) + "</p>"
+            message.value = "<p>" + self._refusal(exc.reason) + "</p>"
+
+    def _refusal(self, reason: str) -> str:
+        """Return why a code gives no access, for ``reason``, escaped."""
+        if reason == "lapsed":
+            return self.ngettext(
+                "The unfinished answers kept under this personal code have been removed: they "
+                "are kept for %(days)s day after your last visit, or until the person who "
+                "invited you clears them. Enter your team's code to start again.",
+                "The unfinished answers kept under this personal code have been removed: they "
+                "are kept for %(days)s days after your last visit, or until the person who "
+                "invited you clears them. Enter your team's code to start again.",
+                LAPSE_DAYS, days=LAPSE_DAYS,
+            )
+        return self._(_REFUSED[reason])
+
+    def _wait(self, seconds: int) -> str:
+        """Return "too many codes were tried, wait ``seconds``" as a paragraph, escaped."""
+        return "<p>" + self.ngettext(
+            "Too many codes were tried. Please wait %(seconds)s second, then try again.",
+            "Too many codes were tried. Please wait %(seconds)s seconds, then try again.",
+            seconds, seconds=seconds,
+        ) + "</p>"
 
     def _reset_page_widgets(self) -> None:
         self.inputs, self.messages, self.goto = {}, {}, {}
@@ -245,19 +350,19 @@ class Questionnaire:
         title = " · ".join(dict.fromkeys(
             form_translator(lg).gettext("Choose your language") for lg in self.languages
         ))
-        self.language_input = widgets.RadioButtons(
+        self.language_input = RadioGroup(
             options=[(language_name(lg), lg) for lg in self.languages],
             value=self.lang,
             description=title,
-            style={"description_width": "initial"},
+            layout=self._layout,
         )
         self.language_input.add_class("af-item")
         self.language_input.add_class("af-scale")
-        heading = widgets.HTML(f"<h2>{_esc(self.model.title.get(self.lang))}</h2>")
+        heading = self._html(f"<h2>{_esc(self.model.title.get(self.lang))}</h2>")
         self._render(
             "language", heading, self.language_input,
-            buttons={"continue": _button(self._("Continue"), self._guard(self._choose_language),
-                                         primary=True)},
+            buttons={"continue": self._button(
+                self._("Continue"), self._guard(self._choose_language), primary=True)},
         )
 
     def _choose_language(self) -> None:
@@ -271,18 +376,18 @@ class Questionnaire:
             placeholder="XXXX-XXXX-XXXX", description=self._("Code"),
             style={"description_width": "initial"},
         )
-        self.messages["code"] = _p(message, "af-message")
+        self.messages["code"] = self._p(message, "af-message")
         self._render(
             "code",
-            widgets.HTML("<h2>" + self._("Your invitation code") + "</h2><p>" + self._(
+            self._html("<h2>" + self._("Your invitation code") + "</h2><p>" + self._(
                 "Enter the code from your invitation. It tells us only your role and team, "
                 "never your name."
             ) + "</p>"),
             self.code_input,
             self.messages["code"],
             buttons={
-                "back": _button(self._("Back"), self._guard(self._show_language)),
-                "continue": _button(self._("Continue"), self._guard(self._enter_code),
+                "back": self._button(self._("Back"), self._guard(self._show_language)),
+                "continue": self._button(self._("Continue"), self._guard(self._enter_code),
                                     primary=True),
             },
         )
@@ -292,11 +397,19 @@ class Questionnaire:
         if not typed.strip():
             self.messages["code"].value = "<p>" + self._("Enter your code.") + "</p>"
             return
+        now = _clock()
+        wait = self._attempts.wait(now)
+        if wait:  # too many wrong codes: not even checked until the wait is over
+            self.messages["code"].value = self._wait(wait)
+            return
         try:
             session = start_session(self.store, self.engagement.id, typed)
         except InviteError as exc:
             self._refused(exc, self.messages["code"])
+            if exc.reason == "unknown" and (wait := self._attempts.failed(now)):
+                self.messages["code"].value += self._wait(wait)
             return
+        self._attempts.succeeded()
         self.session = session
         self.resumed = session.draft is not None
         self.answers = session.draft or FormAnswers()
@@ -349,8 +462,8 @@ class Questionnaire:
             else self._("Start")
         )
         self._render(
-            "welcome", widgets.HTML("".join(parts)),
-            buttons={"start": _button(start, self._guard(self._start), primary=True)},
+            "welcome", self._html("".join(parts)),
+            buttons={"start": self._button(start, self._guard(self._start), primary=True)},
         )
 
     def _start(self) -> None:
@@ -359,24 +472,23 @@ class Questionnaire:
 
     # --- question pages ---------------------------------------------------------------------
     def _recommend_widget(self, number: int) -> list[Any]:
-        """The 0-10 recommendation question and its message line."""
+        """The 0-10 recommendation question (its message shows inside the group)."""
         assert self.session is not None
         lang = self.lang
         scale = self.model.recommend_scale
         low, high = scale.labels.get(lang)
         labels = {scale.min: f"{scale.min} – {low}", scale.max: f"{scale.max} – {high}"}
-        rec = widgets.RadioButtons(
-            options=[(labels.get(v, str(v)), v) for v in scale.points],
-            value=self.answers.recommend,
+        choices = [(labels.get(v, str(v)), v) for v in scale.points]
+        rec = RadioGroup(
+            options=choices,
+            value=self.answers.recommend if self.answers.recommend in scale.points else None,
             description=f"{number}. " + self.model.recommend_text(self.session.role, lang),
-            orientation="horizontal",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="100%"),
+            layout=self._layout,
         )
         rec.add_class("af-item")
         self.inputs[RECOMMEND] = rec
-        self.messages[RECOMMEND] = _p("", "af-message")
-        return [rec, self.messages[RECOMMEND]]
+        self.messages[RECOMMEND] = _GroupMessage(rec)
+        return [rec]
 
     def _item_widget(self, number: int, qid: str, item: Item | OutcomeItem) -> Any:
         assert self.session is not None
@@ -388,28 +500,27 @@ class Questionnaire:
         if item.allows_na(self.session.role):  # only where this role cannot judge
             options.append((self.model.not_applicable.get(lang), "na"))
         saved = self.answers.answers.get(qid)
-        radio = widgets.RadioButtons(
+        radio = RadioGroup(
             options=options,
             value=saved if saved in [v for _, v in options] else None,
             description=f"{number}. {item.text.get(self.session.role, lang)}",
-            orientation="horizontal",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="100%"),
+            layout=self._layout,
         )
         radio.add_class("af-item")
         self.inputs[qid] = radio
-        self.messages[qid] = _p("", "af-message")
-        return widgets.VBox([radio, self.messages[qid]])
+        self.messages[qid] = _GroupMessage(radio)
+        return radio
 
     def _progress(self, index: int) -> list[Any]:
         total = len(self.pages) + 1
         bar = widgets.IntProgress(value=index + 1, min=0, max=total,
-                                  layout=widgets.Layout(width="100%"))
+                                  layout=self._wide)
         progress = self._("Page %(page)s of %(pages)s", page=index + 1, pages=total)
-        out = [widgets.HTML(f"<p>{progress}</p>"), bar]
+        out = [self._html(f"<p>{progress}</p>"), bar]
         if self.session is not None and self.session.continuation_code:
             code = self.session.continuation_code
-            out.append(_p(self._("Your personal code to continue later: %(code)s", code=code)))
+            out.append(self._p(self._("Your personal code to continue later: %(code)s",
+                                      code=code)))
         return out
 
     def _show_page(self, index: int) -> None:
@@ -422,7 +533,7 @@ class Questionnaire:
         number = 1
         page_id = self.pages[index]
         if page_id == RECOMMEND:
-            body.append(widgets.HTML(
+            body.append(self._html(
                 # TRANSLATORS: the title of the last question page (the organisation as a whole).
                 "<h2>" + self._("Overall") + "</h2><p>"
                 + self._("Finally, a few questions about your organisation as a whole.") + "</p>"
@@ -436,11 +547,11 @@ class Questionnaire:
                 number += 1
         else:
             dim = self.model.dimension(page_id)
-            body.append(widgets.HTML(
+            body.append(self._html(
                 f"<h2>{_esc(dim.name.get(lang))}</h2><p>{_esc(dim.description.get(lang))}</p>"
             ))
             for facet in dim.facets:
-                body.append(widgets.HTML(f"<h3>{_esc(facet.name.get(lang))}</h3>"))
+                body.append(self._html(f"<h3>{_esc(facet.name.get(lang))}</h3>"))
                 for item in facet.items:
                     body.append(self._item_widget(number, item.id, item))
                     number += 1
@@ -454,20 +565,21 @@ class Questionnaire:
                 description=self._("Comment (optional)"),
                 placeholder=hint,
                 style={"description_width": "initial"},
-                layout=widgets.Layout(width="100%"),
+                layout=self._wide,
             )
             self.comment.add_class("af-item")
-            self.comment_message = _p("", "af-message")
+            self.comment_message = self._p("", "af-message")
             body += [
                 self.comment,
-                _p(_esc(hint)),
+                self._p(_esc(hint)),
                 self.comment_message,
             ]
         self._render(
             f"page:{page_id}", *body,
             buttons={
-                "back": _button(self._("Back"), self._guard(lambda: self._leave(index, -1))),
-                "next": _button(self._("Next"), self._guard(lambda: self._leave(index, +1)),
+                "back": self._button(self._("Back"),
+                                     self._guard(lambda: self._leave(index, -1))),
+                "next": self._button(self._("Next"), self._guard(lambda: self._leave(index, +1)),
                                 primary=True),
             },
         )
@@ -526,10 +638,10 @@ class Questionnaire:
             return
         if step > 0:
             unanswered = self._open_on_page()
-            open_note = self._("Not answered yet. You may leave it open and come back to it "
-                               "later.")
-            for qid, message in self.messages.items():
-                message.value = f"<p>{open_note}</p>" if qid in unanswered else ""
+            open_note = self.words.gettext("Not answered yet. You may leave it open and come "
+                                           "back to it later.")
+            for qid, message in self.messages.items():  # plain text, inside the group
+                message.value = open_note if qid in unanswered else ""
             if unanswered and not self._warned:
                 self._warned = True
                 self.notice.value = "<p>" + self._(
@@ -586,30 +698,32 @@ class Questionnaire:
     def _show_review(self) -> None:
         self._reset_page_widgets()
         body: list[Any] = self._progress(len(self.pages))
-        body.append(widgets.HTML("<h2>" + self._("Review and submit") + "</h2>"))
+        body.append(self._html("<h2>" + self._("Review and submit") + "</h2>"))
         open_items = self.unanswered()
         if not open_items:
-            body.append(_p(self._("You have answered every question.")))
+            body.append(self._p(self._("You have answered every question.")))
         else:
-            body.append(_p(self._("These questions are not answered yet:")))
+            body.append(self._p(self._("These questions are not answered yet:")))
             for page_id, ids in open_items.items():
                 listed = "".join(f"<li>{_esc(self._question_text(q))}</li>" for q in ids)
-                body.append(widgets.HTML(f"<h3>{_esc(self._page_title(page_id))}</h3>"
+                body.append(self._html(f"<h3>{_esc(self._page_title(page_id))}</h3>"
                                          f"<ul>{listed}</ul>"))
-                go = _button(self.words.gettext("Go to: %(page)s", page=self._page_title(page_id)),
+                go = self._button(self.words.gettext("Go to: %(page)s",
+                                                     page=self._page_title(page_id)),
                              self._guard(self._goto(self.pages.index(page_id))))
                 go.add_class("af-goto")
                 self.goto[page_id] = go
                 body.append(go)
-        body.append(_p(self._("You can still submit; open questions count as not answered. "
-                              "After submitting you cannot change your answers."), "af-note"))
+        body.append(self._p(self._("You can still submit; open questions count as not "
+                                   "answered. After submitting you cannot change your "
+                                   "answers."), "af-note"))
         self._render(
             "review", *body,
             buttons={
-                "back": _button(self._("Back"),
-                                self._guard(lambda: self._show_page(len(self.pages) - 1))),
-                "submit": _button(self._("Submit my answers"), self._guard(self._submit),
-                                  primary=True),
+                "back": self._button(self._("Back"),
+                                     self._guard(lambda: self._show_page(len(self.pages) - 1))),
+                "submit": self._button(self._("Submit my answers"), self._guard(self._submit),
+                                       primary=True),
             },
         )
 
@@ -644,7 +758,7 @@ class Questionnaire:
             if already else self._("Your answers have been saved. You can close this window now.")
         )
         self._render(
-            "thanks", widgets.HTML("<h2>" + self._("Thank you!") + f"</h2><p>{body}</p>"),
+            "thanks", self._html("<h2>" + self._("Thank you!") + f"</h2><p>{body}</p>"),
             buttons={},
         )
 

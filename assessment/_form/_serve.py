@@ -1,23 +1,23 @@
-"""Serving the questionnaire: Voilà on ``notebooks/questionnaire.ipynb``, with a token.
+"""``assessment form``: the questionnaire server as a child process, with a token.
 
-``assessment form`` builds the command with :func:`form_server` and runs it with
-:func:`serve_form`. Voilà strips the notebook's code from the page (``strip_sources``),
-hides tracebacks from respondents and runs one kernel per visitor with the notebook folder
-as working directory; the workspace and the engagement reach the kernel through
-``$ASSESSMENT_WORKSPACE`` and ``$ASSESSMENT_ENGAGEMENT``.
+:func:`form_server` checks the settings and prepares the server (:mod:`._server`: Solara's
+server in our Starlette app, one process for every respondent); :func:`serve_form` runs it
+until it stops or is stopped, and :func:`exit_reason` says why it stopped.
 
-The login token is written to a private Voilà config file rather than Voilà's command line,
-so other users of the machine cannot read it from the process list (``--token`` on
-``assessment form``'s own command line is visible there: prefer ``$ASSESSMENT_FORM_TOKEN``).
-Without a token the server only starts when asked explicitly, and then only on a loopback
-address. Stopped by Ctrl-C, SIGTERM (systemd, ``kill``) or SIGHUP, :func:`serve_form` stops
-Voilà and removes the config file.
+The login token is written to a private config file (mode 0600 in a 0700 folder) rather than
+the server's command line, so other users of the machine cannot read it from the process list
+(``--token`` on ``assessment form``'s own command line is visible there: prefer
+``$ASSESSMENT_FORM_TOKEN``). Without a token the server only starts when asked explicitly,
+and then only on a loopback address. Stopped by Ctrl-C, SIGTERM (systemd, ``kill``) or
+SIGHUP, :func:`serve_form` stops the server and removes the config folder.
+
+Capacity: ``max_sessions`` defaults to :func:`default_max_sessions`, from the machine's
+memory; ``idle_timeout`` (20 minutes) ends a session nobody has touched for that long.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import os
 import secrets
 import shutil
@@ -33,25 +33,31 @@ from pathlib import Path
 from types import FrameType
 
 from .._exceptions import ParameterError
-from .._store._workspace import WORKSPACE_ENV, Workspace, shipped
-from ._questionnaire import ENGAGEMENT_ENV
+from .._store._workspace import WORKSPACE_ENV, Workspace
+from ._server import ServerConfig
 
-__all__ = ["FORM_NOTEBOOK", "TOKEN_ENV", "FormServer", "form_server", "serve_form"]
+__all__ = [
+    "DEFAULT_IDLE_TIMEOUT",
+    "SESSION_MB",
+    "TOKEN_ENV",
+    "FormServer",
+    "default_max_sessions",
+    "exit_reason",
+    "form_server",
+    "serve_form",
+]
 
-FORM_NOTEBOOK = "questionnaire.ipynb"
 #: The environment variable ``assessment form`` reads the login token from.
 TOKEN_ENV = "ASSESSMENT_FORM_TOKEN"
 DEFAULT_PORT = 8866
-
-
-def form_notebook() -> Path:
-    """Return the questionnaire notebook of this checkout or installed package."""
-    try:
-        return shipped("notebooks", FORM_NOTEBOOK)
-    except FileNotFoundError as exc:
-        raise ParameterError(
-            f"{FORM_NOTEBOOK}: not found next to the package; pass --notebook PATH"
-        ) from exc
+#: Seconds without a message from a respondent's tab before the server ends the session.
+DEFAULT_IDLE_TIMEOUT = 20 * 60
+#: Memory budgeted per open session (MB): over twice the measured cost (README, "Serving
+#: many respondents").
+SESSION_MB = 16
+#: The share of the machine's memory the default session limit budgets for sessions.
+MEMORY_SHARE = 0.5
+CONFIG_NAME = "server.json"
 
 
 def _is_loopback(ip: str) -> bool:
@@ -63,16 +69,29 @@ def _is_loopback(ip: str) -> bool:
         return False
 
 
+def _total_memory_mb() -> float:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (ValueError, OSError, AttributeError):
+        return 4096.0  # unknown: assume a small machine
+
+
+def default_max_sessions(total_mb: float | None = None) -> int:
+    """Sessions that fit in :data:`MEMORY_SHARE` of the memory at :data:`SESSION_MB` each."""
+    total = _total_memory_mb() if total_mb is None else total_mb
+    return max(10, int(total * MEMORY_SHARE / SESSION_MB))
+
+
 @dataclass(frozen=True)
 class FormServer:
-    """A ready-to-run Voilà command: ``argv``, its environment and the URL to hand out."""
+    """A ready-to-run server: ``argv``, its environment, the URL to hand out and its config."""
 
     argv: list[str]
     env: dict[str, str]
     url: str
     token: str
     config_dir: Path
-    notebook: Path
+    config: ServerConfig
 
 
 def form_server(
@@ -83,9 +102,10 @@ def form_server(
     ip: str = "127.0.0.1",
     token: str | None = None,
     open_access: bool = False,
-    notebook: str | Path | None = None,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    max_sessions: int | None = None,
 ) -> FormServer:
-    """Prepare Voilà to serve the questionnaire of ``engagement_id``.
+    """Prepare the server of ``engagement_id``'s questionnaire.
 
     Parameters
     ----------
@@ -94,21 +114,31 @@ def form_server(
     engagement_id:
         The engagement (it must exist).
     port, ip:
-        Where Voilà listens; keep ``127.0.0.1`` behind an HTTPS reverse proxy.
+        Where the server listens; keep ``127.0.0.1`` behind an HTTPS reverse proxy.
     token:
         The login token respondents' URL carries; ``None`` makes a random one. An empty
         token is refused unless ``open_access`` is set and ``ip`` is a loopback address.
     open_access:
         Run without a token (local testing only).
-    notebook:
-        The questionnaire notebook (default: ``notebooks/questionnaire.ipynb``).
+    idle_timeout:
+        Seconds without activity after which a respondent's session ends (their saved pages
+        stay; they continue with their code).
+    max_sessions:
+        Open sessions beyond which new visitors get the "busy" page; ``None``:
+        :func:`default_max_sessions`; ``0``: no limit.
 
     The caller runs it with :func:`serve_form`, which also removes the private config folder.
     """
     with workspace.store() as store:
-        store.engagement(engagement_id)  # fail now, not in every respondent's kernel
+        store.engagement(engagement_id)  # fail now, not in every respondent's session
     if not 1 <= port <= 65535:
         raise ParameterError(f"port: {port} is not a TCP port (1-65535)")
+    if not idle_timeout >= 1:
+        raise ParameterError(f"idle timeout: {idle_timeout} s; give at least 1 second")
+    if max_sessions is None:
+        max_sessions = default_max_sessions()
+    if max_sessions < 0:
+        raise ParameterError(f"max sessions: {max_sessions}; give 0 (no limit) or more")
     if open_access:
         if not _is_loopback(ip):
             raise ParameterError(
@@ -126,29 +156,24 @@ def form_server(
             )
         if len(secret) < 16:
             raise ParameterError("token: use at least 16 characters")
-    nb = Path(notebook).resolve() if notebook else form_notebook()
-    if not nb.is_file():
-        raise ParameterError(f"{nb}: no such notebook")
+    config = ServerConfig(
+        workspace=str(workspace.path), engagement=engagement_id, host=ip, port=port,
+        token=secret, idle_timeout=float(idle_timeout), max_sessions=max_sessions,
+    )
     config_dir = Path(tempfile.mkdtemp(prefix="assessment-form-"))  # mode 0700
-    config = config_dir / "voila.json"
-    fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"Voila": {"token": secret}}, fh)
-    argv = [
-        sys.executable, "-m", "voila", str(nb),
-        f"--port={port}",
-        "--no-browser",
-        f"--Voila.ip={ip}",
-        "--show_tracebacks=False",
-        "--strip_sources=True",
-        f"--Voila.config_file_paths={config_dir}",
-    ]
+    config.write(config_dir / CONFIG_NAME)
+    argv = [sys.executable, "-m", "assessment._form._server",
+            "--config", str(config_dir / CONFIG_NAME)]
     env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+    # Each tab's messages run in a thread of their own: without a cap glibc gives threads
+    # heaps of their own, which hold freed memory; two keep a session at about 3 MB and let
+    # the memory of closed sessions go back to the system.
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     env[WORKSPACE_ENV] = str(workspace.path)
-    env[ENGAGEMENT_ENV] = engagement_id
+    env["ASSESSMENT_ENGAGEMENT"] = engagement_id  # ENGAGEMENT_ENV (the form not imported)
     host = f"[{ip}]" if ":" in ip else ip
     url = f"http://{host}:{port}/" + (f"?token={secret}" if secret else "")
-    return FormServer(argv, env, url, secret, config_dir, nb)
+    return FormServer(argv, env, url, secret, config_dir, config)
 
 
 class _Stop(Exception):
@@ -179,28 +204,50 @@ def _stop_on_signals() -> Iterator[None]:
 
 
 def serve_form(server: FormServer) -> int:
-    """Run Voilà until it stops, or is stopped by Ctrl-C, SIGTERM or SIGHUP; return its code.
+    """Run the server until it stops, or is stopped by Ctrl-C, SIGTERM or SIGHUP.
 
-    However it stops, Voilà is terminated (killed after 10 s) and the private config folder
-    with the token is removed.
+    Return 0 when it was stopped on request, else its exit status as :mod:`subprocess`
+    reports it: positive for an error, ``-N`` when signal N killed it (the OOM killer's
+    SIGKILL, say); :func:`exit_reason` puts that into words. However it stops, the server
+    is terminated (killed after 10 s) and the private config folder with the token removed.
     """
     proc: subprocess.Popen[bytes] | None = None
     try:
         with _stop_on_signals():
             try:
-                proc = subprocess.Popen(server.argv, env=server.env, cwd=server.notebook.parent)
+                proc = subprocess.Popen(server.argv, env=server.env, cwd=server.config_dir)
                 return proc.wait()
             except (KeyboardInterrupt, _Stop):
                 if proc is None:
                     return 1
                 proc.terminate()
                 try:
-                    return proc.wait(timeout=10)
+                    code = proc.wait(timeout=10)
                 except (subprocess.TimeoutExpired, KeyboardInterrupt):
                     proc.kill()
-                    return proc.wait()
+                    proc.wait()
+                    return 0
+                return code if code > 0 else 0  # it stopped because we asked
     finally:
         if proc is not None and proc.poll() is None:  # a second signal cut the stop short
             proc.kill()
             proc.wait()
         shutil.rmtree(server.config_dir, ignore_errors=True)
+
+
+def exit_reason(code: int) -> tuple[int, str]:
+    """The exit status for ``assessment form`` and why, from :func:`serve_form`'s result.
+
+    A server killed by signal N gives 128 + N, as a shell reports it.
+    """
+    if code == 0:
+        return 0, "the questionnaire server stopped"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = " (out of memory? see the system log)" if -code == signal.SIGKILL else ""
+        return 128 - code, f"the questionnaire server was killed by {name}{hint}"
+    return code, (f"the questionnaire server stopped with an error (exit status {code}); "
+                  "see its messages above")

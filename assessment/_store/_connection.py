@@ -6,6 +6,10 @@
   write transaction takes the write lock up front and never deadlocks on lock upgrade, and
   an import is stored whole or not at all;
 - backups use SQLite's online backup API, never a file copy of a live database.
+
+A store is used from one thread at a time. The questionnaire server hosts many sessions in
+one process and handles a session's messages in whichever worker thread is free, one message
+at a time: it opens its stores with ``check_same_thread=False``.
 """
 
 from __future__ import annotations
@@ -44,11 +48,14 @@ def unused_path(path: Path) -> Path:
 class StoreBase:
     """The connection, transactions, migrations, checkpoints and backups of a store."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, check_same_thread: bool = True) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+            self._conn = sqlite3.connect(
+                self.path, timeout=60.0, isolation_level=None,
+                check_same_thread=check_same_thread,
+            )
             self._conn.execute("PRAGMA busy_timeout = 60000")
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -21,6 +22,23 @@ from .._model._schema import MaturityModel
 from ._connection import StoreBase, _now
 
 ENGAGEMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: Parsed models shared by every store of the process, by the SHA-256 of their text: parsing
+#: costs about 300 ms and 600 KB, and the questionnaire server opens a store per session.
+#: Models are frozen, so sharing one is safe; the oldest entry goes past the limit.
+_PARSED: dict[bytes, MaturityModel] = {}
+_PARSED_LIMIT = 8
+
+
+def _parse_model(source: str, where: str) -> MaturityModel:
+    """Return the model of ``source``, parsed once per process (see :data:`_PARSED`)."""
+    key = hashlib.sha256(source.encode("utf-8")).digest()
+    model = _PARSED.get(key)
+    if model is None:
+        model = load_model_text(source, where)
+        while len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.pop(next(iter(_PARSED)), None)
+        _PARSED[key] = model
+    return model
 
 
 @dataclass(frozen=True)
@@ -198,7 +216,7 @@ class EngagementTables(StoreBase):
             (source,) = self._conn.execute(
                 "SELECT source FROM models WHERE id = ? AND version = ?", key
             ).fetchone()
-            self._models[key] = load_model_text(
+            self._models[key] = _parse_model(
                 source, f"model {eng.model_id} {eng.model_version} in {self.path}"
             )
         return self._models[key]

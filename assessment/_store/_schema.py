@@ -168,6 +168,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "updated_at = substr(updated_at, 1, 10)",
     ),
     (
+        # Shared codes cannot be held hostage (_drafts.py). A revoked code refuses new starts,
+        # resumes and submissions; its submitted answers stay.
+        "ALTER TABLE invite_codes ADD COLUMN revoked_at TEXT",
+        # The hour (UTC) of a shared-code session's last activity (a saved page, a start or a
+        # resume): only sessions active in the last day count against the code's limit, and a
+        # session inactive for longer than the lapse period is deleted. Personal codes' drafts
+        # keep only the day (updated_at). Drafts from before count as active at the start of
+        # the day they were last saved.
+        "ALTER TABLE drafts ADD COLUMN active_at TEXT",
+        "UPDATE drafts SET active_at = updated_at || 'T00:00:00+00:00' WHERE session_hash != ''",
+        # The continuation codes (hashed) of shared-code sessions deleted with saved answers
+        # (lapsed, cleared or revoked), so their holders learn why instead of "not valid".
+        # Nothing else: no time, no answers.
+        """CREATE TABLE closed_sessions (
+            session_hash TEXT PRIMARY KEY,
+            code_hash TEXT NOT NULL REFERENCES invite_codes(code_hash) ON DELETE CASCADE
+        ) WITHOUT ROWID""",
+    ),
+    (
         # A model's levels are numbered from 0 or 1 and up to 10 (issue 14): targets and
         # ratings take any of them (the model's own range is checked by the store). SQLite
         # cannot change a CHECK, so both tables are rebuilt, rows and revision triggers kept.

@@ -23,4 +23,7 @@ class Store(ResponseTables, FieldworkTables, InviteTables):
     ----------
     path:
         The database file (created with its folder when missing).
+    check_same_thread:
+        Keep SQLite's check that only the opening thread uses the connection (default).
+        Pass ``False`` to hand the store from thread to thread, never to two at once.
     """

@@ -101,8 +101,8 @@ class Workspace:
         """Where generated reports go by default."""
         return self.path / "reports"
 
-    def store(self) -> Store:
-        """Open (creating if needed) the workspace's store."""
+    def store(self, *, check_same_thread: bool = True) -> Store:
+        """Open (creating if needed) the workspace's store (see :class:`Store`)."""
         from ._store import Store
 
-        return Store(self.db_path)
+        return Store(self.db_path, check_same_thread=check_same_thread)

@@ -1,11 +1,13 @@
-"""End to end: `assessment form` serves the questionnaire with Voilà; Chromium answers it.
+"""End to end: `assessment form` serves the questionnaire; Chromium answers it, offline.
 
-Uses Debian's chromium through Playwright (no browser download). Outside CI the test is
-skipped when chromium is missing; under CI (``$CI`` set) it fails instead.
+Uses Debian's chromium through Playwright (no browser download), with every request to
+another host than the server blocked and recorded: none may be attempted. Outside CI the
+test is skipped when chromium is missing; under CI (``$CI`` set) it fails instead.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,16 @@ import pytest
 
 from assessment import Store, generate_invites
 from tests.conftest import SHIPPED_MODEL
-from tests.voila import CHROMIUM_ARGS, TOKEN, form_url, http_get, require_chromium, serve_form
+from tests.server import (
+    CHROMIUM_ARGS,
+    TOKEN,
+    form_url,
+    http_get,
+    login_cookie,
+    offline,
+    require_chromium,
+    serve_form,
+)
 
 NOTEBOOK_CODE = ("open_questionnaire", "from assessment", "engagement: str", "import ")
 
@@ -47,26 +58,39 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                                 languages=["en", "nl", "ru", "uk"])
         code = generate_invites(store, "e2e", role="manager", team="Klantenservice",
                                 department="Service")[0].code
-    with serve_form(ws, "e2e") as port:
-        yield Served(ws, port, code)
+    with serve_form(ws, "e2e") as server:
+        yield Served(ws, server.port, code)
 
 
 def test_the_server_refuses_visitors_without_the_token(served: Served) -> None:
-    status, location, body = http_get(served.port, "/")
+    status, headers, body = http_get(served.port, "/")
     assert status in (302, 403) and "questionnaire" not in body.lower()
     if status == 302:
-        assert location.startswith("/login")
+        assert headers["location"].startswith("/login")
     status, _, _ = http_get(served.port, "/?token=wrong-token-0000000000")
     assert status in (302, 403)
+    for path in ("/_assessment/status", "/readyz", "/resourcez"):  # counters are private too
+        assert http_get(served.port, path)[0] == 403, path
 
 
-def test_the_page_carries_no_notebook_code(served: Served) -> None:
-    status, _, body = http_get(served.port, f"/?token={TOKEN}")
+def test_the_token_becomes_a_private_cookie_and_leaves_the_address(served: Served) -> None:
+    status, headers, _ = http_get(served.port, f"/?token={TOKEN}")
+    assert status == 303 and headers["location"] == "/"
+    cookie = headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and TOKEN not in cookie
+    assert http_get(served.port, "/", cookie=cookie.split(";")[0])[0] == 200
+    assert http_get(served.port, "/", cookie="assessment-form=forged")[0] == 403
+
+
+def test_the_page_carries_no_notebook_code_and_only_local_assets(served: Served) -> None:
+    status, _, body = http_get(served.port, "/", cookie=login_cookie(served.port))
     assert status == 200
-    assert "application/vnd.jupyter.widget-view+json" in body  # the form is there...
+    assert "solara" in body  # the page that loads the form over the websocket...
     for code in NOTEBOOK_CODE:
-        assert code not in body  # ...its source is not
-    assert "Traceback" not in body
+        assert code not in body  # ...carries none of its source
+    assert "Traceback (most recent call last)" not in body
+    remote = re.findall(r"""(?:src|href)=["'](?:https?:)?//[^"']+""", body)
+    assert remote == []  # every script, style and font is served by the server itself
 
 
 def test_a_manager_answers_every_page_in_dutch_and_submits_once(
@@ -78,7 +102,9 @@ def test_a_manager_answers_every_page_in_dutch_and_submits_once(
         browser = pw.chromium.launch(executable_path=str(chromium), headless=True,
                                      args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+            context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+            elsewhere = offline(context)
+            page = context.new_page()
             page.set_default_timeout(60_000)
             page.goto(served.url)
             # Language, by keyboard: focus the choice, Space selects, Enter continues.
@@ -113,21 +139,33 @@ def test_a_manager_answers_every_page_in_dutch_and_submits_once(
                 if pages == 2:  # the page before was saved, and the form says so
                     expect(page.get_by_text("Uw antwoorden tot nu toe zijn opgeslagen.")
                            ).to_be_visible()
-                groups = page.locator(".af-item.widget-radio")
+                groups = page.get_by_role("radiogroup")
                 first = 0
-                if pages == 1:  # by keyboard: Tab to the first choice, on to the 4th, Space
+                if pages == 1:
+                    # One labelled group per question: found by the question's text...
+                    question = groups.nth(0).locator("legend").inner_text()
+                    assert re.match(r"1\. \w", question)
+                    group = page.get_by_role("radiogroup", name=question, exact=True)
+                    expect(group).to_have_count(1)
+                    radios = group.get_by_role("radio")
+                    # ...entered once by Tab; Space chooses, the arrow keys move the choice.
                     page.locator("h2").first.click()
                     page.keyboard.press("Tab")
-                    radios = groups.nth(0).locator("input[type=radio]")
                     expect(radios.nth(0)).to_be_focused()
-                    for _ in range(3):
-                        page.keyboard.press("Tab")
-                    expect(radios.nth(3)).to_be_focused()
                     page.keyboard.press("Space")
-                    expect(radios.nth(3)).to_be_checked()
+                    expect(radios.nth(0)).to_be_checked()
+                    page.keyboard.press("ArrowRight")
+                    page.keyboard.press("ArrowRight")
+                    expect(radios.nth(2)).to_be_checked()
+                    expect(radios.nth(0)).not_to_be_checked()
+                    page.keyboard.press("ArrowDown")
+                    expect(radios.nth(3)).to_be_focused()
+                    expect(radios.nth(3)).to_be_checked()  # the stored answer, checked below
+                    page.keyboard.press("Tab")  # Tab leaves the group for the next question
+                    expect(groups.nth(1).get_by_role("radio").nth(0)).to_be_focused()
                     first = 1
                 for i in range(first, groups.count()):
-                    radios = groups.nth(i).locator("input[type=radio]")
+                    radios = groups.nth(i).get_by_role("radio")
                     radios.nth(min(3, radios.count() - 1)).check()
                 textarea = page.locator("textarea")
                 if textarea.count():
@@ -155,6 +193,7 @@ def test_a_manager_answers_every_page_in_dutch_and_submits_once(
             content = page.content()
             for code in NOTEBOOK_CODE[:3]:
                 assert code not in content
+            assert elsewhere.blocked == []  # nothing was fetched from anywhere else
         finally:
             browser.close()
 

@@ -1,9 +1,10 @@
-"""Twenty Voilà sessions submit at the same moment: nothing is lost, nothing is doubled.
+"""Twenty browser sessions submit at the same moment: nothing is lost, nothing is doubled.
 
 `assessment form` serves the questionnaire; twenty Chromium pages (each its own browser
-context, so its own Voilà kernel) enter a code, answer every page, wait for each other on
-the review page and then press Submit together. Twelve use personal codes, eight share one
-team code. Under CI the test fails, not skips, when chromium is missing.
+context, so its own session in the server) enter a code, answer every page, wait for each
+other on the review page and then press Submit together, every one offline (only the server
+reachable). Twelve use personal codes, eight share one team code. Under CI the test fails,
+not skips, when chromium is missing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from assessment import Store, generate_invites
 from assessment._store._schema import MIGRATIONS
 from tests.conftest import MINI_MODEL
-from tests.voila import CHROMIUM_ARGS, form_url, require_chromium, serve_form
+from tests.server import CHROMIUM_ARGS, form_url, offline_async, require_chromium, serve_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,6 +34,7 @@ async def _respondent(browser: Any, url: str, number: int, code: str,
     from playwright.async_api import expect
 
     context = await browser.new_context(viewport={"width": 1000, "height": 900})
+    elsewhere = await offline_async(context)
     try:
         page = await context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
@@ -50,9 +52,9 @@ async def _respondent(browser: Any, url: str, number: int, code: str,
                 if await review.is_visible():
                     break
                 pages += 1
-                groups = page.locator(".af-item.widget-radio")
+                groups = page.get_by_role("radiogroup")
                 for i in range(await groups.count()):
-                    radios = groups.nth(i).locator("input[type=radio]")
+                    radios = groups.nth(i).get_by_role("radio")
                     scale_max = 11 if await radios.count() == 11 else 5  # 0-10, or 1-5 (+ n/a)
                     await radios.nth(number % scale_max).check()
                 if await page.locator("textarea").count():
@@ -65,7 +67,8 @@ async def _respondent(browser: Any, url: str, number: int, code: str,
         await page.get_by_role("button", name="Submit my answers").click()
         await expect(page.get_by_role("heading", name="Thank you!")).to_be_visible(
             timeout=TIMEOUT_MS)
-        return f"{pages} pages, thanks"
+        return f"{pages} pages, thanks" + (f", fetched {elsewhere.blocked}"
+                                            if elsewhere.blocked else "")
     finally:
         await context.close()
 
@@ -87,7 +90,7 @@ async def _twenty_sessions(chromium: Path, url: str, codes: list[str]) -> list[s
             await browser.close()
 
 
-def test_twenty_voila_sessions_submitting_together_lose_nothing(tmp_path: Path) -> None:
+def test_twenty_browser_sessions_submitting_together_lose_nothing(tmp_path: Path) -> None:
     chromium = require_chromium()
     ws = tmp_path / "ws"
     with Store(ws / "assessment.db") as store:
@@ -100,9 +103,9 @@ def test_twenty_voila_sessions_submitting_together_lose_nothing(tmp_path: Path) 
         model = store.model("e1")
     codes = personal + [shared] * SHARED_USES
 
-    with serve_form(ws, "e1") as port:
-        outcomes = asyncio.run(_twenty_sessions(chromium, form_url(port), codes))
-        log = (ws / "voila.log").read_text()
+    with serve_form(ws, "e1") as server:
+        outcomes = asyncio.run(_twenty_sessions(chromium, form_url(server.port), codes))
+        log = server.log.read_text()
     pages = len(model.dimensions) + 1  # one per dimension and the outcomes page
     assert outcomes == [f"{pages} pages, thanks"] * SESSIONS
     assert "Traceback" not in log
