@@ -4,8 +4,13 @@ Pure functions on the frames the store hands out (see ``docs/scoring.md`` for ev
 
 - ``respondents``: index ``respondent_id``; columns ``role``, ``team``, ``department`` (may be
   missing) and ``recommend`` (0-10, NaN when unanswered).
-- ``answers``: same index, one float column per question id, raw 1-5 answers (not yet
-  reverse-coded), NaN when missing or not applicable.
+- ``answers``: same index, one float column per question id, the raw codes of the model's
+  scale (1-5 in the shipped model; not yet turned into values or reverse-coded), NaN when
+  missing or not applicable.
+
+Means, intervals, ``score_100`` and rwg(J) are on the scale's values (``model.score_scale``:
+``low``, ``high``, ``null_variance``, ``classify`` for the favourable cut); levels follow the
+model's bands (``model.levels``, ``model.level_bounds``, :func:`maturity_level`).
 
 Nothing here loops over respondents in Python: respondent scores are matrix products, group
 sums go through sparse membership matrices, and what may be published is decided by
@@ -290,11 +295,12 @@ def score_breakdown(
     """Return the score table: one row per group and dimension (and ``overall``).
 
     Every rule is in ``docs/scoring.md``. A group's score is the mean of its respondents'
-    scores, with n, standard deviation, t-based 95% CI, the 0-100 form ``(mean - 1) / 4 *
-    100`` and the maturity level. The overall score is the weighted mean of the group's
-    dimension means (model weights). Which groups are withheld is decided by the
-    engagement-wide :func:`publication` pattern, whatever ``by`` asks for, so tables of
-    different breakdowns can be put side by side without revealing a small group.
+    scores, with n, standard deviation, t-based 95% CI, the 0-100 form ``(mean - low) /
+    (high - low) * 100`` on the scale's values and the model's maturity level. The overall
+    score is the weighted mean of the group's dimension means (model weights). Which groups
+    are withheld is decided by the engagement-wide :func:`publication` pattern, whatever
+    ``by`` asks for, so tables of different breakdowns can be put side by side without
+    revealing a small group.
 
     Parameters
     ----------
@@ -303,7 +309,7 @@ def score_breakdown(
     respondents:
         Index ``respondent_id``; columns ``role``, ``team``, ``department`` (optional).
     answers:
-        Same respondents; one column per question id, raw 1-5 answers, NaN when missing or
+        Same respondents; one column per question id, raw codes, NaN when missing or
         not applicable.
     by:
         Breakdowns to report, any of ``organisation``, ``role``, ``team``, ``department``,
