@@ -43,7 +43,8 @@ EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg --no-location -c TRANSLATORS: 
            --project assessment --copyright-holder "the assessment authors"
 translations: $(STAMP)
 	$(EXTRACT) -o $(LOCALE)/form.pot assessment/_form assessment/_i18n/_form.py
-	$(EXTRACT) -o $(LOCALE)/report.pot assessment/_report assessment/_i18n/_report.py
+	$(EXTRACT) -o $(LOCALE)/report.pot assessment/_report assessment/_explore \
+	  assessment/_i18n/_report.py
 	$(BIN)/pybabel -q update -D form -i $(LOCALE)/form.pot -d $(LOCALE) -w 100 --ignore-obsolete
 	$(BIN)/pybabel -q update -D report -i $(LOCALE)/report.pot -d $(LOCALE) -w 100 --ignore-obsolete
 	$(BIN)/python -m assessment._i18n._check

@@ -20,6 +20,8 @@ from ._demo import (
 from ._demo import (
     generate_frames as generate_frames,
 )
+from ._display._tables import Table as Table
+from ._display._tables import fit_table as fit_table
 from ._exceptions import (
     AssessmentError as AssessmentError,
 )
@@ -44,6 +46,12 @@ from ._exceptions import (
 from ._exceptions import (
     StoreError as StoreError,
 )
+from ._explore._app import Explorer as Explorer
+from ._explore._app import explore as explore
+from ._explore._serve import ExploreServer as ExploreServer
+from ._explore._serve import explore_server as explore_server
+from ._explore._serve import serve_explore as serve_explore
+from ._export import export_tables as export_tables
 from ._form._invites import (
     Invite as Invite,
 )
@@ -85,6 +93,7 @@ from ._model._load import (
     load_model_text as load_model_text,
 )
 from ._model._schema import MaturityModel as MaturityModel
+from ._notebook import short_errors as short_errors
 from ._report._batch import (
     plan_batch as plan_batch,
 )

@@ -10,7 +10,10 @@ and exported when any respondent has one (form submissions record it).
 
 Item values are whole numbers on the item's scale; blank means missing and ``NA`` means
 "not applicable". CSV may be UTF-8 with or without BOM, comma- or semicolon-delimited, with
-CRLF or LF line ends; ``.xlsx`` uses the first sheet. Rows are numbered as a spreadsheet
+CRLF or LF line ends; ``.xlsx`` uses the first sheet, and a cell holding a formula is refused
+with its row and column (its cached value may be blank or stale). Every team must be in the
+engagement's team list when it has one; a team whose responses exceed its headcount is
+imported with a warning. Rows are numbered as a spreadsheet
 shows them: the header is row 1, the first respondent row 2. Blank rows at the end are not
 respondents, and empty header cells at the end of the header (the trailing delimiters some
 exports write) are ignored when their column is empty too. Validation reports every problem
@@ -50,12 +53,16 @@ from ._store._store import Store
 from ._text import CONTROL, MAX_COMMENT, MAX_NAME, clean_text, neutralise, restore
 
 __all__ = [
+    "Formula",
     "ImportResult",
     "export_responses",
+    "formula_problems",
+    "headcount_warnings",
     "import_responses",
     "neutralise",
     "read_responses",
     "read_teams",
+    "team_list_problems",
     "write_responses",
 ]
 
@@ -93,18 +100,70 @@ def _read_csv(path: Path) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
+class Formula(str):
+    """The text of a worksheet cell that holds a formula (``=SUM(B2:B9)``), not a value."""
+
+
+def _xlsx_cell(cell: Any) -> str:
+    """A worksheet cell's text; a formula cell's is a :class:`Formula`, never its cached value."""
+    if cell.data_type == "f":
+        value = cell.value
+        return Formula(value if isinstance(value, str) else getattr(value, "text", "=") or "=")
+    return _cell_text(cell.value)
+
+
 def _read_xlsx(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a broken or foreign file
         raise ImportValidationError(str(path), [f"not a readable .xlsx workbook ({exc})"]) from exc
     try:
         sheet = book.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [[_xlsx_cell(c) for c in row] for row in sheet.iter_rows()]
     finally:
         book.close()
+    return rows
+
+
+def _column_letter(position: int) -> str:
+    """The spreadsheet letter of a column (0 -> A, 26 -> AA)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def formula_problems(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Every cell of ``rows`` (a worksheet read by :func:`_read_rows`) that holds a formula.
+
+    A formula is not an answer: its cached value may be blank or stale (a file saved by a
+    program that does not calculate stores none), so it is refused with its row and column,
+    never read as blank.
+    """
+    header = [str(c).strip() for c in rows[0]] if rows else []
+    problems = []
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            if isinstance(cell, Formula):
+                name = f" ({header[j]!r})" if i and j < len(header) and header[j] else ""
+                problems.append(
+                    f"row {i + 1}, column {_column_letter(j)}{name}: a formula "
+                    f"({str(cell)[:40]!r}), not a value; paste the values instead "
+                    "(Paste Special > Values)"
+                )
+    return problems
+
+
+def _checked_rows(path: Path) -> list[list[str]]:
+    """The file's rows, refused whole when a worksheet cell holds a formula."""
+    rows = _read_rows(path)
+    problems = formula_problems(rows)
+    if problems:
+        raise ImportValidationError(str(path), problems)
     return rows
 
 
@@ -319,7 +378,7 @@ def _frame(
 def read_teams(path: str | Path) -> pd.DataFrame:
     """Read a team list (``team``, ``headcount``[, ``department``]) from ``.csv`` or ``.xlsx``."""
     p = Path(path)
-    raw, ragged = _frame(_read_rows(p), p, expected="team, headcount[, department]")
+    raw, ragged = _frame(_checked_rows(p), p, expected="team, headcount[, department]")
     if ragged:
         raise ImportValidationError(str(p), [text for *_, text in sorted(ragged)])
     problems = [f"row 1: missing column {c!r}" for c in ("team", "headcount") if c not in raw]
@@ -353,7 +412,7 @@ def read_responses(path: str | Path, model: MaturityModel) -> ResponseSet:
     of every known column, rows of the wrong length and teams in two departments.
     """
     p = Path(path)
-    raw, ragged = _frame(_read_rows(p), p, model.roles)
+    raw, ragged = _frame(_checked_rows(p), p, model.roles)
     header = list(raw.columns)
     problems = _header_problems(header, model)
     usable = _usable(header, model)
@@ -531,12 +590,65 @@ def write_responses(data: ResponseSet, model: MaturityModel, path: str | Path) -
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import stored."""
+    """What an import stored, and what deserves a second look (``warnings``)."""
 
     engagement: str
     file: str
     respondents: int
     sha256: str
+    #: Things stored that look wrong, e.g. a team with more responses than its headcount.
+    warnings: tuple[str, ...] = ()
+
+    def _repr_html_(self) -> str:
+        from ._display._cards import card
+
+        return card("Import", [("Engagement", self.engagement), ("File", self.file),
+                               ("Respondents imported", self.respondents),
+                               *(("Warning", w) for w in self.warnings)])
+
+    def summary(self) -> str:
+        """One line: how many respondents were imported, then each warning on its own line."""
+        lines = [f"imported {self.respondents} respondents into {self.engagement!r}"]
+        return "\n".join([*lines, *(f"warning: {w}" for w in self.warnings)])
+
+
+def team_list_problems(respondents: pd.DataFrame, teams: pd.DataFrame) -> list[str]:
+    """Rows whose team is not in the engagement's team list ``teams`` (none when it is empty).
+
+    ``respondents`` are in file order (row 2 first), as :func:`read_responses` returns them.
+    """
+    if teams.empty:
+        return []
+    known = [str(t) for t in teams["team"]]
+    listed = set(known)
+    problems = []
+    for i, team in enumerate(respondents["team"]):
+        if str(team) not in listed:
+            close = difflib.get_close_matches(str(team), known, 1, 0.75)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(
+                f"row {i + 2}, column 'team': {team!r} is not in the engagement's team list "
+                f"({', '.join(known)}){hint}"
+            )
+    return problems
+
+
+def headcount_warnings(
+    respondents: pd.DataFrame, teams: pd.DataFrame, stored: dict[str, int]
+) -> list[str]:
+    """Teams whose responses (``stored`` ones and these) exceed their listed headcount."""
+    if teams.empty:
+        return []
+    counts = respondents["team"].astype(str).value_counts()
+    out = []
+    for team, headcount in zip(teams["team"].astype(str), teams["headcount"], strict=True):
+        total = stored.get(team, 0) + int(counts.get(team, 0))
+        if team in counts.index and total > int(headcount):
+            out.append(
+                f"team {team!r} now has {total} responses but a headcount of {int(headcount)}: "
+                "check the team list (assessment engagement teams) or the file"
+            )
+    return out
 
 
 def import_responses(
@@ -582,12 +694,15 @@ def import_responses(
         )
         if team in known and (known[team] or None) != (dept if isinstance(dept, str) else None)
     ]
+    teams = store.teams(engagement_id)
+    clashes += team_list_problems(data.respondents, teams)
     if clashes:
         raise ImportValidationError(str(p), clashes)
+    warnings = headcount_warnings(data.respondents, teams, store.team_counts(engagement_id))
     n = store.add_responses(
         engagement_id, data, source=f"import:{p.name}", file_name=p.name, sha256=digest
     )
-    return ImportResult(engagement_id, str(p), n, digest)
+    return ImportResult(engagement_id, str(p), n, digest, tuple(warnings))
 
 
 def export_responses(store: Store, engagement_id: str, path: str | Path) -> Path:

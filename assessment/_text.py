@@ -7,6 +7,10 @@ starts without loading pandera.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_COMMENT = 2000
 MAX_NAME = 120
@@ -29,6 +33,18 @@ def clean_text(text: str) -> str:
 def neutralise(text: str) -> str:
     """Return ``text`` made inert for spreadsheets (one leading apostrophe when needed)."""
     return "'" + text if _FORMULA.match(text) else text
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` for a CSV file: formulas in text cells neutralised, numbers
+    left as numbers (every CSV the package writes goes through this or :func:`neutralise`)."""
+    import pandas as pd  # here: the form imports this module and never needs pandas
+
+    out = frame.copy()
+    for name in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[name].dtype):
+            out[name] = out[name].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    return out
 
 
 def restore(text: str) -> str:

@@ -27,6 +27,7 @@ from ._scoring._scores import OVERALL, score_breakdown
 from ._store._connection import unused_path
 from ._store._engagements import Engagement
 from ._store._store import Store
+from ._store._workspace import Workspace
 
 __all__ = [
     "MANAGER_SPAN",
@@ -62,7 +63,8 @@ def setup_engagement(
     Everything is written in one transaction: a bad team list leaves no engagement behind.
     Running it again with the same arguments changes nothing (not even the engagement's
     revision), so a workbook can be re-run from the top; an existing engagement with other
-    settings is an error, not overwritten.
+    settings (organisation, minimum group size, wave) is an error, not overwritten or
+    ignored.
     """
     with store.transaction():
         try:
@@ -80,6 +82,12 @@ def setup_engagement(
             raise ParameterError(
                 f"engagement {engagement_id!r} exists for {eng.organisation!r} with minimum "
                 f"group size {eng.min_group_size}; choose another id"
+            )
+        if wave and eng.wave != wave.strip():
+            raise ParameterError(
+                f"wave: engagement {engagement_id!r} exists with wave {eng.wave!r}, not "
+                f"{wave.strip()!r}; set wave to {eng.wave!r}, or choose another engagement id "
+                "for a new wave"
             )
         if teams is not None:
             store.set_teams(engagement_id, teams)
@@ -135,6 +143,14 @@ class TeamInvites:
     path: Path | None
     #: The CSV file asked for: where the first codes were written.
     out: Path
+
+    def _repr_html_(self) -> str:
+        from ._display._cards import card
+
+        return card("Invite codes", [("Made", len(self.made)),
+                                     ("Team/role pairs that had codes", len(self.existing)),
+                                     ("Codes file", self.path or self.out),
+                                     ("", self.summary())])
 
     def summary(self) -> str:
         """Say what was written where, or why nothing was."""
@@ -277,6 +293,62 @@ def engagement_scores(
     )
 
 
+def engagement_reliability(store: Store, engagement_id: str) -> pd.DataFrame:
+    """Return per dimension Cronbach's alpha with its interval, ICC(1) and ICC(2) by team, the
+    number of published teams and the share of them with rwg(J) >= 0.70 (as the report's
+    appendix shows them)."""
+    from ._scoring._aggregation import aggregation
+    from ._scoring._reliability import reliability
+
+    eng = store.engagement(engagement_id)
+    model = store.model(engagement_id)
+    data = store.responses(engagement_id)
+    k = eng.min_group_size
+    scores = score_breakdown(model, data.respondents, data.answers, by="team", min_group_size=k)
+    scales = reliability(model, data.answers, min_group_size=k).scales
+    scales = scales.rename(columns={"suppressed": "alpha_suppressed"})
+    agg = aggregation(model, data.respondents, data.answers, scores)
+    columns = ["dimension", "k", "n", "alpha", "ci_low", "ci_high", "alpha_suppressed"]
+    return scales[columns].merge(agg, on="dimension", how="left")
+
+
+def engagement_drivers(
+    workspace: Workspace, engagement_id: str, unit: str = "organisation",
+    outcome: str | None = None,
+) -> pd.DataFrame:
+    """Return the facets' relative importance on each outcome (or ``outcome``) as ``unit``'s
+    report shows it: the unit's own drivers, or the organisation's (``own`` False).
+
+    The unit must be published (as for its report); an outcome the model does not ask about
+    is refused. Columns: ``outcome``, ``own``, ``rank``, ``dimension``, ``facet``,
+    ``importance`` (percent of ``r2``), ``raw_weight``, ``r``, ``score`` (the unit's published
+    facet mean), ``r2``, ``n``; empty for a model without outcomes.
+    """
+    from ._report._drivers import unit_drivers
+    from ._report._prepare import _check_unit
+    from ._report._tables import engagement_tables
+    from ._report._units import parse_unit
+    from ._scoring._drivers import driver_outcomes
+
+    tables = engagement_tables(workspace, engagement_id)
+    parsed = parse_unit(unit)
+    _check_unit(tables, parsed)
+    known = driver_outcomes(tables.model)
+    if outcome is not None and outcome not in known:
+        raise ParameterError(f"outcome: {outcome!r} is not an outcome of this model "
+                             f"(known: {', '.join(known) or 'none'})")
+    columns = ["outcome", "own", "rank", "dimension", "facet", "importance", "raw_weight", "r",
+               "score", "r2", "n"]
+    frames = [
+        d.table.assign(own=d.own).sort_values("rank")[columns]
+        for d in unit_drivers(tables, parsed)
+        if d.table is not None and outcome in (None, d.outcome)
+    ]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
+
+
 def _organisation_level(store: Store, engagement_id: str) -> pd.DataFrame:
     return engagement_scores(store, engagement_id, by="organisation")
 
@@ -300,7 +372,9 @@ def compare_waves(store: Store, engagement_id: str) -> pd.DataFrame:
         for e in waves
     }
     if len(tables) < 2:
-        return pd.DataFrame(columns=["dimension", "wave_from", "wave_to", "change"])
+        empty = pd.DataFrame(columns=["dimension", "wave_from", "wave_to", "change"])
+        empty.attrs["empty"] = "no earlier wave of this organisation with the same model"
+        return empty
     return trends(tables)
 
 
@@ -332,7 +406,12 @@ def target_plan(store: Store, engagement_id: str) -> tuple[pd.DataFrame, pd.Data
     model = store.model(engagement_id)
     scores = _organisation_level(store, engagement_id)
     gaps = target_gaps(model, scores, targets)
-    return gaps, roadmap(model, gaps)
+    plan = roadmap(model, gaps)
+    gaps.attrs["empty"] = "no targets set yet"
+    plan.attrs["empty"] = ("every target is met" if targets and not gaps["suppressed"].all()
+                           else "no targets set yet" if not targets
+                           else "the organisation's scores are withheld")
+    return gaps, plan
 
 
 def ratings_against_survey(store: Store, engagement_id: str) -> pd.DataFrame:

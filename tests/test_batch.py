@@ -177,7 +177,11 @@ def test_one_failing_report_does_not_stop_the_others(
     }
     assert not result.ok
     for o in result.outcomes:
-        assert (out / f"{o.job.stem}.ipynb").is_file()  # the failed one keeps its partial notebook
+        # The failed one keeps its partial notebook, in failures/: not among finished reports.
+        kept = out / "failures" / f"{o.job.stem}.ipynb"
+        assert (out / f"{o.job.stem}.ipynb").is_file() == (o.status == "ok")
+        assert kept.is_file() == (o.status == "failed")
+        assert o.notebook == (f"failures/{kept.name}" if o.status == "failed" else kept.name)
         assert (out / f"{o.job.stem}.html").is_file() == (o.status == "ok")
 
 
@@ -201,7 +205,8 @@ def test_the_index_lists_every_report_with_its_status_and_links(
     page = (out / "index.html").read_text(encoding="utf-8")
     assert html_problems(page) == []
     for o in result.outcomes:
-        assert f'href="{o.job.stem}.ipynb"' in page
+        folder = "failures/" if o.status == "failed" else ""
+        assert f'href="{folder}{o.job.stem}.ipynb"' in page
         assert (f'href="{o.job.stem}.html"' in page) == (o.status == "ok")
     assert page.count('class="status status-ok"') == 2
     assert page.count('class="status status-failed"') == 1

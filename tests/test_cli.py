@@ -283,7 +283,8 @@ def test_contradictory_or_orphan_options_are_refused(tmp_path: Path) -> None:
     for args, message in cases:
         result = run(ws, *args, "--engagement", "e", ok=False)
         assert result.exit_code == 2 and message in result.stderr, args
-    result = run(ws, "rate", "--engagement", "e", "--facet", "nosuch", "--level", "3", ok=False)
+    result = run(ws, "rate", "--engagement", "e", "--facet", "nosuch", "--level", "3",
+                 "--evidence", "seen", ok=False)
     assert "known facets: customer_first, latitude" in result.stderr
 
 
@@ -321,7 +322,8 @@ def test_tables_show_rounded_numbers_and_dashes_never_nan_none_or_na(tmp_path: P
     _mini(ws, "--teams", str(DATA / "teams.csv"))
     run(ws, "import", str(DATA / "responses" / "good_lf.csv"), "--engagement", "e")
     run(ws, "target", "--engagement", "e", "culture=4")
-    run(ws, "rate", "--engagement", "e", "--facet", "latitude", "--level", "na")
+    run(ws, "rate", "--engagement", "e", "--facet", "latitude", "--level", "na",
+        "--evidence", "No guidelines apply here")
     run(ws, "invite", "create", "--engagement", "e", "--team", "Billing Support", "--role",
         "manager", "--out", str(tmp_path / "c.csv"))
     for args in (["participation"], ["quality", "--all"], ["rate"], ["target"],
@@ -329,9 +331,10 @@ def test_tables_show_rounded_numbers_and_dashes_never_nan_none_or_na(tmp_path: P
         out = run(ws, *args, "--engagement", "e").stdout
         assert not RAW.search(out), (args, out)
     rated = run(ws, "rate", "--engagement", "e").stdout
-    assert rated.splitlines()[0].split() == ["dimension", "facet", "survey_level",
+    assert rated.splitlines()[0].split() == ["dimension", "facet", "name", "survey_level",
                                              "consultant_level", "agreement", "evidence"]
     assert "n/a" in rated
+    assert "Latitude" in rated  # the facet's name beside its id
 
 
 def test_target_rate_and_compare_give_one_machine_readable_table(tmp_path: Path) -> None:
@@ -345,7 +348,11 @@ def test_target_rate_and_compare_give_one_machine_readable_table(tmp_path: Path)
     assert [r["step"] for r in plan] == [1, 2] and {r["status"] for r in plan} == {"open"}
     header = run(ws, "target", "--engagement", "hu", "--format", "csv").stdout.splitlines()[0]
     assert header.split(",")[:3] == ["dimension", "mean", "level"]
-    run(ws, "rate", "--engagement", "hu", "--facet", "autonomy_lines", "--level", "2")
+    refused = run(ws, "rate", "--engagement", "hu", "--facet", "autonomy_lines", "--level", "2",
+                  ok=False)
+    assert refused.exit_code == 2 and "--evidence is required with --facet" in refused.stderr
+    run(ws, "rate", "--engagement", "hu", "--facet", "autonomy_lines", "--level", "2",
+        "--evidence", "Scripts for every call type")
     rated = {r["facet"]: r for r in json.loads(run(ws, "rate", "--engagement", "hu",
                                                    "--format", "json").stdout)}
     lines = rated["autonomy_lines"]

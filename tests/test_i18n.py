@@ -53,10 +53,11 @@ def test_the_catalogues_agree_with_the_code_and_are_complete() -> None:
 
 
 def _copy_of_the_sources(tmp_path: Path) -> Path:
-    """The files the check reads (babel.cfg, the form's, the report's and the catalogues)."""
+    """The files the check reads (babel.cfg, the form's, the report's and the explore app's
+    sources, and the catalogues)."""
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copy(ROOT / "babel.cfg", tmp_path / "babel.cfg")
-    for part in ("_form", "_report", "_i18n"):
+    for part in ("_form", "_report", "_explore", "_i18n"):
         shutil.copytree(ROOT / "assessment" / part, tmp_path / "assessment" / part, ignore=ignore)
     return tmp_path
 
@@ -123,7 +124,8 @@ def test_make_translations_extracts_with_pybabel_as_the_check_does(tmp_path: Pat
     subprocess.run(
         [str(Path(sys.executable).parent / "pybabel"), "-q", "extract", "-F", "babel.cfg",
          "--no-location", "-c", "TRANSLATORS:", "-o", str(pot), "assessment/_report",
-         "assessment/_i18n/_report.py"], cwd=ROOT, check=True, capture_output=True,
+         "assessment/_explore", "assessment/_i18n/_report.py"], cwd=ROOT, check=True,
+        capture_output=True,
     )
     with pot.open("rb") as fh:
         extracted = {m.id for m in read_po(fh) if m.id}

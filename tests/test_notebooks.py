@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ from assessment import Store
 from tests.conftest import ROOT, DemoFactory
 
 NOTEBOOKS = ROOT / "notebooks"
+EXE = shutil.which("assessment", path=str(Path(sys.executable).parent)) or "assessment"
 
 
 def _nbval(notebook: Path, workspace: Path) -> subprocess.CompletedProcess[str]:
@@ -45,6 +48,11 @@ def test_the_questionnaire_notebook_runs_under_nbval(
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
 
 
+def _html_outputs(nb: nbformat.NotebookNode) -> str:
+    return "\n".join(str(o.get("data", {}).get("text/html", ""))
+                     for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
 def _outputs(path: Path) -> str:
     nb = nbformat.read(path, as_version=4)
     return "\n".join(
@@ -55,20 +63,43 @@ def _outputs(path: Path) -> str:
 
 @pytest.mark.slow
 def test_the_consultant_workbook_under_papermill_does_every_step_and_reruns_cleanly(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ws = tmp_path / "ws"
-    parameters = {"workspace": str(ws), "engagement": "hu-test", "report_by": "team",
-                  "min_group_size": 6}
+    """Run from a checkout's notebooks/ folder with no workspace anywhere, as in JupyterLab:
+    the workbook makes one beside notebooks/, and the command line run from the checkout
+    and the report notebook's Run All then find the same workspace and engagement."""
+    checkout = tmp_path / "checkout"
+    notebooks = checkout / "notebooks"
+    notebooks.mkdir(parents=True)
+    for name in ("consultant.ipynb", "report.ipynb"):
+        shutil.copy(NOTEBOOKS / name, notebooks / name)
+    monkeypatch.delenv("ASSESSMENT_WORKSPACE", raising=False)
+    monkeypatch.delenv("ASSESSMENT_ENGAGEMENT", raising=False)
+    ws = checkout / "workspace"
+    parameters = {"engagement": "hu-test", "report_by": "team", "min_group_size": 6}
 
     def execute(out: Path) -> str:
         papermill.execute_notebook(
-            str(NOTEBOOKS / "consultant.ipynb"), str(out), kernel_name="python3",
-            cwd=str(NOTEBOOKS), parameters=parameters, progress_bar=False,
+            str(notebooks / "consultant.ipynb"), str(out), kernel_name="python3",
+            cwd=str(notebooks), parameters=parameters, progress_bar=False,
         )
         return _outputs(out)
 
     text = execute(tmp_path / "first.ipynb")
+    assert f"workspace: {ws} (none found here or above: a new one is made there" in text
+    # The command line, run from the checkout, sees the workbook's engagement.
+    env = {k: v for k, v in os.environ.items() if k != "ASSESSMENT_WORKSPACE"}
+    listed = subprocess.run([EXE, "engagement", "list", "--format", "json"], cwd=checkout,
+                            env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert [e["id"] for e in json.loads(listed.stdout)] == ["hu-test"]
+    assert json.loads(listed.stdout)[0]["wave"] == "2026-Q4"  # the workbook's wave, applied
+    # Run All on the report notebook right after: its default engagement is this one.
+    papermill.execute_notebook(
+        str(notebooks / "report.ipynb"), str(tmp_path / "report.ipynb"),
+        kernel_name="python3", cwd=str(notebooks), progress_bar=False)
+    report = nbformat.read(tmp_path / "report.ipynb", as_version=4)
+    assert "hu-test" in _html_outputs(report)
+    assert (ws / "reports" / "hu-test" / "organisation.scores.csv").is_file()
     nb = nbformat.read(tmp_path / "first.ipynb", as_version=4)
     assert nb.metadata["papermill"]["parameters"]["engagement"] == "hu-test"
     assert "9 codes written" in text
@@ -91,6 +122,7 @@ def test_the_consultant_workbook_under_papermill_does_every_step_and_reruns_clea
 
     # The same workbook again: no new codes, and nothing that counts as a change.
     again = execute(tmp_path / "second.ipynb")
+    assert f"workspace: {ws}\n" in again  # found, not made again
     assert "no new codes: all 9 team/role pairs already have codes" in again
     assert str(codes) in again
     assert "imported 0 respondents" in again

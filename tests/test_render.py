@@ -100,7 +100,10 @@ def test_a_failing_cell_keeps_the_partial_notebook_and_names_the_error(
     assert "RuntimeError: planted failure for team:Billing Support" in result.error
     assert result.error.startswith(f"cell {result.cell} (In [")
     assert result.html is None and not (tmp_path / "r.html").exists()
-    nb = nbformat.read(tmp_path / "r.ipynb", as_version=4)
+    # The partial notebook is kept in failures/, never among the finished reports.
+    assert not (tmp_path / "r.ipynb").exists()
+    assert result.notebook == tmp_path / "failures" / "r.ipynb"
+    nb = nbformat.read(tmp_path / "failures" / "r.ipynb", as_version=4)
     assert result.cell is not None
     assert nb.cells[result.cell].outputs[-1].output_type == "error"
     assert "first section" in json.dumps(nb.cells[result.cell - 2].outputs)  # the partial output

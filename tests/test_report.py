@@ -3,6 +3,7 @@ escaping in Chromium, offline rendering, and nbval over the committed notebook."
 
 from __future__ import annotations
 
+import csv
 import gettext
 import html
 import json
@@ -145,7 +146,10 @@ def test_the_notebook_documents_its_parameters_for_papermill() -> None:
     assert list(params) == ["workspace", "engagement", "unit", "language", "output_dir"]
     for p in params.values():
         assert p["inferred_type_name"] == "str" and p["help"]
-    assert params["engagement"]["default"] == '"demo"'
+    # Empty: the workspace's only or most recent engagement, so Run All works after the
+    # consultant workbook made one.
+    assert params["engagement"]["default"] == '""'
+    assert "most recent" in params["engagement"]["help"]
 
 
 @pytest.mark.parametrize(
@@ -314,8 +318,8 @@ def test_with_targets_the_scorecard_shows_the_gaps_and_priorities(
     page = report.scorecard().html
     assert html.escape(text(
         "en", "The gap is the distance from the current mean to the lowest score of the target "
-        "level; priority 1 is the dimension to work on first (largest gap weighted by the "
-        "dimension's weight).")) in page
+        "level. Priority is the roadmap's order: a dimension comes after the dimensions it "
+        "builds on, then the largest gap weighted by the dimension's weight comes first.")) in page
     first = expected.loc[expected["priority"] == 1, "dimension"].item()
     assert report.model.dimension(first).name.get("en") in page
     assert "Level 4: Embedded" in page
@@ -376,6 +380,34 @@ def test_the_data_file_holds_published_rows_only(demo: Workspace, tmp_path: Path
     hidden = frame[frame["group"] == "Complaints Desk"]
     assert len(hidden) == 5 and hidden["suppressed"].all()
     assert hidden[["n", "mean", "sd", "ci_low", "ci_high", "level"]].isna().all().all()
+
+
+FORMULA_TEAM = "=cmd|' /C calc'!A0"
+
+
+def test_every_data_file_neutralises_spreadsheet_formulas(tmp_path: Path) -> None:
+    """A team named like a spreadsheet formula is written with a leading apostrophe in the
+    organisation's and the team's ``scores.csv``; numbers stay numbers."""
+    ws = Workspace(tmp_path / "ws")
+    base = demo_responses(load_model_text(MODEL_SOURCE), seed=5)
+    with ws.store() as store:
+        store.create_organisation("Acme")
+        store.create_engagement("f", "Acme", MODEL_SOURCE, wave="W1")
+        store.add_responses("f", base, source="test")
+        extra = _extra(base, FORMULA_TEAM, 12, "formula", "fine")
+        extra = ResponseSet(extra.respondents.assign(department="Lab"), extra.answers,
+                            extra.not_applicable, extra.comments)
+        store.add_responses("f", extra, source="test")
+    for unit in ("organisation", f"team:{FORMULA_TEAM}"):
+        report = prepare_report(str(ws.path), "f", unit, "en", str(tmp_path / "out"))
+        report.save_data()
+        with open(report.data_path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        cells = [c for row in rows for c in row]
+        assert "'" + FORMULA_TEAM in cells, unit
+        assert not any(c.startswith(("=", "+", "@")) for c in cells), unit
+        frame = pd.read_csv(report.data_path)
+        assert pd.api.types.is_float_dtype(frame["mean"].dtype)
 
 
 def _every_demo_unit(ws: Workspace) -> list[str]:
@@ -473,7 +505,7 @@ def test_the_report_runs_under_papermill_for_every_unit_kind_and_language(
     assert nb["metadata"]["papermill"]["parameters"]["unit"] == unit
     page = result.html.read_text(encoding="utf-8")
     expected = prepare_report(str(demo.path), "demo", unit, language, str(tmp_path))
-    for name in ("summary", "appendix", "answers"):
+    for name in ("summary", "appendix", "answers", "drivers"):
         title = text(language, dict(SECTIONS)[name])
         assert f'id="asmt-{name}"' in page and html.escape(title) in page
     assert page.count('class="asmt-chart"') == len(expected.charts())

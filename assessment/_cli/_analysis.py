@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._context import engagement_option, open_store
+from ._context import engagement_option, open_store, workspace_of
 from ._output import emit, format_option, long_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["compare_cmd", "rate_cmd", "score_cmd", "target_cmd"]
+__all__ = ["compare_cmd", "drivers_cmd", "rate_cmd", "score_cmd", "target_cmd"]
 
 def _whole(value: str) -> bool:
     """A level as typed: a whole number (the store checks it against the model's levels)."""
@@ -37,7 +37,9 @@ def _level(value: str) -> int | None:
 @click.option("--facet", help="Facet id to rate (omit to list the ratings beside the survey).")
 @click.option("--level", help="a level of the model (1-5 in the shipped model), or 'na' for "
               "not applicable (with --facet).")
-@click.option("--evidence", default="", help="What the rating rests on (with --facet).")
+@click.option("--evidence", default="",
+              help="What the rating rests on: interviews, observation, documents (required "
+              "with --facet).")
 @format_option
 @click.pass_context
 def rate_cmd(
@@ -46,25 +48,38 @@ def rate_cmd(
 ) -> None:
     """Record the consultant's evidence-based level of a facet, or list the ratings.
 
-    The list puts each facet's survey level beside the consultant's, with their agreement.
+    The list puts each facet (id and name) and its survey level beside the consultant's,
+    with their agreement. A rating needs --evidence: the report quotes it.
     """
     if not facet and (level is not None or evidence):
         raise click.UsageError("--level and --evidence rate a facet: give --facet too")
+    if facet:
+        if level is None:
+            raise click.UsageError("--level is required with --facet")
+        if not evidence.strip():
+            raise click.UsageError(
+                "--evidence is required with --facet: say what the rating rests on "
+                "(interviews, observation, documents); the report quotes it"
+            )
     with open_store(ctx) as store:
         if facet:
-            if level is None:
-                raise click.UsageError("--level is required with --facet")
-            store.set_rating(engagement_id, facet, _level(level), evidence)
+            store.set_rating(engagement_id, facet, _level(level or ""), evidence)
             click.echo(f"rated {facet!r}: {level}")
             return
         from .._workbook import ratings_against_survey
 
         frame = ratings_against_survey(store, engagement_id)
+        model = store.model(engagement_id)
     if fmt == "table":
+        names = {f.id: f.name.get("en") for d in model.dimensions for f in d.facets}
+        dimensions = {d.id: d.name.get("en") for d in model.dimensions}
         frame = frame.astype({"consultant_level": object})
         frame.loc[frame["consultant_na"], "consultant_level"] = "n/a"
-        frame = frame[["dimension", "facet", "survey_level", "consultant_level", "agreement",
-                       "evidence"]]
+        frame = frame.assign(
+            name=frame["facet"].map(names), dimension=frame["dimension"].map(dimensions)
+        )
+        frame = frame[["dimension", "facet", "name", "survey_level", "consultant_level",
+                       "agreement", "evidence"]]
     emit(frame, fmt)
 
 
@@ -144,3 +159,25 @@ def compare_cmd(ctx: click.Context, engagement_id: str, what: str, fmt: str) -> 
     for i, (kind, frame) in enumerate(parts.items()):
         click.echo(("\n" if i else "") + titles[kind])
         emit(frame, fmt)
+
+
+@click.command("drivers")
+@engagement_option
+@click.option("--unit", default="organisation", show_default=True,
+              help="'organisation', or 'team:NAME', 'role:NAME', 'department:NAME'.")
+@click.option("--outcome", help="One outcome (employee_engagement, customer_experience, "
+              "recommend); default: every outcome of the model.")
+@format_option
+@click.pass_context
+def drivers_cmd(
+    ctx: click.Context, engagement_id: str, unit: str, outcome: str | None, fmt: str
+) -> None:
+    """Print what drives the outcomes: each facet's relative importance (Johnson's relative
+    weights) beside its score.
+
+    A unit with fewer than 30 complete respondents (or whose own drivers would describe a
+    remainder of fewer than 30) shows the organisation's drivers, with own = false.
+    """
+    from .._workbook import engagement_drivers
+
+    emit(engagement_drivers(workspace_of(ctx), engagement_id, unit, outcome), fmt)

@@ -27,8 +27,8 @@ def engagement_option(func: F) -> F:
 
 
 def workspace_of(ctx: click.Context) -> Workspace:
-    """Return the workspace the root command resolved (``--workspace``, the environment...)."""
-    return ctx.find_object(Workspace) or Workspace.resolve()
+    """Return the workspace the root command found (``--workspace``, the environment...)."""
+    return ctx.find_object(Workspace) or Workspace.find()
 
 
 @contextmanager

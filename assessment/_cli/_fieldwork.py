@@ -10,7 +10,7 @@ import click
 from ._context import engagement_option, open_store
 from ._output import emit, format_option
 
-__all__ = ["participation_cmd", "quality_cmd"]
+__all__ = ["participation_cmd", "quality_cmd", "reliability_cmd"]
 
 
 @click.command("participation")
@@ -27,6 +27,23 @@ def participation_cmd(ctx: click.Context, engagement_id: str, fmt: str) -> None:
 
     with open_store(ctx) as store:
         frame = engagement_participation(store, engagement_id)
+    emit(frame, fmt)
+
+
+@click.command("reliability")
+@engagement_option
+@format_option
+@click.pass_context
+def reliability_cmd(ctx: click.Context, engagement_id: str, fmt: str) -> None:
+    """Per dimension: Cronbach's alpha with its 95% interval, ICC(1) and ICC(2) by team,
+    the published teams and the share of them with rwg(J) >= 0.70.
+
+    Only published teams count (a withheld team's members are left out of the ICCs).
+    """
+    from .._workbook import engagement_reliability
+
+    with open_store(ctx) as store:
+        frame = engagement_reliability(store, engagement_id)
     emit(frame, fmt)
 
 

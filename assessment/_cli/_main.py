@@ -16,10 +16,11 @@ import click
 from ..__version__ import __version__
 from .._exceptions import AssessmentError, ModelError
 from .._store._workspace import WORKSPACE_ENV, Workspace
-from ._analysis import compare_cmd, rate_cmd, score_cmd, target_cmd
-from ._fieldwork import participation_cmd, quality_cmd
+from ._analysis import compare_cmd, drivers_cmd, rate_cmd, score_cmd, target_cmd
+from ._explore import explore_cmd
+from ._fieldwork import participation_cmd, quality_cmd, reliability_cmd
 from ._form import form_cmd, invite
-from ._reports import batch_cmd, report_cmd
+from ._reports import batch_cmd, export_tables_cmd, report_cmd
 from ._setup import demo, engagement, export_cmd, import_cmd, model, org, workspace
 
 __all__ = ["cli", "main"]
@@ -65,18 +66,21 @@ class _Root(click.Group):
     "--workspace",
     type=click.Path(file_okay=False, path_type=Path),
     envvar=WORKSPACE_ENV,
-    help=f"Workspace folder (default ./workspace, or ${WORKSPACE_ENV}).",
+    help=f"Workspace folder (default: ${WORKSPACE_ENV}, else the nearest workspace/ here or "
+    "above, else ./workspace).",
 )
 @click.version_option(__version__, prog_name="assessment")  # importlib.metadata is slow
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None) -> None:
     """Service-maturity assessments: models, responses, scores and reports."""
-    ctx.obj = Workspace.resolve(workspace)
+    ctx.obj = Workspace.find(workspace)
 
 
 for _command in (
     model, org, engagement, import_cmd, export_cmd, workspace, participation_cmd, quality_cmd,
+    reliability_cmd, drivers_cmd,
     rate_cmd, target_cmd, score_cmd, compare_cmd, demo, batch_cmd, report_cmd, invite, form_cmd,
+    export_tables_cmd, explore_cmd,
 ):
     cli.add_command(_command)
 

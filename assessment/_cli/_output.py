@@ -57,15 +57,9 @@ def _table_column(column: pd.Series) -> list[str]:
 
 def _for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     """Neutralise spreadsheet formulas in text cells; numbers stay numbers."""
-    import pandas as pd
+    from .._text import neutralise_frame
 
-    from .._text import neutralise
-
-    out = frame.copy()
-    for name in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[name].dtype):
-            out[name] = out[name].map(lambda v: neutralise(v) if isinstance(v, str) else v)
-    return out
+    return neutralise_frame(frame)
 
 
 def emit(frame: pd.DataFrame, fmt: str) -> None:

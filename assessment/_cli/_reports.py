@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from .._i18n._catalogues import interface_languages
-from ._context import engagement_option, open_store, workspace_of
+from ._context import engagement_option, workspace_of
 
-__all__ = ["batch_cmd", "report_cmd"]
+__all__ = ["batch_cmd", "export_tables_cmd", "report_cmd"]
 
 
 def _report_languages(values: tuple[str, ...]) -> list[str]:
@@ -74,9 +74,12 @@ def batch_cmd(
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     from .._report._batch import plan_batch, run_batch
+    from .._report._checks import check_request
     from .._report._outputs import failures_summary
 
     ws = workspace_of(ctx)
+    # Engagement, languages and units first: a typo is refused before any kernel starts.
+    check_request(ws, engagement_id, units=units, languages=_report_languages(languages))
     out_dir = out or ws.reports_dir / engagement_id
     jobs = plan_batch(  # refuses an engagement without a publishable report: no kernel starts
         ws, engagement_id, out_dir, by=by, languages=_report_languages(languages), units=units
@@ -119,13 +122,18 @@ def report_cmd(
     out: Path | None,
     notebook: Path | None,
 ) -> None:
-    """Produce one report (HTML, executed notebook, optionally PDF); exit 1 if it fails."""
+    """Produce one report (HTML, executed notebook, optionally PDF); exit 1 if it fails.
+
+    The engagement, the unit and the language are checked before the kernel starts. A report
+    that fails leaves its partial notebook in OUT/failures/, not among the finished reports.
+    """
     from .._report._batch import render_report
+    from .._report._checks import check_request
 
     ws = workspace_of(ctx)
-    if language is None:
-        with open_store(ctx) as store:
-            language = store.engagement(engagement_id).languages[0]
+    checked = check_request(ws, engagement_id, units=[unit],
+                            languages=[language] if language else [])
+    language = checked.languages[0]
     outcome = render_report(
         ws, engagement_id, unit, language, out or ws.reports_dir / engagement_id,
         notebook=notebook, pdf=pdf,
@@ -139,3 +147,28 @@ def report_cmd(
     for name in (outcome.html, outcome.pdf, outcome.notebook):
         if name:
             click.echo(f"{outcome.job.parameters['output_dir']}/{name}")
+
+
+@click.command("export-tables")
+@engagement_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .xlsx file (a sheet per table; replaced if it exists).")
+@click.option("--lang", "language", help="Language of the names beside the ids "
+              "(default: the engagement's first).")
+@click.pass_context
+def export_tables_cmd(
+    ctx: click.Context, engagement_id: str, out: Path, language: str | None
+) -> None:
+    """Write every table of the organisation's report to one XLSX, a sheet per table.
+
+    Scores, perception gaps, targets and roadmap, participation, reliability, strengths,
+    the consultant's ratings and the change since the last wave where there is one, with
+    small groups withheld as in the report and spreadsheet formulas neutralised.
+    """
+    from .._export import export_tables
+    from .._report._checks import check_request
+
+    ws = workspace_of(ctx)
+    checked = check_request(ws, engagement_id, languages=[language] if language else [])
+    path = export_tables(ws, checked.engagement, out, language=checked.languages[0])
+    click.echo(f"wrote {path}")

@@ -95,7 +95,8 @@ def engagement() -> None:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help=f"Model YAML (default: the shipped {DEFAULT_MODEL}).",
 )
-@click.option("--wave", help="Wave label, e.g. 2026-Q4 (default: the date).")
+@click.option("--wave", help="Wave label, e.g. 2026-Q4, used when comparing waves (without "
+              "it, the engagement's date is its label, and the command says so).")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date (default today).")
 @click.option("--min-group-size", type=click.IntRange(min=3), default=5, show_default=True,
               help="Smallest group any report shows (3 or more).")
@@ -135,8 +136,12 @@ def engagement_create(
             on=on.date() if on else None, min_group_size=min_group_size,
             languages=languages or None, min_comment_group_size=min_comment_group_size,
         )
+    if wave is None:
+        click.echo(f"note: no --wave given, so the wave is labelled with the engagement's date, "
+                   f"{created.wave}; compare lists waves by this label", err=True)
     click.echo(
         f"created engagement {created.id!r} for {created.organisation!r} "
+        f"(wave {created.wave}) "
         f"(model {created.model_id} {created.model_version}, "
         f"minimum group size {created.min_group_size}, "
         f"comments from groups of {created.min_comment_group_size}"
@@ -187,6 +192,8 @@ def import_cmd(ctx: click.Context, file: Path, engagement_id: str) -> None:
     with open_store(ctx) as store:
         result = import_responses(store, engagement_id, file)
     click.echo(f"imported {result.respondents} respondents into {result.engagement!r}")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.command("export")

@@ -24,7 +24,7 @@ __all__ = ["DOMAIN_SOURCES", "check_catalogues", "extract_messages", "main", "pl
 #: Where each domain's messages are, relative to the repository (as ``make translations``).
 DOMAIN_SOURCES: Final = {
     "form": ("assessment/_form", "assessment/_i18n/_form.py"),
-    "report": ("assessment/_report", "assessment/_i18n/_report.py"),
+    "report": ("assessment/_report", "assessment/_explore", "assessment/_i18n/_report.py"),
 }
 _LOCALE: Final = "assessment/_i18n/locale"
 _PLACEHOLDER: Final = re.compile(r"%\((\w+)\)[sd]")

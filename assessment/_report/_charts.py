@@ -30,6 +30,7 @@ __all__ = [
     "ROLE_COLOURS",
     "ScoreRange",
     "distribution_chart",
+    "drivers_chart",
     "enps_chart",
     "heatmap_chart",
     "iceberg_chart",
@@ -309,6 +310,39 @@ def outcomes_chart(
     )
     chart = alt.layer(_guides(score_range), bars, labels).properties(
         title=title, width=WIDTH - 200, height=alt.Step(30)
+    )
+    return _configured(chart)
+
+
+def drivers_chart(
+    frame: pd.DataFrame, *, title: str, importance_title: str, score_title: str,
+    importance_rule: float, score_rule: float,
+) -> Any:
+    """Quadrants of score against importance: a dot per facet, low score and high importance
+    (bottom right) drawn in the accent colour, the most important facets named.
+
+    ``frame``: one row per facet with a published score, columns ``facet`` (label),
+    ``importance`` (percent of R²), ``score`` (1-5), ``first`` (bool: in the work-on-this-
+    first quadrant) and ``named`` (bool: draw the facet's name). ``importance_rule`` and
+    ``score_rule`` place the quadrants' dividing lines.
+    """
+    top = max(float(frame["importance"].max()), importance_rule) * 1.1
+    x = alt.X("importance:Q", title=importance_title, scale=alt.Scale(domain=[0, top], nice=False))
+    y = alt.Y("score:Q", scale=alt.Scale(domain=[1, 5], nice=False),
+              axis=_score_axis(score_title))
+    dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1).encode(
+        x=x, y=y,
+        color=alt.condition("datum.first", alt.value(ACCENT), alt.value(PRIMARY)),
+        shape=alt.condition("datum.first", alt.value("diamond"), alt.value("circle")),
+    )
+    names = alt.Chart(frame).transform_filter("datum.named").mark_text(
+        align="left", dx=7, fontSize=10.5, color="#1d2733"
+    ).encode(x=x, y=y, text="facet:N")
+    rules = pd.DataFrame({"importance": [importance_rule], "score": [score_rule]})
+    vertical = alt.Chart(rules).mark_rule(strokeDash=[3, 3], color="#9aa5b1").encode(x=x)
+    horizontal = alt.Chart(rules).mark_rule(strokeDash=[3, 3], color="#9aa5b1").encode(y=y)
+    chart = alt.layer(vertical, horizontal, dots, names).properties(
+        title=title, width=WIDTH - 180, height=300
     )
     return _configured(chart)
 

@@ -24,6 +24,7 @@ __all__ = [
     "HIGHLIGHT_MARK",
     "build_charts",
     "distribution_frames",
+    "drivers_frame",
     "enps_frame",
     "heatmap_frame",
     "layer_frame",
@@ -178,6 +179,23 @@ def enps_frame(data: ReportData) -> pd.DataFrame:
     )
 
 
+def drivers_frame(data: ReportData, outcome: str) -> pd.DataFrame:
+    """The quadrant chart's dots: facets with a published score, their importance (percent of
+    R², aggregated over at least 30 respondents) and whether they are to be worked on first."""
+    table = data.driver_table(outcome)
+    if table is None:
+        return pd.DataFrame()
+    shown = table[table["score"].notna() & table["importance"].notna()]
+    rank = shown["importance"].rank(ascending=False, method="first")
+    return pd.DataFrame({
+        "facet": [data.facet_name(f) for f in shown["facet"]],
+        "importance": shown["importance"].to_numpy(dtype=float).round(2),
+        "score": shown["score"].to_numpy(dtype=float).round(2),
+        "first": (shown["quadrant"] == "first").to_numpy(),
+        "named": (rank <= 5).to_numpy(),
+    })
+
+
 # --- charts --------------------------------------------------------------------------------
 def build_charts(data: ReportData) -> dict[str, Any]:
     """Every chart of the report by name, from the aggregated frames above only."""
@@ -250,6 +268,17 @@ def build_charts(data: ReportData) -> dict[str, Any]:
             score_title=_("Mean score (%(scale)s)", scale=outcome_range),
             score_range=charts.ScoreRange(outcome_scale.low, outcome_scale.high, ()),
         )
+    for driven in data.driver_sets:
+        dots = drivers_frame(data, driven.outcome)
+        if not dots.empty:
+            built[f"drivers-{driven.outcome.replace('_', '-')}"] = charts.drivers_chart(
+                dots,
+                title=_("What drives %(outcome)s", outcome=data.outcome_name(driven.outcome)),
+                importance_title=_("Importance (share of explained variance, %%)"),
+                score_title=score_title,
+                importance_rule=data.driver_rules(driven.outcome)[0],
+                score_rule=data.driver_rules(driven.outcome)[1],
+            )
     promoters = enps_frame(data)
     if not promoters.empty:
         built["enps"] = charts.enps_chart(

@@ -9,7 +9,7 @@ from typing import Any, Final, Literal
 
 from .._exceptions import ParameterError
 from .._store._workspace import shipped
-from ._render import RenderResult
+from ._render import FAILURES_DIR, RenderResult
 
 __all__ = ["BY_KINDS", "BatchResult", "ReportJob", "ReportOutcome", "report_notebook"]
 
@@ -81,7 +81,11 @@ class ReportOutcome:
             seconds=round(result.seconds, 3),
             html=result.html.name if result.html else None,
             pdf=result.pdf.name if result.pdf else None,
-            notebook=result.notebook.name if result.notebook else None,
+            notebook=(
+                None if result.notebook is None
+                else f"{FAILURES_DIR}/{result.notebook.name}"
+                if result.notebook.parent.name == FAILURES_DIR else result.notebook.name
+            ),
         )
 
 

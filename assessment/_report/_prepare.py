@@ -3,6 +3,7 @@ returns the :class:`Report`; :func:`reportable_units` lists the units that may g
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,12 +11,19 @@ from typing import Final
 
 from .._exceptions import ConfidentialityError, ParameterError
 from .._i18n._report import REPORT_LANGUAGES
+from .._notebook import short_errors
 from .._store._workspace import WORKSPACE_ENV, Workspace
 from ._report import Report
 from ._tables import EngagementTables, engagement_tables
 from ._units import UNIT_KINDS, Unit, parse_unit
 
-__all__ = ["PARAMETERS", "check_parameters", "prepare_report", "reportable_units"]
+__all__ = [
+    "PARAMETERS",
+    "check_parameters",
+    "default_engagement",
+    "prepare_report",
+    "reportable_units",
+]
 
 #: The report notebook's parameters, in the order of its ``parameters`` cell.
 PARAMETERS: Final = ("workspace", "engagement", "unit", "language", "output_dir")
@@ -41,6 +49,20 @@ def _workspace(workspace: str) -> Workspace:
             f"({where}); pass the workspace folder or set {WORKSPACE_ENV}"
         )
     return ws
+
+
+def default_engagement(workspace: Workspace) -> str:
+    """The workspace's only engagement, or its most recent one (by date, then id)."""
+    from .._store._store import Store
+
+    with Store(workspace.db_path) as store:
+        found = store.engagements()
+    if not found:
+        raise ParameterError(
+            f"engagement: workspace {workspace.path} has no engagement yet; set one up first "
+            "(the consultant workbook, or `assessment engagement create`)"
+        )
+    return found[-1].id
 
 
 def check_parameters(namespace: Mapping[str, object]) -> None:
@@ -78,16 +100,18 @@ def _check_unit(tables: EngagementTables, unit: Unit) -> None:
     if unit.name not in known:
         shown = ", ".join(repr(k) for k in known[:_KNOWN_SHOWN])
         more = " ..." if len(known) > _KNOWN_SHOWN else ""
+        close = difflib.get_close_matches(unit.name, known, 1, 0.75)
+        hint = f"; did you mean {unit.kind}:{close[0]}?" if close else ""
         raise ParameterError(
             f"unit: {unit.parameter!r} is not a {unit.kind} of engagement "
-            f"{tables.engagement.id!r} (known: {shown + more or 'none'})"
+            f"{tables.engagement.id!r} (known: {shown + more or 'none'}){hint}"
         )
     tables.publication.require_published(unit.kind, unit.name, label=f"unit: {unit.parameter!r}")
 
 
 def prepare_report(
     workspace: str = "",
-    engagement: str = "demo",
+    engagement: str = "",
     unit: str = "organisation",
     language: str = "en",
     output_dir: str = "",
@@ -103,7 +127,7 @@ def prepare_report(
         The workspace folder; empty: ``$ASSESSMENT_WORKSPACE``, else the nearest
         ``workspace/`` holding ``assessment.db``, in the working directory or a parent.
     engagement:
-        The engagement id.
+        The engagement id; empty: the workspace's only or most recent engagement.
     unit:
         ``organisation``, ``team:NAME``, ``role:NAME`` (executive, manager or frontline) or
         ``department:NAME``.
@@ -124,7 +148,11 @@ def prepare_report(
         A parameter is invalid (the message names it and its value).
     ConfidentialityError
         The unit is below the minimum group size or withheld to protect a smaller group.
+
+    In a notebook, these errors show as one short message, not a traceback
+    (:func:`~assessment.short_errors`).
     """
+    short_errors()
     if namespace is not None:
         check_parameters(namespace)
     for name, value in (("engagement", engagement), ("language", language),
@@ -137,9 +165,9 @@ def prepare_report(
             f"{', '.join(REPORT_LANGUAGES)}"
         )
     parsed = parse_unit(unit)
-    if not engagement.strip():
-        raise ParameterError("engagement: must not be empty")
     ws = _workspace(workspace)
+    if not engagement.strip():
+        engagement = default_engagement(ws)
     tables = engagement_tables(ws, engagement)
     if language not in tables.model.languages:
         raise ParameterError(

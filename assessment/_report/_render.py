@@ -3,7 +3,8 @@
 One report is three files beside each other, each written atomically:
 
 - ``<stem>.ipynb``: the executed notebook, the audit trail (papermill's metadata records the
-  parameters). A report that fails keeps its partial notebook, with the error in it.
+  parameters). A report that fails keeps its partial notebook, with the error in it, in
+  ``failures/<stem>.ipynb``: never among the finished reports.
 - ``<stem>.html``: the outputs only, no JavaScript (:mod:`._html`).
 - ``<stem>.pdf`` (optional): the page printed on A4 (:mod:`._pdf`).
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -24,7 +25,10 @@ from ._html import export_html, html_problems
 from ._kernel import KERNEL_NAME, WARM_ENGINE, WARMUP_CODE, WarmKernel, _register_engine
 from ._pdf import PdfPrinter
 
-__all__ = ["RenderResult", "ReportRenderer"]
+__all__ = ["FAILURES_DIR", "RenderResult", "ReportRenderer"]
+
+#: The folder, inside a report folder, that keeps the partial notebooks of failed reports.
+FAILURES_DIR = "failures"
 
 
 
@@ -193,6 +197,7 @@ class ReportRenderer:
         out = Path(out_dir).resolve()
         out.mkdir(parents=True, exist_ok=True)
         paths = {ext: out / f"{stem}.{ext}" for ext in ("ipynb", "html", "pdf")}
+        kept = out / FAILURES_DIR / f"{stem}.ipynb"
 
         def result(error: str | None = None, cell: int | None = None) -> RenderResult:
             made = {ext: p for ext, p in paths.items() if p.exists()}
@@ -210,13 +215,20 @@ class ReportRenderer:
         def failed(error: str, cell: int | None = None) -> RenderResult:
             paths["html"].unlink(missing_ok=True)
             paths["pdf"].unlink(missing_ok=True)
-            return result(error, cell)
+            # The partial notebook goes to the failures folder, never among finished reports.
+            if paths["ipynb"].exists():
+                kept.parent.mkdir(exist_ok=True)
+                paths["ipynb"].replace(kept)
+            made = result(error, cell)
+            return replace(made, notebook=kept if kept.exists() else None,
+                           files=(*made.files, *([kept] if kept.exists() else [])))
 
         nb, error, cell = _execute(
             self.kernel, Path(notebook), paths["ipynb"], parameters, out, self.timeout
         )
         if error is not None or nb is None:
             return failed(error or "the notebook was not executed", cell)
+        kept.unlink(missing_ok=True)  # the failure of an earlier run is over
         page = export_html(nb, title=title or stem, language=language)
         problems = html_problems(page)
         if problems:

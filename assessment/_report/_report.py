@@ -26,6 +26,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .._atomic import write_text_atomic
+from .._text import neutralise_frame
 from . import _figures, _sections
 from ._report_data import ReportData
 from ._sections import SECTIONS, Section
@@ -116,6 +117,10 @@ class Report(ReportData):
         model asks neither the recommendation question nor outcome items."""
         return _sections.outcomes(self, self._figure)
 
+    def drivers(self) -> Section | None:
+        """What drives each outcome: the facets' relative importance against their scores."""
+        return _sections.drivers(self, self._figure)
+
     def strengths(self) -> Section:
         """The highest- and lowest-scoring questions of the unit."""
         return _sections.strengths(self)
@@ -139,4 +144,5 @@ class Report(ReportData):
     # --- data file ---------------------------------------------------------------------------
     def save_data(self) -> None:
         """Write the report's published score rows to :attr:`data_path` (CSV, atomically)."""
-        write_text_atomic(self.data_path, self.published_scores().to_csv(index=False))
+        write_text_atomic(self.data_path,
+                          neutralise_frame(self.published_scores()).to_csv(index=False))

@@ -14,11 +14,12 @@ from typing import Final
 import pandas as pd
 
 from .._confidentiality._groups import NOT_GIVEN
-from .._i18n._report import report_translator, role_name
+from .._i18n._report import MEASURE_NAMES, report_translator, role_name
 from .._scoring._analytics import answer_distribution, target_gaps
 from .._scoring._gaps import perception_gaps
 from .._scoring._roadmap import roadmap
 from .._scoring._scores import OVERALL
+from ._drivers import UnitDrivers, unit_drivers
 from ._format import as_int, format_count
 from ._tables import EngagementTables
 from ._units import Unit
@@ -113,6 +114,8 @@ class ReportData:
             (strengths["by"] == by) & (strengths["group"] == group)
         ].reset_index(drop=True)
         self.reliability = tables.reliability
+        #: ICC(1), ICC(2) by team and the share of agreeing teams (published teams only).
+        self.aggregation = tables.aggregation
         self.comments_frame = self._comment_rows(tables)
         self.distribution, self.dropped_items = self._distribution(tables)
         self.target_table = (
@@ -123,6 +126,9 @@ class ReportData:
             if self.target_table is not None and unit.kind == "organisation" else None
         )
         self.ratings = tables.ratings
+        #: The drivers of each outcome of the model (none without outcomes): the unit's own
+        #: or the organisation's (``own``), with each facet's quadrant.
+        self.driver_sets = [self._quadrants(d) for d in unit_drivers(tables, unit)]
 
     # --- slices of the engagement's tables ---------------------------------------------
     def _layer_rows(self, tables: EngagementTables) -> tuple[pd.DataFrame, bool, pd.DataFrame]:
@@ -268,6 +274,40 @@ class ReportData:
         )
         return frame, len(tables.model.items) - frame["item"].nunique()
 
+    @staticmethod
+    def _quadrants(driven: UnitDrivers) -> UnitDrivers:
+        """Add each facet's ``quadrant``: ``first`` (importance above an equal share, score
+        below the mean of the shown facet scores), ``strength`` (important, scoring high),
+        ``watch`` (less important, scoring low), ``maintain`` or, without a score, None."""
+        table = driven.table
+        if table is None:
+            return driven
+        share, mean = ReportData._rules(table)
+        important = table["importance"] >= share
+        low = table["score"] < mean
+        quadrant = pd.Series(
+            [None if pd.isna(s) else ("first" if i and lo else "strength" if i else
+                                      "watch" if lo else "maintain")
+             for s, i, lo in zip(table["score"], important, low, strict=True)],
+            index=table.index, dtype="object",
+        )
+        return UnitDrivers(driven.outcome, table.assign(quadrant=quadrant), driven.own)
+
+    @staticmethod
+    def _rules(table: pd.DataFrame) -> tuple[float, float]:
+        """Where the quadrants divide: an equal share of R² and the mean shown facet score."""
+        scores = table["score"].dropna()
+        return 100.0 / len(table), float(scores.mean()) if len(scores) else float("nan")
+
+    def driver_table(self, outcome: str) -> pd.DataFrame | None:
+        """The facets' importance and scores for ``outcome`` (None: not computed)."""
+        return next((d.table for d in self.driver_sets if d.outcome == outcome), None)
+
+    def driver_rules(self, outcome: str) -> tuple[float, float]:
+        """The quadrant chart's dividing lines for ``outcome``: importance and score."""
+        table = self.driver_table(outcome)
+        return self._rules(table) if table is not None else (float("nan"), float("nan"))
+
     def rated(self) -> pd.DataFrame:
         """The consultant's ratings the report shows: the organisation report's only."""
         if self.unit.kind != "organisation":
@@ -282,6 +322,22 @@ class ReportData:
             # TRANSLATORS: the overall score, named in the Dimension column after the dimensions.
             return report_translator(self.language).gettext("Overall")
         return self.model.dimension(dim).name.get(self.language)
+
+    def facet_name(self, facet: str) -> str:
+        """The name of a facet."""
+        for dim in self.model.dimensions:
+            for f in dim.facets:
+                if f.id == facet:
+                    return f.name.get(self.language)
+        return facet
+
+    def outcome_name(self, outcome: str) -> str:
+        """The name of an outcome whose drivers the report shows."""
+        _ = report_translator(self.language).gettext
+        if outcome == "recommend":
+            # TRANSLATORS: the eNPS question (0-10) as an outcome whose drivers are shown.
+            return _("Recommendation as a place to work")
+        return _(MEASURE_NAMES[outcome])
 
     def role_name(self, role: str) -> str:
         """The name of a role (a layer of the organisation): the model's, else the interface's."""

@@ -20,6 +20,7 @@ from ..__version__ import __version__
 from .._i18n._catalogues import N_
 from .._i18n._report import MEASURE_NAMES, report_translator, role_phrase
 from .._model._schema import KNOWN_ROLES
+from .._scoring._drivers import MIN_DRIVER_RESPONDENTS as _MIN_DRIVERS
 from .._scoring._outcomes import CX_EX_MARGIN
 from .._scoring._scores import OVERALL
 from ._format import (
@@ -49,6 +50,7 @@ SECTIONS: Final = (
     ("heatmap", N_("Dimensions by team")),
     ("answers", N_("Answers per question")),
     ("outcomes", N_("Trifecta balance, customer versus employee experience, and eNPS")),
+    ("drivers", N_("What drives the outcomes")),
     ("strengths", N_("Strengths and opportunities")),
     ("recommendations", N_("Next-level recommendations")),
     ("comments", N_("Comments")),
@@ -183,6 +185,7 @@ def summary(data: ReportData) -> Section:
         "assessment": not rated,
         "perception_gap": len(data.model.roles) < 2,
         "outcomes": not data.model.has_outcome_page,
+        "drivers": not data.driver_sets,
     }
     titles = {} if _interface_roles(data) else {
         "perception_gap": _("Perception gap between the layers")
@@ -392,6 +395,48 @@ def outcomes(data: ReportData, figure: Figure) -> Section | None:
     return _render("outcomes", data, trifecta=trifecta, enps=enps, show=show)
 
 
+#: The quadrant of a facet in the drivers' chart, as the table names it.
+_QUADRANTS: Final = {
+    # TRANSLATORS: a facet that matters much for an outcome and scores low (a table cell).
+    "first": N_("work on this first"),
+    "strength": N_("important and relatively strong: keep it"),
+    "watch": N_("low, but matters less"),
+    "maintain": N_("fine as it is"),
+}
+#: Facets listed per outcome in the drivers' tables.
+_TOP_DRIVERS: Final = 8
+
+
+def drivers(data: ReportData, figure: Figure) -> Section | None:
+    """Per outcome: the facets' relative importance against their score (a quadrant chart and
+    the most important facets); None when the model has no outcomes to drive."""
+    if not data.driver_sets:
+        return None
+    lang = data.language
+    _ = report_translator(lang).gettext
+    outcomes = []
+    for driven in data.driver_sets:
+        entry: dict[str, Any] = {"name": data.outcome_name(driven.outcome), "own": driven.own,
+                                 "key": driven.outcome.replace("_", "-"),
+                                 "table": None}
+        table = driven.table
+        if table is not None:
+            top = table.sort_values("rank").head(_TOP_DRIVERS)
+            entry.update(
+                table=[[as_int(r["rank"]), data.facet_name(r["facet"]),
+                        data.dimension_name(r["dimension"]),
+                        format_percent(r["importance"], lang, 1), _number(r["score"], data),
+                        _(_QUADRANTS[r["quadrant"]]) if r["quadrant"] else
+                        Hidden(_("not shown"))]
+                       for __, r in top.iterrows()],
+                figure=figure(f"drivers-{driven.outcome.replace('_', '-')}"),
+                r2=format_percent(100 * float(table["r2"].iloc[0]), lang),
+                n=as_int(table["n"].iloc[0]),
+            )
+        outcomes.append(entry)
+    return _render("drivers", data, outcomes=outcomes, minimum=_MIN_DRIVERS)
+
+
 def strengths(data: ReportData) -> Section:
     """The highest- and lowest-scoring questions of the unit."""
     _ = report_translator(data.language).gettext
@@ -480,6 +525,35 @@ def _reliability_rows(data: ReportData) -> list[list[Cell]]:
     return rows
 
 
+#: ICC(2) and the share of agreeing teams from which team means may be read as the teams' view.
+_RELIABLE_TEAM_MEANS: Final = 0.70
+
+
+def _aggregation_rows(data: ReportData) -> list[list[Cell]]:
+    """Per dimension: published teams, ICC(1), ICC(2), the share of teams that agree, and
+    what that means for reading team scores (or "not computed" with fewer than two teams)."""
+    lang = data.language
+    _ = report_translator(lang).gettext
+    rows: list[list[Cell]] = []
+    for __, a in data.aggregation.iterrows():
+        name = data.dimension_name(a["dimension"])
+        if pd.isna(a["icc1"]) or pd.isna(a["icc2"]):
+            rows.append([name, as_int(a["teams"]), MISSING, MISSING, MISSING,
+                         Hidden(_("not computed (fewer than two published teams)"))])
+            continue
+        share = as_float(a["rwg_share"])
+        if a["icc2"] < _RELIABLE_TEAM_MEANS:
+            reading = _("teams differ little beyond chance: compare teams with care")
+        elif np.isnan(share) or share < _RELIABLE_TEAM_MEANS:
+            reading = _("teams differ, but in many teams members disagree: read a team's "
+                        "mean with its spread")
+        else:
+            reading = _("team means are reliable and shared: teams can be compared")
+        rows.append([name, as_int(a["teams"]), _number(a["icc1"], data),
+                     _number(a["icc2"], data), format_percent(share * 100, lang), reading])
+    return rows
+
+
 def appendix(data: ReportData) -> Section:
     """Participation, reliability and method."""
     lang = data.language
@@ -499,6 +573,8 @@ def appendix(data: ReportData) -> Section:
     roles = data.model.roles
     return _render(
         "appendix", data, participation=participation, reliability=_reliability_rows(data),
+        aggregation=_aggregation_rows(data), drivers=bool(data.driver_sets),
+        drivers_min=format_count(_MIN_DRIVERS, lang),
         min_group_size=data.min_group_size, comment_min=data.comment_min,
         margin=_number(CX_EX_MARGIN, data), model=data.model, package=__version__,
         level_rule=_level_rule(data), reverse=f"{scale.low + scale.high:g}",

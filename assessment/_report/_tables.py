@@ -18,6 +18,7 @@ from .._confidentiality._groups import BREAKDOWNS
 from .._confidentiality._publication import Publication, publication
 from .._exceptions import NotFoundError, ParameterError
 from .._model._schema import MaturityModel
+from .._scoring._aggregation import aggregation
 from .._scoring._analytics import rating_agreement, strengths_and_opportunities
 from .._scoring._outcomes import enps, trifecta
 from .._scoring._reliability import ReliabilityReport, reliability
@@ -54,7 +55,11 @@ class EngagementTables:
     enps: pd.DataFrame
     trifecta: pd.DataFrame
     strengths: pd.DataFrame
+    #: Facet scores of every group of the organisation, role, team and department breakdowns.
+    facet_scores: pd.DataFrame
     reliability: ReliabilityReport
+    #: ICC(1), ICC(2) by team and the share of agreeing teams, per dimension.
+    aggregation: pd.DataFrame
     comments: pd.DataFrame
     comment_min: int
     ratings: pd.DataFrame
@@ -86,20 +91,24 @@ def compute_tables(store: Store, engagement: Engagement) -> EngagementTables:
     # One pattern for every table of the engagement: they can be read side by side.
     pub = publication(model, respondents, answers, min_group_size=k)
     shared: dict[str, Any] = {"min_group_size": k, "publication": pub}
+    scores = score_breakdown(model, respondents, answers, by=BREAKDOWNS, **shared)
     return EngagementTables(
         engagement=engagement,
         model=model,
         respondents=respondents,
         answers=answers,
         publication=pub,
-        scores=score_breakdown(model, respondents, answers, by=BREAKDOWNS, **shared),
+        scores=scores,
         headcount=pub.headcounts(),
         enps=enps(model, respondents, answers, by=_GROUPINGS, **shared),
         trifecta=trifecta(model, respondents, answers, by=_GROUPINGS, **shared),
         strengths=strengths_and_opportunities(
             model, respondents, answers, by=_GROUPINGS, k=TOP_ITEMS, **shared
         ),
+        facet_scores=score_breakdown(model, respondents, answers, by=_GROUPINGS, level="facet",
+                                     **shared),
         reliability=reliability(model, answers, min_group_size=k),
+        aggregation=aggregation(model, respondents, answers, scores),
         comments=comments,
         comment_min=comment_min,
         ratings=rating_agreement(

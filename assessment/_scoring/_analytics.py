@@ -16,6 +16,7 @@ from .._exceptions import ParameterError
 from .._model._coding import _aligned, _coded
 from .._model._schema import MaturityModel
 from ._gaps import _welch
+from ._roadmap import phases
 from ._scores import LEVEL_THRESHOLDS
 
 __all__ = [
@@ -297,8 +298,10 @@ def target_gaps(
     ``mean``, ``level``, ``target_level``, ``target_score`` (the lowest mean of the target
     level), ``gap`` (``max(0, target_score - mean)``), ``level_gap`` (levels to climb),
     ``weighted_gap`` (``gap * weight``) and ``priority``: 1 for the dimension to work on
-    first within the group (largest weighted gap; ties: larger gap, then questionnaire
-    order); missing when the target is met or the group is withheld.
+    first within the group, in the roadmap's order (:func:`~assessment.roadmap`): a
+    dimension comes after the dimensions it depends on that also have a gap, then the
+    largest weighted gap first (ties: larger gap, then questionnaire order); missing when
+    the target is met or the group is withheld.
     """
     weights = {d.id: d.weight for d in model.dimensions}
     for dim, level in targets.items():
@@ -332,9 +335,14 @@ def target_gaps(
     out["weighted_gap"] = gap * weight
     out["_order"] = rows["_order"].to_numpy()
     out["_row"] = np.arange(len(out))
-    open_gap = out[out["weighted_gap"] > 0].sort_values(
-        ["by", "group", "weighted_gap", "gap", "_order"],
-        ascending=[True, True, False, False, True],
+    opened = out[out["weighted_gap"] > 0]
+    phase = np.zeros(len(opened), dtype=int)
+    for _, part in opened.groupby(["by", "group"], sort=False):
+        of = phases(model, part["dimension"])
+        phase[opened.index.get_indexer(part.index)] = [of[d] for d in part["dimension"]]
+    open_gap = opened.assign(_phase=phase).sort_values(
+        ["by", "group", "_phase", "weighted_gap", "gap", "_order"],
+        ascending=[True, True, True, False, False, True],
         kind="stable",
     )
     priority = np.full(len(out), np.nan)

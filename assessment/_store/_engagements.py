@@ -48,6 +48,11 @@ class Organisation:
     id: int
     name: str
 
+    def _repr_html_(self) -> str:
+        from .._display._cards import card
+
+        return card("Organisation", [("Name", self.name)])
+
 
 @dataclass(frozen=True)
 class Engagement:
@@ -64,6 +69,18 @@ class Engagement:
     languages: tuple[str, ...] = ("en",)
     #: The smallest group whose free-text comments may be shown (never below min_group_size).
     min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP_SIZE
+
+    def _repr_html_(self) -> str:
+        """A small card: the engagement's settings, one per line."""
+        from .._display._cards import card
+
+        return card(f"Engagement {self.id}", [
+            ("Organisation", self.organisation), ("Wave", self.wave), ("Date", self.date),
+            ("Model", f"{self.model_id} {self.model_version}"),
+            ("Minimum group size", self.min_group_size),
+            ("Comments from groups of", self.min_comment_group_size),
+            ("Languages", self.languages),
+        ])
 
 
 class EngagementTables(StoreBase):

@@ -23,6 +23,14 @@ class FieldworkTables(EngagementTables):
         )
         return {str(team): dept for team, dept in rows}
 
+    def team_counts(self, engagement_id: str) -> dict[str, int]:
+        """Return how many respondents each team has stored (excluded ones too)."""
+        rows = self._conn.execute(
+            "SELECT team, count(*) FROM respondents WHERE engagement_id = ? GROUP BY team",
+            (engagement_id,),
+        )
+        return {str(team): int(n) for team, n in rows}
+
     def set_teams(self, engagement_id: str, teams: pd.DataFrame) -> None:
         """Replace the engagement's teams: columns ``team``, ``headcount``, ``department``."""
         self.engagement(engagement_id)

@@ -1,7 +1,9 @@
 """Where things live: the workspace folder and its files, and the files shipped with the package.
 
-The workspace is ``--workspace``, else ``$ASSESSMENT_WORKSPACE``, else ``./workspace``; it
-holds ``assessment.db`` and the generated outputs.
+One rule for the command line and every notebook (:meth:`Workspace.find`): the workspace is
+``--workspace`` (a notebook's ``workspace`` parameter), else ``$ASSESSMENT_WORKSPACE``, else
+the nearest ``workspace/`` holding ``assessment.db`` in the working directory or above; only
+when there is none is a new one made. It holds ``assessment.db`` and the generated outputs.
 """
 
 from __future__ import annotations
@@ -57,8 +59,9 @@ def samples_dir() -> Path:
 class Workspace:
     """A workspace folder: ``assessment.db`` and the generated outputs.
 
-    ``Workspace.resolve(None)`` uses ``$ASSESSMENT_WORKSPACE``, else ``./workspace``;
-    ``Workspace.find(None)`` also looks in the parent folders (see :meth:`find`).
+    ``Workspace.find(None)`` is the one rule the command line and the notebooks follow (see
+    :meth:`find`); ``Workspace.resolve(None)`` uses ``$ASSESSMENT_WORKSPACE``, else
+    ``./workspace``, without looking further.
     """
 
     path: Path
@@ -73,10 +76,12 @@ class Workspace:
     def find(cls, path: str | Path | None = None, *, start: str | Path | None = None) -> Workspace:
         """Like :meth:`resolve`, but without ``path`` or the environment variable, look for
         the nearest ``workspace/`` holding ``assessment.db`` in ``start`` (default: the
-        working directory) and its parents; ``./workspace`` when there is none.
+        working directory) and its parents.
 
-        A notebook opened in JupyterLab runs in its own folder (``notebooks/``), so the
-        workspace of the checkout is one level up; the command line keeps :meth:`resolve`.
+        When there is none, the new workspace's place is ``start/workspace``, or, from a
+        ``notebooks/`` folder, the ``workspace/`` beside it: a notebook opened in JupyterLab
+        runs in its own folder (``notebooks/``), and the command line, run from the checkout,
+        then finds the same workspace.
         """
         if path or os.environ.get(WORKSPACE_ENV):
             return cls.resolve(path)
@@ -87,7 +92,19 @@ class Workspace:
             candidate = folder / "workspace"
             if (candidate / DB_NAME).is_file():
                 return cls(candidate)
-        return cls(here / "workspace")
+        return cls((here.parent if here.name == "notebooks" else here) / "workspace")
+
+    @property
+    def exists(self) -> bool:
+        """Whether the workspace's database is there already."""
+        return self.db_path.is_file()
+
+    def describe(self) -> str:
+        """Say which workspace this is, and whether opening it makes a new one."""
+        if self.exists:
+            return f"workspace: {self.path}"
+        return (f"workspace: {self.path} (none found here or above: a new one is made there; "
+                f"set ${WORKSPACE_ENV} to use another)")
 
     @property
     def db_path(self) -> Path:
