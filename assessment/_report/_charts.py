@@ -317,6 +317,7 @@ def outcomes_chart(
 def drivers_chart(
     frame: pd.DataFrame, *, title: str, importance_title: str, score_title: str,
     importance_rule: float, score_rule: float,
+    score_range: ScoreRange = ScoreRange(),
 ) -> Any:
     """Quadrants of score against importance: a dot per facet, low score and high importance
     (bottom right) drawn in the accent colour, the most important facets named.
@@ -328,8 +329,8 @@ def drivers_chart(
     """
     top = max(float(frame["importance"].max()), importance_rule) * 1.1
     x = alt.X("importance:Q", title=importance_title, scale=alt.Scale(domain=[0, top], nice=False))
-    y = alt.Y("score:Q", scale=alt.Scale(domain=[1, 5], nice=False),
-              axis=_score_axis(score_title))
+    y = alt.Y("score:Q", scale=alt.Scale(domain=score_range.domain, nice=False),
+              axis=_score_axis(score_title, score_range))
     dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1).encode(
         x=x, y=y,
         color=alt.condition("datum.first", alt.value(ACCENT), alt.value(PRIMARY)),

@@ -278,6 +278,7 @@ def build_charts(data: ReportData) -> dict[str, Any]:
                 score_title=score_title,
                 importance_rule=data.driver_rules(driven.outcome)[0],
                 score_rule=data.driver_rules(driven.outcome)[1],
+                score_range=score_range,
             )
     promoters = enps_frame(data)
     if not promoters.empty:
