@@ -180,7 +180,8 @@ def _known_columns(model: MaturityModel) -> list[str]:
     """Every column name the response layout of ``model`` allows."""
     return [
         *ID_COLUMNS, "department", *model.question_ids,
-        *(f"comment_{d.id}" for d in model.dimensions), "recommend", DURATION,
+        *(f"comment_{d.id}" for d in model.dimensions),
+        *(["recommend"] if model.has_recommend else []), DURATION,
     ]
 
 
@@ -504,7 +505,8 @@ def _to_response_set(raw: pd.DataFrame, model: MaturityModel) -> ResponseSet:
 def _wide_rows(data: ResponseSet, model: MaturityModel) -> tuple[list[str], list[list[Any]]]:
     dims = [d.id for d in model.dimensions]
     questions = model.question_ids
-    header = [*ID_COLUMNS, "department", *questions, *(f"comment_{d}" for d in dims), "recommend"]
+    header = [*ID_COLUMNS, "department", *questions, *(f"comment_{d}" for d in dims)]
+    header += ["recommend"] if model.has_recommend else []
     seconds = data.respondents[DURATION].to_numpy(dtype=float)
     timed = bool((~np.isnan(seconds)).any())
     header += [DURATION] if timed else []
@@ -532,7 +534,7 @@ def _wide_rows(data: ResponseSet, model: MaturityModel) -> tuple[list[str], list
         row += ["NA" if na[i, j] else ("" if np.isnan(v) else int(v))
                 for j, v in enumerate(values[i])]
         row += [neutralise(comments.get((str(rid), d), "")) for d in dims]
-        row.append("" if pd.isna(rec) else int(rec))
+        row += [("" if pd.isna(rec) else int(rec))] if model.has_recommend else []
         row += ["" if np.isnan(seconds[i]) else int(seconds[i])] if timed else []
         rows.append(row)
     return header, rows

@@ -175,7 +175,10 @@ class Questionnaire:
         self.answers = FormAnswers()
         self.resumed = False
         #: Question pages: one per dimension, then the outcomes page.
-        self.pages: list[str] = [d.id for d in self.model.dimensions] + [RECOMMEND]
+        # The last page (the organisation as a whole) only when the model asks something there.
+        self.pages: list[str] = [d.id for d in self.model.dimensions] + (
+            [RECOMMEND] if self.model.has_outcome_page else []
+        )
         self.page = "language"
         # Widgets of the current page.
         self.inputs: dict[str, Any] = {}
@@ -431,7 +434,8 @@ class Questionnaire:
             size, min_group_size=size,
         )
         answer_as = self._("You answer as: %(role)s, team %(team)s.",
-                           role=role_name(lang, s.role), team=s.team)
+                           role=m.role_label(s.role, lang) or role_name(lang, s.role),
+                           team=s.team)
         parts = [
             "<h2>" + self._("Welcome") + "</h2>",
             "<h3>" + self._("What this is about") + f"</h3><p>{_esc(m.intro.get(lang))}</p>",
@@ -467,6 +471,25 @@ class Questionnaire:
         self._show_page(min(max(self.answers.page, 0), last))
 
     # --- question pages ---------------------------------------------------------------------
+    def _recommend_widget(self, number: int) -> list[Any]:
+        """The 0-10 recommendation question (its message shows inside the group)."""
+        assert self.session is not None
+        lang = self.lang
+        scale = self.model.recommend_scale
+        low, high = scale.labels.get(lang)
+        labels = {scale.min: f"{scale.min} – {low}", scale.max: f"{scale.max} – {high}"}
+        choices = [(labels.get(v, str(v)), v) for v in scale.points]
+        rec = RadioGroup(
+            options=choices,
+            value=self.answers.recommend if self.answers.recommend in scale.points else None,
+            description=f"{number}. " + self.model.recommend_text(self.session.role, lang),
+            layout=self._layout,
+        )
+        rec.add_class("af-item")
+        self.inputs[RECOMMEND] = rec
+        self.messages[RECOMMEND] = _GroupMessage(rec)
+        return [rec]
+
     def _item_widget(self, number: int, qid: str, item: Item | OutcomeItem) -> Any:
         assert self.session is not None
         lang = self.lang
@@ -516,24 +539,12 @@ class Questionnaire:
                 + self._("Finally, a few questions about your organisation as a whole.") + "</p>"
             ))
             assert self.session is not None
-            scale = self.model.recommend_scale
-            low, high = scale.labels.get(lang)
-            labels = {scale.min: f"{scale.min} – {low}", scale.max: f"{scale.max} – {high}"}
-            choices = [(labels.get(v, str(v)), v) for v in scale.points]
-            rec = RadioGroup(
-                options=choices,
-                value=self.answers.recommend if self.answers.recommend in scale.points else None,
-                description=f"{number}. "
-                + self.model.outcomes.recommend.text.get(self.session.role, lang),
-                layout=self._layout,
-            )
-            rec.add_class("af-item")
-            self.inputs[RECOMMEND] = rec
-            self.messages[RECOMMEND] = _GroupMessage(rec)
-            body.append(rec)
-            for outcome in self.model.outcomes.items:
+            if self.model.has_recommend:
+                body += self._recommend_widget(number)
                 number += 1
+            for outcome in self.model.outcomes.items:
                 body.append(self._item_widget(number, outcome.id, outcome))
+                number += 1
         else:
             dim = self.model.dimension(page_id)
             body.append(self._html(
@@ -657,7 +668,10 @@ class Questionnaire:
         out: dict[str, list[str]] = {}
         for page_id in self.pages:
             if page_id == RECOMMEND:
-                ids = [RECOMMEND] if self.answers.recommend is None else []
+                ids = (
+                    [RECOMMEND]
+                    if self.model.has_recommend and self.answers.recommend is None else []
+                )
                 ids += [i.id for i in self.model.outcomes.items
                         if i.id not in self.answers.answers]
             else:
@@ -676,7 +690,7 @@ class Questionnaire:
         assert self.session is not None
         role, lang = self.session.role, self.lang
         if qid == RECOMMEND:
-            return self.model.outcomes.recommend.text.get(role, lang)
+            return self.model.recommend_text(role, lang)
         if qid in self.model.items:
             return self.model.items[qid].text.get(role, lang)
         return self.model.outcome_items[qid].text.get(role, lang)
