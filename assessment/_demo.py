@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ._model._load import load_model_text
-from ._model._schema import Item, MaturityModel, OutcomeItem
+from ._model._schema import Item, MaturityModel, OutcomeItem, Scale
 from ._responses import ResponseSet
 from ._store._engagements import Engagement
 from ._store._store import Store
@@ -78,16 +78,26 @@ DEMO_COMMENTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _respondent_frame(teams: tuple[TeamSpec, ...], rng: np.random.Generator) -> pd.DataFrame:
+def _layer_roles(roles: list[str]) -> dict[str, str]:
+    """The model's role for each layer of the sample organisation: the top, the middle and
+    the frontline map to the first, a middle and the last of the model's roles."""
+    return {"executive": roles[0], "manager": roles[len(roles) // 2] if len(roles) > 2
+            else roles[-1], "frontline": roles[-1]}
+
+
+def _respondent_frame(
+    teams: tuple[TeamSpec, ...], rng: np.random.Generator, roles: list[str]
+) -> pd.DataFrame:
     rows = []
+    role_of = _layer_roles(roles)
     for team in teams:
-        for role, count in (
+        for layer, count in (
             ("executive", team.executives),
             ("manager", team.managers),
             ("frontline", team.frontline),
         ):
-            rows += [(role, team.name, team.department, team.effect)] * count
-    frame = pd.DataFrame(rows, columns=["role", "team", "department", "effect"])
+            rows += [(role_of[layer], layer, team.name, team.department, team.effect)] * count
+    frame = pd.DataFrame(rows, columns=["role", "layer", "team", "department", "effect"])
     ids = rng.choice(16**6, size=len(frame), replace=False)
     frame.index = pd.Index([f"r{i:06x}" for i in ids], name="respondent_id")
     return frame
@@ -109,7 +119,7 @@ def _answers(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Draw answers from a latent level per person and dimension; return answers, n/a, latent."""
     n = len(people)
-    base = people["role"].map(ROLE_EFFECT).to_numpy() + people["effect"].to_numpy()
+    base = people["layer"].map(ROLE_EFFECT).to_numpy() + people["effect"].to_numpy()
     person = rng.normal(0.0, 0.45, size=n)
     dim_base = {
         dim.id: DIMENSION_BASE.get(dim.id, 2.75 + 0.2 * (i % 3 - 1))
@@ -123,9 +133,9 @@ def _answers(
     na_columns: dict[str, np.ndarray] = {}
     for item_id, item in model.items.items():
         latent = latent_by_dim[model.item_dimension[item_id]]
-        value = np.clip(np.rint(latent + rng.normal(0.0, 0.65, size=n)), 1, 5)
-        if item.reverse:
-            value = 6 - value
+        value = _on_scale(
+            model.scales[item.scale], latent + rng.normal(0.0, 0.65, size=n), item.reverse
+        )
         # Open to every role: a few say so; to the roles that cannot see this: many of them.
         na = _not_applicable(item, people, 0.08 if item.allow_na is True else 0.25, rng)
         missing = rng.random(n) < 0.02
@@ -140,13 +150,26 @@ def _answers(
         "customer_advocacy": 0.2,
     }
     for item_id, outcome in model.outcome_items.items():
-        value = np.clip(np.rint(overall + shift[outcome.measures] + rng.normal(0, 0.7, n)), 1, 5)
+        value = _on_scale(
+            model.scales[outcome.scale], overall + shift[outcome.measures] + rng.normal(0, 0.7, n),
+            False,
+        )
         na = _not_applicable(outcome, people, 0.1, rng)
         columns[item_id] = np.where(na, np.nan, value)
         na_columns[item_id] = na
     answers = pd.DataFrame(columns, index=people.index)
     not_applicable = pd.DataFrame(na_columns, index=people.index)
     return answers, not_applicable, pd.Series(overall, index=people.index)
+
+
+def _on_scale(scale: Scale, latent: npt.NDArray[np.float64], reverse: bool) -> np.ndarray:
+    """Codes on ``scale`` from a latent level on 1-5 (reversed for a reverse-coded item)."""
+    if list(scale.points) == [1, 2, 3, 4, 5] and scale.values is None:
+        value = np.clip(np.rint(latent), 1, 5)  # the shipped scale: as always
+        return 6 - value if reverse else value
+    top = len(scale.points) - 1
+    position = np.clip(np.rint((latent - 1) / 4 * top), 0, top)
+    return scale.min + (top - position if reverse else position)
 
 
 def _recommend(latent: pd.Series, rng: np.random.Generator) -> pd.Series:
@@ -159,14 +182,15 @@ def _build(
     model: MaturityModel, teams: tuple[TeamSpec, ...], seed: int, comments: bool
 ) -> ResponseSet:
     rng = np.random.default_rng(seed)
-    people = _respondent_frame(teams, rng)
+    people = _respondent_frame(teams, rng, model.roles)
     answers, not_applicable, latent = _answers(model, people, rng)
     respondents = people[["role", "team", "department"]].copy()
-    respondents["recommend"] = _recommend(latent, rng)
+    recommend = _recommend(latent, rng)  # drawn either way: the same stream for every model
+    respondents["recommend"] = recommend if model.has_recommend else np.nan
     comment_rows = []
     dims = {d.id for d in model.dimensions}
     if comments:
-        eligible = people.index[(people["role"] == "frontline") & (people["team"].map(
+        eligible = people.index[(people["layer"] == "frontline") & (people["team"].map(
             lambda t: sum(1 for s in teams if s.name == t and s.frontline >= 10) > 0
         ))]
         chosen = rng.choice(eligible.to_numpy(), size=len(DEMO_COMMENTS), replace=False)

@@ -55,7 +55,8 @@ def known_columns(model: MaturityModel) -> list[str]:
     """Every column name the response layout of ``model`` allows."""
     return [
         *ID_COLUMNS, "department", *model.question_ids,
-        *(f"comment_{d.id}" for d in model.dimensions), "recommend", DURATION,
+        *(f"comment_{d.id}" for d in model.dimensions),
+        *(["recommend"] if model.has_recommend else []), DURATION,
     ]
 
 

@@ -145,7 +145,8 @@ def read_responses(
 def _wide_rows(data: ResponseSet, model: MaturityModel) -> tuple[list[str], list[list[Any]]]:
     dims = [d.id for d in model.dimensions]
     questions = model.question_ids
-    header = [*ID_COLUMNS, "department", *questions, *(f"comment_{d}" for d in dims), "recommend"]
+    header = [*ID_COLUMNS, "department", *questions, *(f"comment_{d}" for d in dims)]
+    header += ["recommend"] if model.has_recommend else []
     seconds = data.respondents[DURATION].to_numpy(dtype=float)
     timed = bool((~np.isnan(seconds)).any())
     header += [DURATION] if timed else []
@@ -173,7 +174,7 @@ def _wide_rows(data: ResponseSet, model: MaturityModel) -> tuple[list[str], list
         row += ["NA" if na[i, j] else ("" if np.isnan(v) else int(v))
                 for j, v in enumerate(values[i])]
         row += [neutralise(comments.get((str(rid), d), "")) for d in dims]
-        row.append("" if pd.isna(rec) else int(rec))
+        row += [("" if pd.isna(rec) else int(rec))] if model.has_recommend else []
         row += ["" if np.isnan(seconds[i]) else int(seconds[i])] if timed else []
         rows.append(row)
     return header, rows

@@ -18,21 +18,25 @@ if TYPE_CHECKING:
 
 __all__ = ["compare_cmd", "drivers_cmd", "rate_cmd", "score_cmd", "target_cmd"]
 
-_LEVELS = {"1", "2", "3", "4", "5"}
+def _whole(value: str) -> bool:
+    """A level as typed: a whole number (the store checks it against the model's levels)."""
+    return value.isascii() and value.isdigit() and len(value) <= 2
 
 
 def _level(value: str) -> int | None:
     if value.lower() in ("na", "n/a"):
         return None
-    if value not in _LEVELS:
-        raise click.BadParameter("a level from 1 to 5, or 'na'", param_hint="--level")
+    if not _whole(value):
+        raise click.BadParameter("a level of the model (such as 3), or 'na'",
+                                 param_hint="--level")
     return int(value)
 
 
 @click.command("rate")
 @engagement_option
 @click.option("--facet", help="Facet id to rate (omit to list the ratings beside the survey).")
-@click.option("--level", help="1-5, or 'na' for not applicable (with --facet).")
+@click.option("--level", help="a level of the model (1-5 in the shipped model), or 'na' for "
+              "not applicable (with --facet).")
 @click.option("--evidence", default="",
               help="What the rating rests on: interviews, observation, documents (required "
               "with --facet).")
@@ -94,8 +98,10 @@ def target_cmd(
     parsed: dict[str, int] = {}
     for item in targets:
         dim, _, value = item.partition("=")
-        if not dim or value not in _LEVELS:
-            raise click.BadParameter(f"{item!r}: write DIMENSION=LEVEL with a level from 1 to 5")
+        if not dim or not _whole(value):
+            raise click.BadParameter(
+                f"{item!r}: write DIMENSION=LEVEL with a level of the model, such as culture=4"
+            )
         parsed[dim] = int(value)
     with open_store(ctx) as store:
         if parsed:

@@ -16,7 +16,6 @@ from ._output import emit, format_option
 __all__ = ["form_cmd", "invite"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-ROLES = click.Choice(["executive", "manager", "frontline"])
 
 
 @click.group()
@@ -33,8 +32,9 @@ def invite() -> None:
 @invite.command("create")
 @engagement_option
 @click.option("--team", required=True, help="The respondents' team.")
-@click.option("--role", required=True, type=ROLES,
-              help="The respondents' role: it decides how the questions are phrased.")
+@click.option("--role", required=True,
+              help="The respondents' role, one of the model's (executive, manager or frontline "
+              "in the shipped model): it decides how the questions are phrased.")
 @click.option("--department", help="The team's department (default: from the team list).")
 @click.option("--uses", type=click.IntRange(min=1), default=1, show_default=True,
               help="Submissions each code admits: the team size for a shared code, 1 for "
@@ -100,7 +100,7 @@ def _selection(func: F) -> F:
         click.option("--code", "codes", multiple=True, metavar="CODE",
                      help="A code as handed out (from the codes CSV); repeat for more."),
         click.option("--team", help="Every code of this team (with --role: of that role)."),
-        click.option("--role", type=ROLES, help="Every code of this role (with --team)."),
+        click.option("--role", help="Every code of this role, one of the model's (with --team)."),
         click.option("--all", "every", is_flag=True, help="Every code of the engagement."),
         click.option("--yes", is_flag=True, help="Do not ask for confirmation."),
     )):

@@ -131,8 +131,11 @@ class GroupIndex:
     graph: _Graph
 
     @classmethod
-    def from_respondents(cls, respondents: pd.DataFrame) -> GroupIndex:
-        """Index the groups of ``respondents`` (columns ``role``, ``team``, ``department``)."""
+    def from_respondents(
+        cls, respondents: pd.DataFrame, roles: Sequence[str] = KNOWN_ROLES
+    ) -> GroupIndex:
+        """Index the groups of ``respondents`` (columns ``role``, ``team``, ``department``);
+        role groups in the order of ``roles`` (the model's, top to frontline)."""
         missing = [c for c in ("role", "team") if c not in respondents.columns]
         if missing:
             raise ParameterError(f"respondents: missing column(s) {', '.join(missing)}")
@@ -141,7 +144,7 @@ class GroupIndex:
             if "department" in respondents.columns
             else pd.Series(np.nan, index=respondents.index, dtype=object)
         )
-        role, role_names = _labels(respondents["role"], KNOWN_ROLES)
+        role, role_names = _labels(respondents["role"], roles)
         team, team_names = _labels(respondents["team"])
         dept, dept_names = _labels(department)
         n_role, n_team, n_dept = len(role_names), len(team_names), len(dept_names)

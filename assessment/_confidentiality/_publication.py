@@ -158,7 +158,7 @@ def publication(
     """
     min_group_size = check_min_group_size(min_group_size)
     answers = _aligned(respondents, answers)
-    index = GroupIndex.from_respondents(respondents)
+    index = GroupIndex.from_respondents(respondents, model.roles)
     answered, _ = split_missing(_coded(model, answers))
     dims, member = _units(model, "dimension")
     has = _has_score(answered, member)

@@ -229,7 +229,7 @@ class ExploreData:
         columns = ["question", "text", "order", "answer", "point", "percent", "start", "end"]
         if frame.empty:
             return pd.DataFrame(columns=columns)
-        labels = self.tables.model.scales["agreement"].labels.get(language)
+        labels = self.tables.model.score_scale.labels.get(language)
         share = frame["percent"].to_numpy(dtype=float).reshape(-1, 5)
         offset = -(share[:, 0] + share[:, 1] + share[:, 2] / 2)
         start = offset[:, None] + np.concatenate(

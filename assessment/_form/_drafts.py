@@ -144,7 +144,7 @@ class FormAnswers:
             if dim in dims and isinstance(text_, str) and clean_comment(text_):
                 out.comments[dim] = clean_comment(text_)
         rec = raw.get("recommend")
-        if _whole(rec) and rec in model.recommend_scale.points:
+        if model.has_recommend and _whole(rec) and rec in model.recommend_scale.points:
             out.recommend = rec
         page = raw.get("page")
         out.page = page if _whole(page) and page >= 0 else 0

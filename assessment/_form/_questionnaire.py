@@ -19,11 +19,11 @@ the respondent's own personal or continuation code).
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import time
 from collections.abc import Callable
+from importlib import resources
 from typing import Any
 
 import ipywidgets as widgets
@@ -39,6 +39,7 @@ from ._drafts import FormAnswers, FormSession, save_draft, start_session, submit
 from ._invites import LAPSE_DAYS, InviteError
 from ._radio import RadioGroup
 from ._throttle import CodeAttempts
+from ._widgets import GroupMessage, close_widget, esc
 
 __all__ = ["ENGAGEMENT_ENV", "Questionnaire", "open_questionnaire"]
 
@@ -65,86 +66,8 @@ _REFUSED = {
                   "for a new code."),
 }
 
-_CSS = """<style>
-.assessment-form { max-width: 46rem; margin: 0 auto; padding: 0.5rem 1rem 3rem;
-  box-sizing: border-box; width: 100%; font-size: 1rem; line-height: 1.5; }
-.assessment-form .widget-html, .assessment-form .widget-html-content { height: auto;
-  min-height: 0; white-space: normal; line-height: 1.5; font-size: 1rem; }
-.assessment-form .widget-html-content p, .assessment-form .widget-html-content li {
-  font-size: 1rem; line-height: 1.5; }
-.assessment-form .widget-html-content h2 { font-size: 1.5rem; line-height: 1.3;
-  margin: 0.75rem 0 0.5rem; }
-.assessment-form .widget-html-content h3 { font-size: 1.15rem; line-height: 1.3;
-  margin: 1rem 0 0.25rem; }
-.assessment-form .af-item { display: flex; flex-direction: column; align-items: stretch;
-  width: 100%; height: auto; margin: 0.75rem 0 0; }
-.assessment-form .af-item > .widget-label { width: auto; max-width: 100%; height: auto;
-  white-space: normal; line-height: 1.4; font-weight: 600; font-size: 1rem;
-  text-align: left; justify-content: flex-start; }
-.assessment-form .af-radiogroup { border: 0; padding: 0; margin: 0; min-width: 0; }
-.assessment-form .af-radiogroup legend { padding: 0; white-space: normal; line-height: 1.4;
-  font-weight: 600; font-size: 1rem; }
-.assessment-form .af-options { display: flex; flex-direction: row; flex-wrap: wrap;
-  gap: 0.25rem 1.25rem; margin: 0.25rem 0 0; }
-.assessment-form .af-options label { line-height: 1.8; font-size: 1rem; white-space: normal;
-  display: inline-flex; align-items: center; gap: 0.35rem; cursor: pointer; }
-.assessment-form .af-options input { height: 1.1rem; width: 1.1rem; margin: 0; }
-.assessment-form .af-scale .af-options { flex-direction: column; }
-.assessment-form .af-radiogroup .af-message:empty { display: none; }
-.assessment-form input:focus-visible, .assessment-form textarea:focus-visible,
-.assessment-form button:focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }
-.assessment-form .af-message, .assessment-form .af-message p { color: #b00020;
-  font-size: 0.95rem; margin: 0.25rem 0 0; }
-.assessment-form .af-note { background: #eef4ff; border-left: 4px solid #1a56db;
-  padding: 0.5rem 0.75rem; }
-.assessment-form .af-saved, .assessment-form .af-saved p { color: #1e6b33;
-  font-size: 0.95rem; margin: 0.25rem 0 0; }
-.assessment-form .af-buttons { flex-wrap: wrap; gap: 0.5rem; margin-top: 1.25rem;
-  height: auto; }
-.assessment-form .af-buttons button, .assessment-form .af-goto { min-height: 2.5rem;
-  height: auto; font-size: 1rem; width: auto; max-width: 100%; padding: 0 1.25rem;
-  white-space: normal; }
-.assessment-form .af-goto { align-self: flex-start; }
-.assessment-form .widget-text, .assessment-form .widget-textarea { width: 100%; }
-.assessment-form .widget-text input { font-size: 1.1rem; height: 2.5rem;
-  letter-spacing: 0.08em; max-width: 20rem; }
-.assessment-form textarea { min-height: 6rem; font-size: 1rem; }
-.assessment-form .widget-progress { width: 100%; }
-@media (max-width: 32rem) { .assessment-form { padding: 0.25rem 0.5rem 2rem; }
-  .assessment-form .af-options { flex-direction: column; } }
-</style>"""
-
-
-def _esc(value: str) -> str:
-    return html.escape(value, quote=True)
-
-
-def _close(widget: Any, keep: set[int]) -> None:
-    """Close ``widget`` with its children, layout and style, except the widgets in ``keep``."""
-    if id(widget) in keep:
-        return
-    for child in getattr(widget, "children", ()) or ():
-        _close(child, keep)
-    for part in ("layout", "style"):
-        sub = getattr(widget, part, None)
-        if isinstance(sub, widgets.Widget) and id(sub) not in keep:
-            sub.close()
-    widget.close()
-
-
-class _GroupMessage:
-    """The note under one question (``.value``, plain text), kept inside its radio group."""
-
-    def __init__(self, group: RadioGroup) -> None:
-        self.group = group
-
-    @property
-    def value(self) -> str:
-        return str(self.group.message)
-
-    @value.setter
-    def value(self, value: str) -> None:
-        self.group.message = value
+#: The questionnaire's stylesheet, a package file beside this module.
+_CSS = "<style>\n" + (resources.files(__package__) / "form.css").read_text("utf-8") + "</style>"
 
 
 class Questionnaire:
@@ -175,7 +98,10 @@ class Questionnaire:
         self.answers = FormAnswers()
         self.resumed = False
         #: Question pages: one per dimension, then the outcomes page.
-        self.pages: list[str] = [d.id for d in self.model.dimensions] + [RECOMMEND]
+        # The last page (the organisation as a whole) only when the model asks something there.
+        self.pages: list[str] = [d.id for d in self.model.dimensions] + (
+            [RECOMMEND] if self.model.has_outcome_page else []
+        )
         self.page = "language"
         # Widgets of the current page.
         self.inputs: dict[str, Any] = {}
@@ -221,11 +147,11 @@ class Questionnaire:
 
     def _(self, message: str, /, **values: object) -> str:
         """Return a form message in the respondent's language, HTML-escaped."""
-        return _esc(self.words.gettext(message, **values))
+        return esc(self.words.gettext(message, **values))
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """Return the form message for the count ``n`` in the respondent's language, escaped."""
-        return _esc(self.words.ngettext(singular, plural, n, **values))
+        return esc(self.words.ngettext(singular, plural, n, **values))
 
     def _html(self, value: str = "", cls: str = "") -> Any:
         """Return an HTML widget (``value`` already escaped) on the shared layout and style."""
@@ -263,7 +189,7 @@ class Questionnaire:
         keep = {id(w) for w in (self._style, self.saved, self.notice, *children)}
         keep |= self._shared
         for widget in old:
-            _close(widget, keep)
+            close_widget(widget, keep)
 
     def end(self, idle_minutes: int) -> None:
         """Replace the form with "this session ended" and close the page's widgets.
@@ -355,7 +281,7 @@ class Questionnaire:
         )
         self.language_input.add_class("af-item")
         self.language_input.add_class("af-scale")
-        heading = self._html(f"<h2>{_esc(self.model.title.get(self.lang))}</h2>")
+        heading = self._html(f"<h2>{esc(self.model.title.get(self.lang))}</h2>")
         self._render(
             "language", heading, self.language_input,
             buttons={"continue": self._button(
@@ -431,16 +357,17 @@ class Questionnaire:
             size, min_group_size=size,
         )
         answer_as = self._("You answer as: %(role)s, team %(team)s.",
-                           role=role_name(lang, s.role), team=s.team)
+                           role=m.role_label(s.role, lang) or role_name(lang, s.role),
+                           team=s.team)
         parts = [
             "<h2>" + self._("Welcome") + "</h2>",
-            "<h3>" + self._("What this is about") + f"</h3><p>{_esc(m.intro.get(lang))}</p>",
-            "<h3>" + self._("Your answers are confidential") + f"</h3><p>{_esc(promise)}</p>",
+            "<h3>" + self._("What this is about") + f"</h3><p>{esc(m.intro.get(lang))}</p>",
+            "<h3>" + self._("Your answers are confidential") + f"</h3><p>{esc(promise)}</p>",
             f"<p>{who_sees}</p>",
             f"<p>{answer_as}</p>",
         ]
         if s.continuation_code:
-            code = f"<strong>{_esc(s.continuation_code)}</strong>"
+            code = f"<strong>{esc(s.continuation_code)}</strong>"
             note = self._(
                 "Your team shares the code you entered. To continue later, for example after "
                 "closing this window, enter this personal code instead: %(code)s. Write it "
@@ -467,6 +394,25 @@ class Questionnaire:
         self._show_page(min(max(self.answers.page, 0), last))
 
     # --- question pages ---------------------------------------------------------------------
+    def _recommend_widget(self, number: int) -> list[Any]:
+        """The 0-10 recommendation question (its message shows inside the group)."""
+        assert self.session is not None
+        lang = self.lang
+        scale = self.model.recommend_scale
+        low, high = scale.labels.get(lang)
+        labels = {scale.min: f"{scale.min} – {low}", scale.max: f"{scale.max} – {high}"}
+        choices = [(labels.get(v, str(v)), v) for v in scale.points]
+        rec = RadioGroup(
+            options=choices,
+            value=self.answers.recommend if self.answers.recommend in scale.points else None,
+            description=f"{number}. " + self.model.recommend_text(self.session.role, lang),
+            layout=self._layout,
+        )
+        rec.add_class("af-item")
+        self.inputs[RECOMMEND] = rec
+        self.messages[RECOMMEND] = GroupMessage(rec)
+        return [rec]
+
     def _item_widget(self, number: int, qid: str, item: Item | OutcomeItem) -> Any:
         assert self.session is not None
         lang = self.lang
@@ -485,7 +431,7 @@ class Questionnaire:
         )
         radio.add_class("af-item")
         self.inputs[qid] = radio
-        self.messages[qid] = _GroupMessage(radio)
+        self.messages[qid] = GroupMessage(radio)
         return radio
 
     def _progress(self, index: int) -> list[Any]:
@@ -516,31 +462,19 @@ class Questionnaire:
                 + self._("Finally, a few questions about your organisation as a whole.") + "</p>"
             ))
             assert self.session is not None
-            scale = self.model.recommend_scale
-            low, high = scale.labels.get(lang)
-            labels = {scale.min: f"{scale.min} – {low}", scale.max: f"{scale.max} – {high}"}
-            choices = [(labels.get(v, str(v)), v) for v in scale.points]
-            rec = RadioGroup(
-                options=choices,
-                value=self.answers.recommend if self.answers.recommend in scale.points else None,
-                description=f"{number}. "
-                + self.model.outcomes.recommend.text.get(self.session.role, lang),
-                layout=self._layout,
-            )
-            rec.add_class("af-item")
-            self.inputs[RECOMMEND] = rec
-            self.messages[RECOMMEND] = _GroupMessage(rec)
-            body.append(rec)
-            for outcome in self.model.outcomes.items:
+            if self.model.has_recommend:
+                body += self._recommend_widget(number)
                 number += 1
+            for outcome in self.model.outcomes.items:
                 body.append(self._item_widget(number, outcome.id, outcome))
+                number += 1
         else:
             dim = self.model.dimension(page_id)
             body.append(self._html(
-                f"<h2>{_esc(dim.name.get(lang))}</h2><p>{_esc(dim.description.get(lang))}</p>"
+                f"<h2>{esc(dim.name.get(lang))}</h2><p>{esc(dim.description.get(lang))}</p>"
             ))
             for facet in dim.facets:
-                body.append(self._html(f"<h3>{_esc(facet.name.get(lang))}</h3>"))
+                body.append(self._html(f"<h3>{esc(facet.name.get(lang))}</h3>"))
                 for item in facet.items:
                     body.append(self._item_widget(number, item.id, item))
                     number += 1
@@ -560,7 +494,7 @@ class Questionnaire:
             self.comment_message = self._p("", "af-message")
             body += [
                 self.comment,
-                self._p(_esc(hint)),
+                self._p(esc(hint)),
                 self.comment_message,
             ]
         self._render(
@@ -657,7 +591,10 @@ class Questionnaire:
         out: dict[str, list[str]] = {}
         for page_id in self.pages:
             if page_id == RECOMMEND:
-                ids = [RECOMMEND] if self.answers.recommend is None else []
+                ids = (
+                    [RECOMMEND]
+                    if self.model.has_recommend and self.answers.recommend is None else []
+                )
                 ids += [i.id for i in self.model.outcomes.items
                         if i.id not in self.answers.answers]
             else:
@@ -676,7 +613,7 @@ class Questionnaire:
         assert self.session is not None
         role, lang = self.session.role, self.lang
         if qid == RECOMMEND:
-            return self.model.outcomes.recommend.text.get(role, lang)
+            return self.model.recommend_text(role, lang)
         if qid in self.model.items:
             return self.model.items[qid].text.get(role, lang)
         return self.model.outcome_items[qid].text.get(role, lang)
@@ -691,8 +628,8 @@ class Questionnaire:
         else:
             body.append(self._p(self._("These questions are not answered yet:")))
             for page_id, ids in open_items.items():
-                listed = "".join(f"<li>{_esc(self._question_text(q))}</li>" for q in ids)
-                body.append(self._html(f"<h3>{_esc(self._page_title(page_id))}</h3>"
+                listed = "".join(f"<li>{esc(self._question_text(q))}</li>" for q in ids)
+                body.append(self._html(f"<h3>{esc(self._page_title(page_id))}</h3>"
                                          f"<ul>{listed}</ul>"))
                 go = self._button(self.words.gettext("Go to: %(page)s",
                                                      page=self._page_title(page_id)),

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .._exceptions import ParameterError
-from ._schema import MaturityModel
+from ._schema import MaturityModel, Scale
 
 __all__ = ["coded_answers"]
 
@@ -23,9 +23,6 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 IntArray = npt.NDArray[np.intp]
-
-
-_SCALE_MIN, _SCALE_MAX = 1, 5
 
 
 def _aligned(respondents: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
@@ -66,20 +63,41 @@ def _matrix(
     return values
 
 
+def _values(scale: Scale, codes: FloatArray) -> FloatArray:
+    """Codes (checked to be in range) turned into the scale's values; NaN stays NaN."""
+    if scale.values is None:
+        return codes  # an agreement or frequency scale: the code is the value
+    lookup = np.asarray(scale.option_values, dtype=float)
+    index = np.where(np.isnan(codes), scale.min, codes).astype(np.intp) - scale.min
+    out: FloatArray = np.where(np.isnan(codes), np.nan, lookup[index])
+    return out
+
+
+def _scale_values(scale: Scale, answers: pd.DataFrame, ids: Sequence[str], what: str) -> FloatArray:
+    """The columns ``ids``, whole-number codes of ``scale``, as the scale's values."""
+    return _values(scale, _matrix(answers, ids, scale.min, scale.max, what))
+
+
 def _coded(model: MaturityModel, answers: pd.DataFrame) -> FloatArray:
-    """Dimension items as respondents x items, reverse-coded items turned into ``6 - value``."""
+    """Dimension items as respondents x items of values, reverse-coded items as min + max - x."""
     ids = list(model.items)
-    values = _matrix(answers, ids, _SCALE_MIN, _SCALE_MAX, "answers")
+    scale = model.score_scale
+    values = _scale_values(scale, answers, ids, "answers")
     reverse = np.array([model.items[i].reverse for i in ids], dtype=bool)
-    values[:, reverse] = (_SCALE_MIN + _SCALE_MAX) - values[:, reverse]
+    if scale.values is None:  # whole numbers, as before answer sets: bit for bit the same
+        values[:, reverse] = (scale.min + scale.max) - values[:, reverse]
+    else:
+        values[:, reverse] = (scale.low + scale.high) - values[:, reverse]
     return values
 
 
 def coded_answers(model: MaturityModel, answers: pd.DataFrame) -> pd.DataFrame:
-    """Return the dimension items' answers with reverse-coded items scored ``6 - value``.
+    """Return the dimension items' values, reverse-coded items scored ``min + max - value``.
 
-    Not-applicable and missing answers stay NaN. Raises :class:`ParameterError` when a
-    column is missing or a value is not a whole number from 1 to 5.
+    Answers are codes (whole numbers from the scale's ``min`` to ``max``); the result holds
+    the scale's values (for an answer set, each option's ``values`` entry). Not-applicable
+    and missing answers stay NaN. Raises :class:`ParameterError` when a column is missing or
+    a code is not a whole number on the scale.
     """
     return pd.DataFrame(_coded(model, answers), index=answers.index, columns=list(model.items))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -21,6 +22,8 @@ from pydantic import BaseModel, RootModel, ValidationError
 from .._i18n._catalogues import LOCALE_DIR, missing_catalogues
 from ._schema import (
     KNOWN_ROLES,
+    MAX_OPTIONS,
+    MIN_OPTIONS,
     RESERVED_IDS,
     Dimension,
     Facet,
@@ -91,8 +94,8 @@ def _walk(node: Any, loc: tuple[int | str, ...]) -> Iterator[tuple[tuple[int | s
     if isinstance(node, RootModel):
         yield from _walk(node.root, loc)
     elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _walk(getattr(node, name), (*loc, name))
+        for name, info in type(node).model_fields.items():
+            yield from _walk(getattr(node, name), (*loc, info.alias or name))
     elif isinstance(node, list):
         for i, child in enumerate(node):
             yield from _walk(child, (*loc, i))
@@ -102,8 +105,9 @@ def _walk(node: Any, loc: tuple[int | str, ...]) -> Iterator[tuple[tuple[int | s
 
 
 def _role_problem(role: str, roles: Sequence[str]) -> str | None:
-    """What is wrong with a role the model names (unknown, or not among its ``roles``)."""
-    if role not in KNOWN_ROLES:
+    """What is wrong with a role the model names: unknown (neither one of its ``roles`` nor
+    an interface role), or an interface role the model does not list."""
+    if role not in KNOWN_ROLES and role not in roles:
         return f"unknown role {role!r}"
     if role not in roles:
         return f"role {role!r} is not in roles"
@@ -171,15 +175,10 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
                 if problem:
                     problems.append(f"{_place((*loc, 'allow_na', j))}: {problem}")
 
-    # Scales: references, kinds and label counts.
+    # Scales: codes, values, label counts, the favourable cut; references and kinds.
     for name, scale in m.scales.items():
-        where = f"scales.{name}"
-        if scale.max <= scale.min:
-            problems.append(f"{where}.max: must be greater than min")
-        want = len(scale.points) if scale.kind == "agreement" else 2
-        for lang, labels in scale.labels.root.items():
-            if len(labels) != want:
-                problems.append(f"{where}.labels.{lang}: {len(labels)} labels, expected {want}")
+        problems += _scale_problems(f"scales.{name}", scale)
+    first: tuple[str, str] | None = None
     for loc, node in _walk(m, ()):
         if isinstance(node, Item | OutcomeItem | RecommendQuestion):
             used: Scale | None = m.scales.get(node.scale)
@@ -189,27 +188,118 @@ def _semantic_problems(m: MaturityModel) -> tuple[list[str], dict[str, float]]:
             elif isinstance(node, RecommendQuestion):
                 if (used.kind, used.min, used.max) != ("recommend", 0, 10):
                     problems.append(f"{where}: must be a 0-10 recommend scale")
-            elif (used.kind, used.min, used.max) != ("agreement", 1, 5):
-                problems.append(f"{where}: must be a 1-5 agreement scale")
+            elif used.kind == "recommend":
+                problems.append(
+                    f"{where}: {node.scale!r} is the 0-10 recommend scale; items need an "
+                    "agreement, frequency or answer_set scale"
+                )
+            elif isinstance(node, Item):
+                if first is None:
+                    first = (node.scale, where)
+                elif node.scale != first[0]:
+                    problems.append(
+                        f"{where}: {node.scale!r} differs from {first[0]!r} ({first[1]}); every "
+                        "dimension item uses one scale, so that every mean, level bound and "
+                        "overall score has one meaning"
+                    )
 
-    # Levels: exactly 1..5 once each, in order.
-    if [ln.level for ln in m.level_names] != [1, 2, 3, 4, 5]:
-        problems.append("level_names: must list levels 1, 2, 3, 4, 5 in order")
-    for i, dim in enumerate(m.dimensions):
-        if [lv.level for lv in dim.levels] != [1, 2, 3, 4, 5]:
-            problems.append(f"dimensions[{i}].levels: must list levels 1, 2, 3, 4, 5 in order")
+    # Levels: numbered from 0 or 1, one apart, the same in every dimension; bounds increase.
+    numbers = [ln.level for ln in m.level_names]
+    want = ", ".join(map(str, numbers))
+    consecutive = numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    if numbers[:1] not in ([0], [1]) or not consecutive:
+        problems.append(
+            "level_names: must number the levels in order from 0 or 1, one apart "
+            "(such as 1, 2, 3, 4, 5 or 0, 1, 2, 3)"
+        )
+    else:
+        for i, dim in enumerate(m.dimensions):
+            if [lv.level for lv in dim.levels] != numbers:
+                problems.append(f"dimensions[{i}].levels: must list levels {want} in order")
+        if first is not None and m.scales.get(first[0]) is not None:
+            problems += _bound_problems(m, m.scales[first[0]])
     problems += _dependency_problems(m)
     for i, lang in enumerate(m.languages):
         if m.languages.index(lang) != i:
             problems.append(f"languages[{i}]: duplicate language {lang!r}")
         elif missing := missing_catalogues(lang):
             problems.append(f"languages[{i}]: {_no_catalogue(lang, missing)}")
-    for i, role in enumerate(m.roles):
-        if m.roles.index(role) != i:
-            problems.append(f"roles[{i}]: duplicate role {role!r}")
+    for i, defined in enumerate(m.role_defs):
+        if m.roles.index(defined.id) != i:
+            problems.append(f"roles[{i}]: duplicate role {defined.id!r}")
+        elif defined.name is None and defined.id not in KNOWN_ROLES:
+            problems.append(
+                f"roles[{i}].name: missing; only {', '.join(KNOWN_ROLES)} are named by the "
+                f"interface, so give {defined.id!r} a name per language"
+            )
 
     total = max(expected, 1)
     return problems, {lang: present[lang] / total for lang in langs}
+
+
+def _bound_problems(m: MaturityModel, scale: Scale) -> list[str]:
+    """Level bounds (``from``): none (equal bands) or one per level above the first,
+    increasing, on the dimension items' scale."""
+    given = [ln.from_ for ln in m.level_names]
+    if all(g is None for g in given[1:]):
+        if given[0] is not None and given[0] != scale.low:
+            return [f"level_names[0].from: the first level starts at the scale's lowest value "
+                    f"({scale.low:g})"]
+        return []
+    problems = []
+    previous = scale.low
+    for i, bound in enumerate(given):
+        where = f"level_names[{i}].from"
+        if i == 0:
+            if bound is not None and bound != scale.low:
+                problems.append(f"{where}: the first level starts at the scale's lowest value "
+                                f"({scale.low:g})")
+        elif bound is None:
+            problems.append(f"{where}: missing (give every level above the first a bound, or "
+                            "none for equal bands)")
+        elif not previous < bound <= scale.high:
+            problems.append(f"{where}: {bound:g} must be above the previous level's bound "
+                            f"({previous:g}) and at most the scale's highest value "
+                            f"({scale.high:g})")
+        else:
+            previous = bound
+    return problems
+
+
+def _scale_problems(where: str, scale: Scale) -> list[str]:
+    """What is wrong with one scale: its codes, values, labels and favourable cut."""
+    problems = []
+    count = scale.max - scale.min + 1
+    if scale.max <= scale.min:
+        problems.append(f"{where}.max: must be greater than min")
+    elif scale.kind != "recommend" and not MIN_OPTIONS <= count <= MAX_OPTIONS:
+        problems.append(
+            f"{where}: {count} options, expected {MIN_OPTIONS} to {MAX_OPTIONS}"
+        )
+    if scale.kind == "answer_set":
+        values = scale.values or []
+        if not values:
+            problems.append(f"{where}.values: missing (an answer set gives each option a value)")
+        elif len(values) != count:
+            problems.append(
+                f"{where}.values: {len(values)} values for codes {scale.min}-{scale.max}"
+            )
+        elif any(b <= a for a, b in pairwise(values)):
+            problems.append(f"{where}.values: must increase from the first option to the last")
+    elif scale.values is not None:
+        problems.append(f"{where}.values: only an answer_set gives its options values")
+    want = count if scale.kind != "recommend" else 2
+    for lang, labels in scale.labels.root.items():
+        if len(labels) != want:
+            problems.append(f"{where}.labels.{lang}: {len(labels)} labels, expected {want}")
+    if count >= 2 and not problems:
+        fav, unfav = scale._cut()
+        if fav + unfav > count:
+            problems.append(
+                f"{where}: favourable ({fav}) and unfavourable ({unfav}) options together "
+                f"exceed the {count} options"
+            )
+    return problems
 
 
 def _no_catalogue(language: str, domains: list[str]) -> str:

@@ -12,8 +12,10 @@ embeds the SVG inline, so it needs no JavaScript and no network to show its char
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import altair as alt
@@ -26,6 +28,7 @@ __all__ = [
     "ENPS_COLOURS",
     "HIDDEN_COLOUR",
     "ROLE_COLOURS",
+    "ScoreRange",
     "distribution_chart",
     "drivers_chart",
     "enps_chart",
@@ -40,6 +43,20 @@ __all__ = [
 ROLE_COLOURS: Final = {"executive": "#0072B2", "manager": "#E69F00", "frontline": "#009E73"}
 #: Blue-orange diverging colours for the five agreement answers, disagree (orange) to agree.
 ANSWER_COLOURS: Final = ("#b35806", "#f1a340", "#d4d4d4", "#6baed6", "#08519c")
+#: A diverging ramp from unfavourable to favourable, sampled for scales of other lengths.
+_ANSWER_RAMP: Final = (
+    "#7f3b08", "#b35806", "#e08214", "#f1a340", "#fdb863", "#d4d4d4",
+    "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b",
+)
+
+
+def answer_colours(count: int) -> list[str]:
+    """Colours of ``count`` answer options, lowest first (the five-point palette for five)."""
+    if count == len(ANSWER_COLOURS):
+        return list(ANSWER_COLOURS)
+    last = len(_ANSWER_RAMP) - 1
+    picks = [round(i * last / (count - 1)) for i in range(count)] if count > 1 else [last]
+    return [_ANSWER_RAMP[i] for i in picks]
 #: Detractors, passives, promoters.
 ENPS_COLOURS: Final = ("#e08214", "#bdbdbd", "#2166ac")
 #: Fill of a heatmap cell whose group is withheld.
@@ -71,35 +88,62 @@ def _configured(chart: Any) -> Any:
     )
 
 
-def _score_axis(title: str) -> alt.Axis:
-    return alt.Axis(title=title, values=[1, 2, 3, 4, 5], grid=True, format=".0f")
+@dataclass(frozen=True)
+class ScoreRange:
+    """The scale scores are drawn on: its lowest and highest value and the level bounds
+    above the first level (the shipped model's 1-5 and 1.8 ... 4.2 by default)."""
+
+    low: float = 1.0
+    high: float = 5.0
+    bounds: tuple[float, ...] = LEVEL_BOUNDS
+
+    @property
+    def domain(self) -> list[float]:
+        return [self.low, self.high]
+
+    def ticks(self) -> tuple[list[float], str]:
+        """Axis values and their format: whole numbers on a wide scale, quarters on 0-1."""
+        if self.high - self.low >= 2:
+            return list(range(math.ceil(self.low), math.floor(self.high) + 1)), ".0f"
+        step = (self.high - self.low) / 4
+        return [self.low + i * step for i in range(5)], ".2f"
+
+    def fraction(self, share: float) -> float:
+        """The value ``share`` of the way from low to high."""
+        return self.low + share * (self.high - self.low)
 
 
-def _guides() -> Any:
+def _score_axis(title: str, score_range: ScoreRange) -> alt.Axis:
+    values, fmt = score_range.ticks()
+    return alt.Axis(title=title, values=values, grid=True, format=fmt)
+
+
+def _guides(score_range: ScoreRange) -> Any:
     """Dashed vertical rules at the level boundaries."""
     return (
-        alt.Chart(pd.DataFrame({"bound": list(LEVEL_BOUNDS)}))
+        alt.Chart(pd.DataFrame({"bound": list(score_range.bounds)}))
         .mark_rule(strokeDash=[3, 3], color="#9aa5b1", strokeWidth=1)
-        .encode(x=alt.X("bound:Q", scale=alt.Scale(domain=[1, 5])))
+        .encode(x=alt.X("bound:Q", scale=alt.Scale(domain=score_range.domain)))
     )
 
 
 def scorecard_chart(
     frame: pd.DataFrame, *, title: str, score_title: str,
     current_label: str, target_label: str,
+    score_range: ScoreRange = ScoreRange(),
 ) -> Any:
-    """Bars of the current mean per dimension on the 1-5 scale, with target ticks if given.
+    """Bars of the current mean per dimension on the score range, with target ticks if given.
 
     ``frame``: one row per dimension, columns ``dimension`` (label), ``mean`` and, optional,
     ``target`` (the lowest mean of the target level; NaN where no target).
     """
-    data = frame.assign(base=1.0, series=current_label)
+    data = frame.assign(base=score_range.low, series=current_label)
     order = list(data["dimension"])
     y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
-    x_scale = alt.Scale(domain=[1, 5], nice=False)
+    x_scale = alt.Scale(domain=score_range.domain, nice=False)
     bars = alt.Chart(data).mark_bar(height=18, cornerRadiusEnd=2).encode(
         y=y,
-        x=alt.X("base:Q", scale=x_scale, axis=_score_axis(score_title)),
+        x=alt.X("base:Q", scale=x_scale, axis=_score_axis(score_title, score_range)),
         x2="mean:Q",
         color=alt.Color("series:N", scale=alt.Scale(range=[PRIMARY]), title=None,
                         legend=alt.Legend(symbolType="square")),
@@ -107,7 +151,7 @@ def scorecard_chart(
     labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(
         y=y, x=alt.X("mean:Q", scale=x_scale), text=alt.Text("mean:Q", format=".2f")
     )
-    layers: list[Any] = [_guides(), bars, labels]
+    layers: list[Any] = [_guides(score_range), bars, labels]
     if "target" in data.columns and data["target"].notna().any():
         targets = data[data["target"].notna()].assign(series=target_label)
         layers.append(
@@ -131,6 +175,7 @@ def scorecard_chart(
 def iceberg_chart(
     frame: pd.DataFrame, *, title: str, score_title: str,
     layer_title: str, roles: Sequence[str],
+    score_range: ScoreRange = ScoreRange(),
 ) -> Any:
     """A dot per layer and dimension, joined by a line: the perception gap at a glance.
 
@@ -140,21 +185,24 @@ def iceberg_chart(
     """
     order = list(dict.fromkeys(frame["dimension"]))
     y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
-    x_scale = alt.Scale(domain=[1, 5], nice=False)
-    colours = [ROLE_COLOURS[k] for k in ("executive", "manager", "frontline")][: len(roles)]
+    x_scale = alt.Scale(domain=score_range.domain, nice=False)
+    # Okabe-Ito colours by position (the shipped three keep theirs), and a shape each.
+    palette = [*ROLE_COLOURS.values(), "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+    colours = [palette[i % len(palette)] for i in range(len(roles))]
+    shapes = ["diamond", "square", "circle", "triangle-up", "cross", "triangle-down"]
     span = alt.Chart(frame).mark_rule(color="#9aa5b1", strokeWidth=2).encode(
         y=y, x=alt.X("min(mean):Q", scale=x_scale), x2="max(mean):Q"
     )
     dots = alt.Chart(frame).mark_point(filled=True, size=110, opacity=1).encode(
         y=y,
-        x=alt.X("mean:Q", scale=x_scale, axis=_score_axis(score_title)),
+        x=alt.X("mean:Q", scale=x_scale, axis=_score_axis(score_title, score_range)),
         color=alt.Color("role:N", scale=alt.Scale(domain=list(roles), range=colours),
                         title=layer_title),
         shape=alt.Shape("role:N", scale=alt.Scale(domain=list(roles),
-                                                  range=["diamond", "square", "circle"]),
+                                                  range=shapes[: len(roles)]),
                         title=layer_title),
     )
-    chart = alt.layer(_guides(), span, dots).properties(
+    chart = alt.layer(_guides(score_range), span, dots).properties(
         title=title, width=WIDTH - 200, height=alt.Step(30)
     )
     return _configured(chart)
@@ -163,6 +211,7 @@ def iceberg_chart(
 def heatmap_chart(
     frame: pd.DataFrame, *, title: str, group_title: str,
     score_title: str, hidden_label: str,
+    score_range: ScoreRange = ScoreRange(),
 ) -> Any:
     """Groups by dimensions, coloured by mean (viridis); withheld cells grey, marked hidden.
 
@@ -181,7 +230,7 @@ def heatmap_chart(
     shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=1.5)
     shown = shown.encode(
         x=x, y=y,
-        color=alt.Color("mean:Q", scale=alt.Scale(scheme="viridis", domain=[1, 5]),
+        color=alt.Color("mean:Q", scale=alt.Scale(scheme="viridis", domain=score_range.domain),
                         title=score_title, legend=alt.Legend(orient="right", gradientLength=160)),
     )
     hidden = base.transform_filter("datum.hidden").mark_rect(
@@ -189,7 +238,8 @@ def heatmap_chart(
     ).encode(x=x, y=y)
     values = base.transform_filter("!datum.hidden").mark_text(fontSize=11).encode(
         x=x, y=y, text="label:N",
-        color=alt.condition("datum.mean >= 3.2", alt.value("#1d2733"), alt.value("white")),
+        color=alt.condition(f"datum.mean >= {score_range.fraction(0.55)!r}",
+                            alt.value("#1d2733"), alt.value("white")),
     )
     hidden_text = base.transform_filter("datum.hidden").mark_text(
         fontSize=10, fontStyle="italic", color="#5a6672"
@@ -226,7 +276,7 @@ def distribution_chart(
                 axis=alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr="abs(datum.value)")),
         x2="end:Q",
         color=alt.Color("answer:N", scale=alt.Scale(domain=list(answers),
-                                                    range=list(ANSWER_COLOURS)),
+                                                    range=answer_colours(len(answers))),
                         title=answer_title, sort=list(answers),
                         legend=alt.Legend(columns=3, labelLimit=0, symbolType="square")),
         order=alt.Order("point:Q"),
@@ -236,26 +286,29 @@ def distribution_chart(
     return _configured(layered)
 
 
-def outcomes_chart(frame: pd.DataFrame, *, title: str, score_title: str) -> Any:
-    """Bars of the outcome ratings (trifecta and customer advocacy) on the 1-5 scale.
+def outcomes_chart(
+    frame: pd.DataFrame, *, title: str, score_title: str,
+    score_range: ScoreRange = ScoreRange(),
+) -> Any:
+    """Bars of the outcome ratings (trifecta and customer advocacy) on their scale.
 
     ``frame``: one row per measure, columns ``measure`` (label), ``mean``, ``trifecta`` (bool:
     one of the three balanced outcomes, drawn darker than customer advocacy).
     """
-    data = frame.assign(base=1.0)
+    data = frame.assign(base=score_range.low)
     order = list(data["measure"])
     y = alt.Y("measure:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
-    x_scale = alt.Scale(domain=[1, 5], nice=False)
+    x_scale = alt.Scale(domain=score_range.domain, nice=False)
     bars = alt.Chart(data).mark_bar(height=18, cornerRadiusEnd=2).encode(
         y=y,
-        x=alt.X("base:Q", scale=x_scale, axis=_score_axis(score_title)),
+        x=alt.X("base:Q", scale=x_scale, axis=_score_axis(score_title, score_range)),
         x2="mean:Q",
         color=alt.condition("datum.trifecta", alt.value(PRIMARY), alt.value("#6baed6")),
     )
     labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11, color="#1d2733").encode(
         y=y, x=alt.X("mean:Q", scale=x_scale), text=alt.Text("mean:Q", format=".2f")
     )
-    chart = alt.layer(_guides(), bars, labels).properties(
+    chart = alt.layer(_guides(score_range), bars, labels).properties(
         title=title, width=WIDTH - 200, height=alt.Step(30)
     )
     return _configured(chart)
@@ -264,6 +317,7 @@ def outcomes_chart(frame: pd.DataFrame, *, title: str, score_title: str) -> Any:
 def drivers_chart(
     frame: pd.DataFrame, *, title: str, importance_title: str, score_title: str,
     importance_rule: float, score_rule: float,
+    score_range: ScoreRange = ScoreRange(),
 ) -> Any:
     """Quadrants of score against importance: a dot per facet, low score and high importance
     (bottom right) drawn in the accent colour, the most important facets named.
@@ -275,8 +329,8 @@ def drivers_chart(
     """
     top = max(float(frame["importance"].max()), importance_rule) * 1.1
     x = alt.X("importance:Q", title=importance_title, scale=alt.Scale(domain=[0, top], nice=False))
-    y = alt.Y("score:Q", scale=alt.Scale(domain=[1, 5], nice=False),
-              axis=_score_axis(score_title))
+    y = alt.Y("score:Q", scale=alt.Scale(domain=score_range.domain, nice=False),
+              axis=_score_axis(score_title, score_range))
     dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1).encode(
         x=x, y=y,
         color=alt.condition("datum.first", alt.value(ACCENT), alt.value(PRIMARY)),

@@ -15,8 +15,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .._i18n._report import MEASURE_NAMES, report_translator
-from .._model._schema import KNOWN_ROLES, OUTCOME_MEASURES
-from .._scoring._analytics import LEVEL_FLOORS
+from .._model._schema import OUTCOME_MEASURES
 from .._scoring._scores import OVERALL
 from ._format import format_number
 from ._report_data import ReportData
@@ -53,7 +52,8 @@ def scorecard_frame(data: ReportData) -> pd.DataFrame:
     )
     if data.targets:
         floors = [
-            LEVEL_FLOORS[data.targets[d] - 1] if d in data.targets else np.nan
+            data.model.level_bounds[data.model.levels.index(data.targets[d])]
+            if d in data.targets and data.targets[d] in data.model.levels else np.nan
             for d in rows["dimension"]
         ]
         frame["target"] = floors
@@ -108,13 +108,15 @@ def distribution_frames(data: ReportData) -> dict[str, pd.DataFrame]:
     frame = data.distribution
     if frame.empty:
         return {}
-    answers = data.model.scales["agreement"].labels.get(data.language)
-    share = frame["percent"].to_numpy(dtype=float).reshape(-1, 5)
-    offset = -(share[:, 0] + share[:, 1] + share[:, 2] / 2)
+    answers = data.model.score_scale.labels.get(data.language)
+    a = len(answers)
+    share = frame["percent"].to_numpy(dtype=float).reshape(-1, a)
+    # Centred on the middle: the neutral answer's midpoint, or between the two middle ones.
+    offset = -(share[:, : a // 2].sum(axis=1) + (share[:, a // 2] / 2 if a % 2 else 0.0))
     start = offset[:, None] + np.concatenate(
         [np.zeros((len(share), 1)), np.cumsum(share, axis=1)[:, :-1]], axis=1
     )
-    items = frame["item"].to_numpy()[::5]
+    items = frame["item"].to_numpy()[::a]
     order = {item: i for i, item in enumerate(data.model.items)}
     labels = []
     for item in items:
@@ -124,8 +126,8 @@ def distribution_frames(data: ReportData) -> dict[str, pd.DataFrame]:
         labels.append(("↺ " if data.model.items[item].reverse else "") + label)
     out = pd.DataFrame(
         {
-            "question": np.repeat(labels, 5),
-            "order": np.repeat([order[i] for i in items], 5),
+            "question": np.repeat(labels, a),
+            "order": np.repeat([order[i] for i in items], a),
             "answer": np.tile(answers, len(items)),
             "point": frame["point"].to_numpy(),
             "percent": share.ravel().round(1),
@@ -203,9 +205,12 @@ def build_charts(data: ReportData) -> dict[str, Any]:
 
     lang = data.language
     _ = report_translator(lang).gettext
-    agreement = data.model.scales["agreement"]
-    scale = f"{agreement.min}–{agreement.max}"
+    agreement = data.model.score_scale
+    scale = f"{agreement.low:g}–{agreement.high:g}"
     score_title = _("Mean score (%(scale)s)", scale=scale)
+    score_range = charts.ScoreRange(
+        agreement.low, agreement.high, tuple(data.model.level_bounds[1:])
+    )
     built: dict[str, Any] = {}
     scorecard = scorecard_frame(data)
     if not scorecard.empty:
@@ -217,15 +222,17 @@ def build_charts(data: ReportData) -> dict[str, Any]:
             score_title=score_title,
             current_label=_("Current"),
             target_label=_("Target"),
+            score_range=score_range,
         )
     layers = layer_frame(data)
-    if not layers.empty:
+    if not layers.empty and len(data.model.roles) > 1:  # one role: no perception gap
         built["iceberg"] = charts.iceberg_chart(
             layers,
             title=_("Mean score by layer"),
             score_title=score_title,
             layer_title=_("Layer"),
-            roles=[data.role_name(r) for r in KNOWN_ROLES],
+            roles=[data.role_name(r) for r in data.model.roles],
+            score_range=score_range,
         )
     heat = heatmap_frame(data)
     if not heat.empty and not heat["hidden"].all():  # never a chart of hidden cells only
@@ -240,6 +247,7 @@ def build_charts(data: ReportData) -> dict[str, Any]:
             group_title=group_title,
             score_title=score_title,
             hidden_label=_("hidden"),
+            score_range=score_range,
         )
     answers = agreement.labels.get(lang)
     for dim, frame in distribution_frames(data).items():
@@ -252,10 +260,13 @@ def build_charts(data: ReportData) -> dict[str, Any]:
         )
     outcomes = outcomes_frame(data)
     if not outcomes.empty:
+        outcome_scale = data.model.scale_of(next(iter(data.model.outcome_items)))
+        outcome_range = f"{outcome_scale.low:g}–{outcome_scale.high:g}"
         built["outcomes"] = charts.outcomes_chart(
             outcomes,
             title=_("Outcome ratings"),
-            score_title=score_title,
+            score_title=_("Mean score (%(scale)s)", scale=outcome_range),
+            score_range=charts.ScoreRange(outcome_scale.low, outcome_scale.high, ()),
         )
     for driven in data.driver_sets:
         dots = drivers_frame(data, driven.outcome)
@@ -267,6 +278,7 @@ def build_charts(data: ReportData) -> dict[str, Any]:
                 score_title=score_title,
                 importance_rule=data.driver_rules(driven.outcome)[0],
                 score_rule=data.driver_rules(driven.outcome)[1],
+                score_range=score_range,
             )
     promoters = enps_frame(data)
     if not promoters.empty:

@@ -98,8 +98,9 @@ class Report(ReportData):
         """
         return _sections.assessment(self)
 
-    def perception_gap(self) -> Section:
-        """The iceberg chart: executive, manager and frontline means, and the gaps."""
+    def perception_gap(self) -> Section | None:
+        """The iceberg chart: each layer's means and the gaps; ``None`` (no section) for a
+        model of a single role."""
         return _sections.perception_gap(self, self._figure)
 
     def heatmap(self) -> Section:
@@ -111,8 +112,9 @@ class Report(ReportData):
         """Diverging stacked bars of the answers to every question, per dimension."""
         return _sections.answers(self, self._figure)
 
-    def outcomes(self) -> Section:
-        """Trifecta balance, the CX-outruns-EX flag and eNPS."""
+    def outcomes(self) -> Section | None:
+        """Trifecta balance, the CX-outruns-EX flag and eNPS; ``None`` (no section) when the
+        model asks neither the recommendation question nor outcome items."""
         return _sections.outcomes(self, self._figure)
 
     def drivers(self) -> Section | None:

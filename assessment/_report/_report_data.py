@@ -44,9 +44,11 @@ def _group_labels(column: pd.Series) -> pd.Series:
     return column.astype("object").where(column.notna(), NOT_GIVEN).astype(str)
 
 
-def _gaps(layers: pd.DataFrame) -> pd.DataFrame:
-    """The perception gaps of these role rows (none without rows)."""
-    return perception_gaps(layers) if not layers.empty else pd.DataFrame()
+def _gaps(layers: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
+    """The perception gaps of these role rows (none without rows or with a single role)."""
+    return perception_gaps(layers, roles) if not layers.empty and len(roles) > 1 else (
+        pd.DataFrame()
+    )
 
 
 def _row(frame: pd.DataFrame, by: str, group: str) -> pd.Series | None:
@@ -141,11 +143,12 @@ class ReportData:
         if self.unit.kind == "team":
             rows = scores[(scores["by"] == "role,team") & (scores["team"] == self.unit.name)]
             rows = rows.assign(by="role", group=rows["role"]).reset_index(drop=True)
-            gaps = _gaps(rows)
+            gaps = _gaps(rows, self.model.roles)
             if not gaps.empty and not gaps["suppressed"].all():
                 return rows, False, gaps
-            return organisation, True, _gaps(organisation)
-        return organisation, self.unit.kind in ("role", "department"), _gaps(organisation)
+            return organisation, True, _gaps(organisation, self.model.roles)
+        roles = self.model.roles
+        return organisation, self.unit.kind in ("role", "department"), _gaps(organisation, roles)
 
     def _organisation_heatmap(self, scores: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
         """The organisation's heatmap: teams, or departments when there are too many teams."""
@@ -337,8 +340,8 @@ class ReportData:
         return _(MEASURE_NAMES[outcome])
 
     def role_name(self, role: str) -> str:
-        """The name of a role (a layer of the organisation)."""
-        return role_name(self.language, role)
+        """The name of a role (a layer of the organisation): the model's, else the interface's."""
+        return self.model.role_label(role, self.language) or role_name(self.language, role)
 
     def item_text(self, item: str) -> str:
         """A question as the report quotes it (in the wording of :attr:`role_phrase`)."""

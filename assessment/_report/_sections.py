@@ -19,7 +19,7 @@ from markupsafe import Markup
 from ..__version__ import __version__
 from .._i18n._catalogues import N_
 from .._i18n._report import MEASURE_NAMES, report_translator, role_phrase
-from .._scoring._analytics import LEVEL_FLOORS
+from .._model._schema import KNOWN_ROLES
 from .._scoring._drivers import MIN_DRIVER_RESPONDENTS as _MIN_DRIVERS
 from .._scoring._outcomes import CX_EX_MARGIN
 from .._scoring._scores import OVERALL
@@ -37,6 +37,9 @@ from ._report_data import ReportData
 from ._templates import Badge, Hidden, render
 
 __all__ = ["SECTIONS", "Figure", "Section"]
+
+#: The three outcomes a trifecta balances (customer advocacy is reported beside them).
+TRIFECTA: Final = ("operational_excellence", "customer_experience", "employee_engagement")
 
 #: The report's sections in report order: method name and its title (an English msgid).
 SECTIONS: Final = (
@@ -81,12 +84,16 @@ class Section:
 
 
 def _render(name: str, data: ReportData, **context: Any) -> Section:
-    """Render the section ``name`` with its ``context`` (the style sheet goes with the first)."""
+    """Render the section ``name`` with its ``context`` (the style sheet goes with the first);
+    a ``title`` in the context replaces the section's usual one."""
+    title = context.pop("title", None) or report_translator(data.language).gettext(
+        dict(SECTIONS)[name]
+    )
     page = render(
         f"{name}.html.j2",
         data.language,
         name=name,
-        title=report_translator(data.language).gettext(dict(SECTIONS)[name]),
+        title=title,
         first=name == SECTIONS[0][0],
         scale=_scale(data),
         **context,
@@ -95,25 +102,27 @@ def _render(name: str, data: ReportData, **context: Any) -> Section:
 
 
 def _scale(data: ReportData) -> str:
-    """The agreement scale's range as the report names it (``1–5``)."""
-    scale = data.model.scales["agreement"]
-    return f"{scale.min}–{scale.max}"
+    """The dimension items' scale as the report names it: its values' range (``1–5``)."""
+    scale = data.model.score_scale
+    return f"{scale.low:g}–{scale.high:g}"
 
 
 def _level_rule(data: ReportData) -> str:
     """How a dimension's mean gives its level, band by band, in the report's language."""
     lang = data.language
     _ = report_translator(lang).gettext
-    floors = list(LEVEL_FLOORS)
+    floors = list(data.model.level_bounds)
+    levels = data.model.levels
+    digits = 1 if all(round(b, 1) == b for b in floors) else 2
     bands = [
         # TRANSLATORS: one band of the level rule; the bands are joined as a list ("a, b and c").
-        _("below %(bound)s is level %(level)s", bound=format_number(bound, lang, 1),
+        _("below %(bound)s is level %(level)s", bound=format_number(bound, lang, digits),
           level=level)
-        for level, bound in enumerate(floors[1:], 1)
+        for level, bound in zip(levels, floors[1:], strict=False)
     ]
     # TRANSLATORS: the last band of the level rule (after "and" in the list of bands).
     bands.append(_("%(bound)s or more is level %(level)s",
-                   bound=format_number(floors[-1], lang, 1), level=len(floors)))
+                   bound=format_number(floors[-1], lang, digits), level=levels[-1]))
     from babel.lists import format_list
 
     return _("The level of each dimension follows from the mean score of its questions on "
@@ -128,8 +137,10 @@ def _badge(data: ReportData, level: object) -> Badge:
     if value is None:
         return Badge(0, _("not shown"))
     name = data.model.level_name(value, data.language)
+    levels = data.model.levels
+    step = 1 + round(4 * levels.index(value) / (len(levels) - 1))  # colours l1 to l5
     # TRANSLATORS: a maturity level with its name from the model ("Level 3: Defined").
-    return Badge(value, _("Level %(level)s: %(name)s", level=value, name=name))
+    return Badge(step, _("Level %(level)s: %(name)s", level=value, name=name))
 
 
 def _number(value: object, data: ReportData, digits: int = 2, *, sign: bool = False) -> str:
@@ -162,15 +173,28 @@ def summary(data: ReportData) -> Section:
         card: dict[str, object] = {"name": dim.name.get(lang), "published": False,
                                    "badge": _badge(data, None)}
         if row is not None and not bool(row["suppressed"]):
-            level = as_int(row["level"]) or 1
+            level = as_int(row["level"])
+            level = data.model.levels[0] if level is None else level
+            current = dim.levels[data.model.levels.index(level)]
             card.update(published=True, badge=_badge(data, level),
                         mean=_number(row["mean"], data), n=as_int(row["n"]),
-                        description=dim.levels[level - 1].description.get(lang))
+                        description=current.description.get(lang))
         cards.append(card)
     rated = not data.rated().empty
-    toc = [(name, _(title)) for name, title in SECTIONS[1:] if name != "assessment" or rated]
+    absent = {
+        "assessment": not rated,
+        "perception_gap": len(data.model.roles) < 2,
+        "outcomes": not data.model.has_outcome_page,
+        "drivers": not data.driver_sets,
+    }
+    titles = {} if _interface_roles(data) else {
+        "perception_gap": _("Perception gap between the layers")
+    }
+    toc = [(name, titles.get(name) or _(title)) for name, title in SECTIONS[1:]
+           if not absent.get(name)]
     return _render(
-        "summary", data, organisation=eng.organisation, unit=data.unit.label(lang), meta=meta,
+        "summary", data, organisation=eng.organisation, unit=data.unit.label(lang, data.model),
+        meta=meta,
         min_group_size=data.min_group_size, overall=overall, cards=cards, toc=toc,
         level_rule=_level_rule(data),
     )
@@ -252,10 +276,22 @@ def assessment(data: ReportData) -> Section | None:
     return _render("assessment", data, rows=rows)
 
 
-def perception_gap(data: ReportData, figure: Figure) -> Section:
-    """The iceberg chart: executive, manager and frontline means, and the gaps."""
+def _interface_roles(data: ReportData) -> bool:
+    """Whether the model's roles are the interface's three, named by the catalogues (the
+    shipped shape): the report then keeps its own words for them."""
+    model = data.model
+    return model.roles == list(KNOWN_ROLES) and all(r.name is None for r in model.role_defs)
+
+
+def perception_gap(data: ReportData, figure: Figure) -> Section | None:
+    """The iceberg chart: each layer's means and the gaps from the first and the middle
+    layers to the last; ``None`` (no section) for a model of a single role."""
     lang = data.language
     _ = report_translator(lang).gettext
+    roles = data.model.roles
+    if len(roles) < 2:
+        return None
+    shipped = _interface_roles(data)
     contexts = {
         "role": _("This report covers one role; the layers below are those of the whole "
                   "organisation, for comparison."),
@@ -271,13 +307,18 @@ def perception_gap(data: ReportData, figure: Figure) -> Section:
     rows: list[list[Cell]] | None = None
     if not gaps.empty and not gaps["suppressed"].all():
         dims = gaps[gaps["dimension"] != OVERALL]
-        values = dims[dims["comparison"] == "executive - frontline"]["gap"].to_numpy(dtype=float)
+        top = f"{roles[0]} - {roles[-1]}"
+        values = dims[dims["comparison"] == top]["gap"].to_numpy(dtype=float)
         if len(values) and not np.isnan(values).any():
             index = _number(values.mean(), data, sign=True)
         rows = []
         for __, row in gaps.iterrows():
-            label = (_("Executives − frontline") if row["comparison"].startswith("executive")
-                     else _("Managers − frontline"))
+            higher = str(row["comparison"]).split(" - ")[0]
+            if shipped:
+                label = (_("Executives − frontline") if higher == "executive"
+                         else _("Managers − frontline"))
+            else:
+                label = f"{data.role_name(higher)} − {data.role_name(roles[-1])}"
             cells: list[Cell] = (
                 [Hidden(_("not computed (a group is too small)")), ""] if bool(row["suppressed"])
                 else [_number(row["gap"], data, sign=True),
@@ -285,7 +326,9 @@ def perception_gap(data: ReportData, figure: Figure) -> Section:
             )
             rows.append([data.dimension_name(row["dimension"]), label, *cells])
     return _render("perception_gap", data, context=context, figure=figure("iceberg"),
-                   index=index, rows=rows)
+                   index=index, rows=rows, shipped=shipped,
+                   top=data.role_name(roles[0]), bottom=data.role_name(roles[-1]),
+                   **({} if shipped else {"title": _("Perception gap between the layers")}))
 
 
 def heatmap(data: ReportData, figure: Figure) -> Section:
@@ -301,18 +344,31 @@ def answers(data: ReportData, figure: Figure) -> Section:
     """Diverging stacked bars of the answers to every question, per dimension."""
     names = [f"answers-{dim}" for dim in data.dimension_ids]
     return _render(
-        "answers", data, role=role_phrase(data.language, data.role_phrase),
+        "answers", data,
+        role=(data.model.role_label(data.role_phrase, data.language)
+              or role_phrase(data.language, data.role_phrase)),
         dropped=data.dropped_items, min_group_size=data.min_group_size,
         figures=[(name, figure(name)) for name in names],
     )
 
 
-def outcomes(data: ReportData, figure: Figure) -> Section:
-    """Trifecta balance, the CX-outruns-EX flag and eNPS."""
+def outcomes(data: ReportData, figure: Figure) -> Section | None:
+    """Trifecta balance, the CX-outruns-EX flag and eNPS: each part only when the model asks
+    what it needs, and no section when it asks none of them."""
     lang = data.language
+    model = data.model
+    if not model.has_outcome_page:
+        return None
+    measures = model.measures()
+    show = {
+        "ratings": bool(measures),
+        "trifecta": set(TRIFECTA) <= measures,
+        "cxex": {"customer_experience", "employee_engagement"} <= measures,
+        "enps": model.has_recommend,
+    }
     trifecta = None
     row = data.trifecta_row
-    if row is not None and not bool(row["suppressed"]):
+    if show["ratings"] and row is not None and not bool(row["suppressed"]):
         flag = row["cx_outruns_ex"]
         outruns = None if flag is pd.NA or flag is None else bool(flag)
         trifecta = {
@@ -327,7 +383,7 @@ def outcomes(data: ReportData, figure: Figure) -> Section:
         }
     enps = None
     e = data.enps_row
-    if e is not None and not bool(e["suppressed"]):
+    if show["enps"] and e is not None and not bool(e["suppressed"]):
         enps = {
             "value": _number(e["enps"], data, 0, sign=True),
             "promoters": format_percent(e["promoters"], data.language),
@@ -336,7 +392,7 @@ def outcomes(data: ReportData, figure: Figure) -> Section:
             "n": as_int(e["n"]),
             "figure": figure("enps"),
         }
-    return _render("outcomes", data, trifecta=trifecta, enps=enps)
+    return _render("outcomes", data, trifecta=trifecta, enps=enps, show=show)
 
 
 #: The quadrant of a facet in the drivers' chart, as the table names it.
@@ -403,15 +459,17 @@ def recommendations(data: ReportData) -> Section:
     """For each dimension: the current level's description and the actions to the next."""
     lang = data.language
     _ = report_translator(lang).gettext
-    top = len(data.model.level_names)
+    levels = data.model.levels
+    top = levels[-1]
     scores = data.unit_scores.set_index("dimension")
     cards = []
     for dim in data.model.dimensions:
         row = scores.loc[dim.id] if dim.id in scores.index else None
         card: dict[str, object] = {"name": dim.name.get(lang), "published": False}
         if row is not None and not bool(row["suppressed"]):
-            level = as_int(row["level"]) or 1
-            current = dim.levels[level - 1]
+            level = as_int(row["level"])
+            level = levels[0] if level is None else level
+            current = dim.levels[levels.index(level)]
             card.update(
                 published=True, badge=_badge(data, level),
                 description=current.description.get(lang), actions=current.actions.get(lang),
@@ -511,12 +569,16 @@ def appendix(data: ReportData) -> Section:
             # TRANSLATORS: a withheld number (too small a group), in a table or chart cell.
             Hidden(_("hidden")) if n is None else format_count(n, lang),
         ])
-    scale = data.model.scales["agreement"]
+    scale = data.model.score_scale
+    roles = data.model.roles
     return _render(
         "appendix", data, participation=participation, reliability=_reliability_rows(data),
         aggregation=_aggregation_rows(data), drivers=bool(data.driver_sets),
         drivers_min=format_count(_MIN_DRIVERS, lang),
         min_group_size=data.min_group_size, comment_min=data.comment_min,
         margin=_number(CX_EX_MARGIN, data), model=data.model, package=__version__,
-        level_rule=_level_rule(data), reverse=scale.min + scale.max,
+        level_rule=_level_rule(data), reverse=f"{scale.low + scale.high:g}",
+        agreement=scale.kind == "agreement", shipped_roles=_interface_roles(data),
+        top=data.role_name(roles[0]) if len(roles) > 1 else None,
+        bottom=data.role_name(roles[-1]),
     )

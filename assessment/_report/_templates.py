@@ -36,8 +36,9 @@ TEMPLATES: Final = Path(__file__).parent / "templates"
 
 @dataclass(frozen=True)
 class Badge:
-    """A maturity level as a badge: ``level`` 1 to 5, or 0 for none (not shown, not
-    applicable); ``label`` is its text (``Level 3: Defined``)."""
+    """A maturity level as a badge: ``level`` is its colour step, 1 (lowest level) to 5
+    (highest; the model's levels are spread over the five steps), or 0 for none (not shown,
+    not applicable); ``label`` is its text (``Level 3: Defined``)."""
 
     level: int
     label: str

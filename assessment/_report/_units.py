@@ -11,7 +11,8 @@ from typing import Final, Literal
 from .._confidentiality._groups import ORGANISATION_GROUP
 from .._exceptions import ParameterError
 from .._i18n._report import report_translator, role_name
-from .._model._schema import KNOWN_ROLES
+from .._model._schema import _ID as ROLE_ID
+from .._model._schema import KNOWN_ROLES, MaturityModel
 
 __all__ = ["UNIT_KINDS", "Unit", "UnitKind", "parse_unit", "unit_slug"]
 
@@ -37,13 +38,15 @@ class Unit:
         """A file-name-safe, unique name for this unit (see :func:`unit_slug`)."""
         return unit_slug(self.parameter)
 
-    def label(self, language: str) -> str:
-        """The unit as the report's subtitle names it (the name is not escaped here)."""
+    def label(self, language: str, model: MaturityModel | None = None) -> str:
+        """The unit as the report's subtitle names it (the name is not escaped here); a
+        role by the ``model``'s name for it when it has one."""
         _ = report_translator(language).gettext
         if self.kind == "organisation":
             return _("Whole organisation")
         if self.kind == "role":
-            return _("Role: %(name)s", name=role_name(language, self.name))
+            named = model.role_label(self.name, language) if model is not None else None
+            return _("Role: %(name)s", name=named or role_name(language, self.name))
         if self.kind == "team":
             return _("Team: %(name)s", name=self.name)
         return _("Department: %(name)s", name=self.name)
@@ -63,9 +66,10 @@ def parse_unit(unit: str) -> Unit:
             f"unit: {unit!r} is not a unit; use 'organisation', 'team:NAME', 'role:NAME' or "
             "'department:NAME'"
         )
-    if kind == "role" and name.strip() not in KNOWN_ROLES:
+    if kind == "role" and not re.fullmatch(ROLE_ID, name.strip()):
         raise ParameterError(
-            f"unit: {unit!r} names no role; the roles are {', '.join(KNOWN_ROLES)}"
+            f"unit: {unit!r} names no role; a role is an id of the model's roles, such as "
+            f"{', '.join(KNOWN_ROLES)}"
         )
     return Unit(kind, name.strip() if kind == "role" else name)  # type: ignore[arg-type]
 

@@ -1,6 +1,7 @@
 """Within-group agreement rwg(J) (James, Demaree & Wolf, 1984) from per-item moments.
 
-Against the uniform null distribution of a 5-point scale, variance ``(5**2 - 1) / 12 = 2``.
+Against the uniform null distribution of the model's scale (:attr:`Scale.null_variance`:
+``(A**2 - 1) / 12`` for A points, 2 for five).
 Below the score table (which labels low-consensus groups) and the reliability report.
 """
 
@@ -20,12 +21,17 @@ FloatArray = npt.NDArray[np.float64]
 LOW_CONSENSUS: Final = 0.70
 
 
-#: Variance of the uniform ("no agreement") distribution over 5 answer points: (A^2 - 1) / 12.
+#: Variance of the uniform ("no agreement") distribution over 5 answer points: (A^2 - 1) / 12
+#: (the default; the model's scale gives its own, :attr:`Scale.null_variance`).
 NULL_VARIANCE: Final = (5**2 - 1) / 12
 
 
 def rwg_from_moments(
-    n: FloatArray, s1: FloatArray, s2: FloatArray, member: FloatArray
+    n: FloatArray,
+    s1: FloatArray,
+    s2: FloatArray,
+    member: FloatArray,
+    null_variance: float = NULL_VARIANCE,
 ) -> FloatArray:
     """Return rwg(J) per group and scale from per-item answer counts, sums and sums of squares.
 
@@ -33,7 +39,8 @@ def rwg_from_moments(
     belongs to the scale). Each item's within-group variance uses the answers given (n - 1
     in the denominator, at least two answers); J is the number of items with a variance.
     rwg(J) = J (1 - v / s2E) / (J (1 - v / s2E) + v / s2E), with v the mean item variance
-    and s2E = 2; when v >= s2E (no more agreement than chance) it is set to 0.
+    and s2E = ``null_variance`` (2 for five points);
+    when v >= s2E (no more agreement than chance) it is set to 0.
     """
     var = np.full(n.shape, np.nan)
     mean = np.zeros(n.shape)
@@ -43,7 +50,7 @@ def rwg_from_moments(
     j = has.astype(float) @ member
     total = np.where(has, np.maximum(var, 0.0), 0.0) @ member
     ratio = np.full(j.shape, np.nan)
-    np.divide(total, j * NULL_VARIANCE, out=ratio, where=j > 0)
+    np.divide(total, j * null_variance, out=ratio, where=j > 0)
     agreement = j * (1 - ratio)
     rwg = np.full(j.shape, np.nan)
     np.divide(agreement, agreement + ratio, out=rwg, where=(j > 0) & (agreement + ratio != 0))

@@ -22,14 +22,27 @@ from ._scores import LEVEL_THRESHOLDS
 __all__ = [
     "LEVEL_FLOORS",
     "answer_distribution",
+    "check_level",
     "rating_agreement",
     "strengths_and_opportunities",
     "target_gaps",
     "trends",
 ]
 
-#: The lowest mean of each maturity level 1-5.
+#: The lowest mean of each maturity level 1-5 in the shipped model (a model's own:
+#: :attr:`MaturityModel.level_bounds`).
 LEVEL_FLOORS: Final = (1.0, *LEVEL_THRESHOLDS)
+
+
+def check_level(model: MaturityModel, level: object, what: str) -> int:
+    """Return ``level`` if it is one of the model's level numbers; else raise naming ``what``."""
+    if isinstance(level, int | np.integer) and not isinstance(level, bool) and (
+        int(level) in model.levels
+    ):
+        return int(level)
+    raise ParameterError(
+        f"{what}: must be a level from {model.levels[0]} to {model.levels[-1]}, got {level!r}"
+    )
 
 _KEYS = ("by", "group", "dimension")
 
@@ -145,7 +158,8 @@ def answer_distribution(
 ) -> pd.DataFrame:
     """Return how one group answered every item: counts and percentages per answer point.
 
-    Answers as given (1-5, not reverse-coded); missing and not applicable are left out.
+    Answers as given (the scale's codes, not reverse-coded);
+    missing and not applicable are left out.
     Only the items whose dimension the engagement's :func:`~assessment.publication`
     pattern publishes at item level for the group are returned (none for a withheld group).
 
@@ -157,7 +171,8 @@ def answer_distribution(
 
     Returns
     -------
-    One row per item and answer point: ``item``, ``dimension``, ``point`` (1-5), ``count``,
+    One row per item and answer point: ``item``, ``dimension``, ``point`` (the code),
+    ``count``,
     ``percent`` (of ``answered``) and ``answered`` (answers to the item), in questionnaire
     order.
     """
@@ -178,23 +193,24 @@ def answer_distribution(
     members = pub.index.atoms[np.flatnonzero(pub.index.membership[g].toarray().ravel())]
     mask = np.asarray(members.sum(axis=0)).ravel() > 0
     values = answers.loc[mask, ids].to_numpy(dtype=float, na_value=np.nan)
-    points = np.arange(1, 6)
-    counts = np.column_stack([(values == p).sum(axis=0) for p in points])  # items x 5
+    points = np.asarray(model.score_scale.points)
+    a = len(points)
+    counts = np.column_stack([(values == p).sum(axis=0) for p in points])  # items x points
     answered = counts.sum(axis=1)
     keep = shown & (answered >= min_group_size)
     share = np.zeros(counts.shape)
     np.divide(100.0 * counts, answered[:, None], out=share, where=answered[:, None] > 0)
     frame = pd.DataFrame(
         {
-            "item": np.repeat(ids, 5),
-            "dimension": np.repeat([model.item_dimension[i] for i in ids], 5),
+            "item": np.repeat(ids, a),
+            "dimension": np.repeat([model.item_dimension[i] for i in ids], a),
             "point": np.tile(points, len(ids)),
             "count": counts.ravel(),
             "percent": share.ravel(),
-            "answered": np.repeat(answered, 5),
+            "answered": np.repeat(answered, a),
         }
     )
-    return frame[np.repeat(keep, 5)].reset_index(drop=True)
+    return frame[np.repeat(keep, a)].reset_index(drop=True)
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -274,7 +290,7 @@ def target_gaps(
     scores:
         A :func:`score_breakdown` table (dimension level).
     targets:
-        Dimension id -> target maturity level (1-5).
+        Dimension id -> target maturity level (one of the model's level numbers).
 
     Returns
     -------
@@ -291,15 +307,13 @@ def target_gaps(
     for dim, level in targets.items():
         if dim not in weights:
             raise ParameterError(f"targets[{dim!r}]: not a dimension of model {model.id!r}")
-        whole = isinstance(level, int | np.integer) and not isinstance(level, bool)
-        if not whole or not 1 <= level <= 5:
-            raise ParameterError(f"targets[{dim!r}]: must be a level from 1 to 5, got {level!r}")
+        check_level(model, level, f"targets[{dim!r}]")
     rows = scores[scores["dimension"].isin(list(targets))].copy()
     order = {d: i for i, d in enumerate(weights)}
     rows["_order"] = rows["dimension"].map(order)
     mean = _numbers(rows, "mean")
     target = rows["dimension"].map(targets).to_numpy(dtype=int)
-    floor = np.asarray(LEVEL_FLOORS)[target - 1]
+    floor = np.asarray(model.level_bounds)[target - model.levels[0]]
     weight = rows["dimension"].map(weights).to_numpy(dtype=float)
     # From the mean at 9 decimals, as levels are: a mean of exactly 3.4 (computed as
     # 3.3999999999999995) meets a level-4 target and has no gap.

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
+from .._model._schema import KNOWN_ROLES
 from ._scores import CONFIDENCE, OVERALL
 
 __all__ = ["iceberg_index", "perception_gaps"]
@@ -36,11 +39,16 @@ def _welch(
     return diff, diff - half, diff + half
 
 
-def perception_gaps(scores: pd.DataFrame) -> pd.DataFrame:
+def perception_gaps(
+    scores: pd.DataFrame, roles: Sequence[str] = KNOWN_ROLES
+) -> pd.DataFrame:
     """Return the perception gaps between layers, from a :func:`score_breakdown` table.
 
-    For every dimension (and ``overall``): executive mean minus frontline mean, and manager
-    mean minus frontline mean, with a Welch 95% CI. A gap is computed only when both role
+    ``roles`` are the model's roles from the top of the organisation to the frontline
+    (``model.roles``; default the shipped three). For every dimension (and ``overall``): the
+    first layer's mean minus the last layer's, then each middle layer's mean minus the last
+    layer's (executive - frontline, manager - frontline), with a Welch 95% CI; none for a
+    single role. A gap is computed only when both role
     groups are published (at least the minimum size and not withheld), so it never reveals
     a withheld group.
 
@@ -49,29 +57,31 @@ def perception_gaps(scores: pd.DataFrame) -> pd.DataFrame:
     Columns ``dimension``, ``comparison`` (``"executive - frontline"``, ``"manager -
     frontline"``), ``gap``, ``ci_low``, ``ci_high``, ``suppressed``.
     """
-    roles = scores[scores["by"] == "role"]
+    layer_rows = scores[scores["by"] == "role"]
     dims = list(dict.fromkeys(scores["dimension"]))
 
     def column(role: str, name: str) -> FloatArray:
-        values = roles[roles["group"] == role].set_index("dimension")[name].reindex(dims)
+        values = layer_rows[layer_rows["group"] == role].set_index("dimension")[name].reindex(dims)
         return np.asarray(values.astype("Float64").to_numpy(dtype=float, na_value=np.nan))
 
     def shown(role: str) -> BoolArray:
-        flags = roles[roles["group"] == role].set_index("dimension")["suppressed"].reindex(dims)
+        mine = layer_rows[layer_rows["group"] == role]
+        flags = mine.set_index("dimension")["suppressed"].reindex(dims)
         return np.asarray(flags.eq(False).to_numpy(dtype=bool))
 
     out = []
-    for higher in ("executive", "manager"):
-        both = shown(higher) & shown("frontline")
+    last = roles[-1] if roles else ""
+    for higher in roles[:-1]:
+        both = shown(higher) & shown(last)
         gap, lo, hi = _welch(
             column(higher, "mean"), column(higher, "sd"), column(higher, "n"),
-            column("frontline", "mean"), column("frontline", "sd"), column("frontline", "n"),
+            column(last, "mean"), column(last, "sd"), column(last, "n"),
         )
         out.append(
             pd.DataFrame(
                 {
                     "dimension": dims,
-                    "comparison": f"{higher} - frontline",
+                    "comparison": f"{higher} - {last}",
                     "gap": np.where(both, gap, np.nan),
                     "ci_low": np.where(both, lo, np.nan),
                     "ci_high": np.where(both, hi, np.nan),
@@ -79,16 +89,23 @@ def perception_gaps(scores: pd.DataFrame) -> pd.DataFrame:
                 }
             )
         )
+    if not out:
+        return pd.DataFrame(columns=["dimension", "comparison", "gap", "ci_low", "ci_high",
+                                     "suppressed"])
     return pd.concat(out, ignore_index=True)
 
 
 def iceberg_index(gaps: pd.DataFrame) -> float:
-    """Return the mean executive-minus-frontline gap over the dimensions (not ``overall``).
+    """Return the mean gap between the first and the last layer over the dimensions (not
+    ``overall``): executive minus frontline in the shipped model.
 
     NaN unless the gap is available for every dimension in ``gaps`` (see
-    :func:`perception_gaps`).
+    :func:`perception_gaps`), and for a model of a single role.
     """
-    rows = gaps[(gaps["comparison"] == "executive - frontline") & (gaps["dimension"] != OVERALL)]
+    if gaps.empty:
+        return float("nan")
+    top = gaps["comparison"].iloc[0]  # the first comparison: first layer - last layer
+    rows = gaps[(gaps["comparison"] == top) & (gaps["dimension"] != OVERALL)]
     values = rows["gap"].to_numpy(dtype=float)
     if not len(values) or np.isnan(values).any():
         return float("nan")

@@ -16,7 +16,7 @@ from .._confidentiality._groups import (
 from .._confidentiality._publication import Publication, _publication
 from .._confidentiality._thresholds import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from .._exceptions import ParameterError
-from .._model._coding import _SCALE_MAX, _SCALE_MIN, _aligned, _counts, _matrix
+from .._model._coding import _aligned, _counts, _matrix, _scale_values
 from .._model._schema import OUTCOME_MEASURES, MaturityModel
 
 __all__ = ["CX_EX_MARGIN", "enps", "trifecta"]
@@ -100,7 +100,12 @@ def enps(
 def _outcome_scores(model: MaturityModel, answers: pd.DataFrame) -> FloatArray:
     """Respondents x outcome measures: mean of the answered items measuring it (half rule)."""
     ids = list(model.outcome_items)
-    values = _matrix(answers, ids, _SCALE_MIN, _SCALE_MAX, "answers")
+    values = np.full((len(answers), len(ids)), np.nan)
+    for name in dict.fromkeys(model.outcome_items[i].scale for i in ids):
+        cols = [j for j, i in enumerate(ids) if model.outcome_items[i].scale == name]
+        values[:, cols] = _scale_values(
+            model.scales[name], answers, [ids[j] for j in cols], "answers"
+        )
     member = np.zeros((len(ids), len(OUTCOME_MEASURES)))
     for i, item_id in enumerate(ids):
         member[i, OUTCOME_MEASURES.index(model.outcome_items[item_id].measures)] = 1.0

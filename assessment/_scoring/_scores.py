@@ -4,8 +4,13 @@ Pure functions on the frames the store hands out (see ``docs/scoring.md`` for ev
 
 - ``respondents``: index ``respondent_id``; columns ``role``, ``team``, ``department`` (may be
   missing) and ``recommend`` (0-10, NaN when unanswered).
-- ``answers``: same index, one float column per question id, raw 1-5 answers (not yet
-  reverse-coded), NaN when missing or not applicable.
+- ``answers``: same index, one float column per question id, the raw codes of the model's
+  scale (1-5 in the shipped model; not yet turned into values or reverse-coded), NaN when
+  missing or not applicable.
+
+Means, intervals, ``score_100`` and rwg(J) are on the scale's values (``model.score_scale``:
+``low``, ``high``, ``null_variance``, ``classify`` for the favourable cut); levels follow the
+model's bands (``model.levels``, ``model.level_bounds``, :func:`maturity_level`).
 
 Nothing here loops over respondents in Python: respondent scores are matrix products, group
 sums go through sparse membership matrices, and what may be published is decided by
@@ -32,8 +37,8 @@ from .._confidentiality._groups import (
 from .._confidentiality._publication import Publication, _facet_dimension, _publication
 from .._confidentiality._thresholds import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from .._exceptions import ParameterError
-from .._model._coding import _SCALE_MAX, _SCALE_MIN, _aligned, _coded, _counts, _has_score, _units
-from .._model._schema import MaturityModel
+from .._model._coding import _aligned, _coded, _counts, _has_score, _units
+from .._model._schema import MaturityModel, Scale
 from ._agreement import LOW_CONSENSUS, rwg_from_moments
 
 __all__ = [
@@ -56,6 +61,10 @@ IntArray = npt.NDArray[np.intp]
 
 #: Upper bounds (exclusive) of maturity levels 1-4 on the 1-5 scale; above the last is 5.
 LEVEL_THRESHOLDS: Final = (1.8, 2.6, 3.4, 4.2)
+
+
+#: The scale of scores whose model is not given: 1-5 points.
+_DEFAULT_SCALE: Final = Scale(kind="agreement", min=1, max=5, labels={"en": list("12345")})
 
 
 #: The ``dimension`` label of the weighted overall score.
@@ -95,7 +104,7 @@ def respondent_scores(
     *,
     level: Literal["dimension", "facet"] = "dimension",
 ) -> pd.DataFrame:
-    """Return every respondent's dimension (or facet) scores on the 1-5 scale.
+    """Return every respondent's dimension (or facet) scores on the model's scale.
 
     A score is the item-weighted mean of the respondent's answered items of the dimension
     (reverse-coded items as ``6 - value``), provided at least half of its items were
@@ -119,21 +128,26 @@ def respondent_scores(
     return frame
 
 
-def _levels(mean: FloatArray) -> FloatArray:
-    """Maturity levels (1-5) of means, NaN where the mean is NaN."""
+def _levels(mean: FloatArray, model: MaturityModel | None = None) -> FloatArray:
+    """Maturity level numbers of means (the model's bands), NaN where the mean is NaN."""
+    if model is None:
+        bounds, first = np.asarray(LEVEL_THRESHOLDS), 1.0
+    else:
+        bounds, first = np.asarray(model.level_bounds[1:]), float(model.levels[0])
     rounded = np.round(mean, 9)  # 1.8 computed as 1.7999999999999998 is still level 2
-    level = np.searchsorted(np.asarray(LEVEL_THRESHOLDS), rounded, side="right") + 1.0
+    level = np.searchsorted(bounds, rounded, side="right") + first
     return np.where(np.isnan(mean), np.nan, level)
 
 
-def maturity_level(mean: float) -> int:
-    """Return the maturity level (1-5) of a mean score on the 1-5 scale.
+def maturity_level(mean: float, model: MaturityModel | None = None) -> int:
+    """Return the maturity level of a dimension mean under ``model``'s level bands.
 
-    Below 1.8 is level 1, below 2.6 level 2, below 3.4 level 3, below 4.2 level 4, else 5.
+    Without a model, the shipped bands on 1-5: below 1.8 is level 1, below 2.6 level 2,
+    below 3.4 level 3, below 4.2 level 4, else 5.
     """
     if not np.isfinite(mean):
         raise ParameterError(f"mean: must be a number, got {mean!r}")
-    return int(_levels(np.array([float(mean)]))[0])
+    return int(_levels(np.array([float(mean)]), model)[0])
 
 
 def _stats(n: FloatArray, s1: FloatArray, s2: FloatArray) -> dict[str, FloatArray]:
@@ -152,8 +166,24 @@ def _stats(n: FloatArray, s1: FloatArray, s2: FloatArray) -> dict[str, FloatArra
     return {"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half}
 
 
+def _scale(model: MaturityModel | None) -> Scale:
+    """The scale of the scores: the model's, or 1-5 points without a model."""
+    return _DEFAULT_SCALE if model is None else model.score_scale
+
+
+def score_100(mean: FloatArray, scale: Scale) -> FloatArray:
+    """Means on the 0-100 form: ``(mean - low) / (high - low) * 100`` on the scale's values."""
+    result: FloatArray = (mean - scale.low) / (scale.high - scale.low) * 100.0
+    return result
+
+
 def _score_columns(
-    n: FloatArray, s1: FloatArray, s2: FloatArray, withheld: BoolArray, min_group_size: int
+    n: FloatArray,
+    s1: FloatArray,
+    s2: FloatArray,
+    withheld: BoolArray,
+    min_group_size: int,
+    model: MaturityModel | None,
 ) -> dict[str, FloatArray]:
     """The published numbers of score rows (arrays of any shape), NaN where withheld."""
     hide = withheld | (n < min_group_size)
@@ -167,8 +197,8 @@ def _score_columns(
         "sd": st["sd"],
         "ci_low": st["ci_low"],
         "ci_high": st["ci_high"],
-        "score_100": (mean - _SCALE_MIN) / (_SCALE_MAX - _SCALE_MIN) * 100.0,
-        "level": _levels(mean),
+        "score_100": score_100(mean, _scale(model)),
+        "level": _levels(mean, model),
         "suppressed": hide,
     }
 
@@ -192,6 +222,7 @@ def group_scores(
     groups: pd.Series | None = None,
     *,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    model: MaturityModel | None = None,
 ) -> pd.DataFrame:
     """Return group scores with n, sd, 95% CI, 0-100 form and level, small groups withheld.
 
@@ -210,6 +241,9 @@ def group_scores(
         not pass a respondent-level ``overall`` beside the dimensions it averages (the sets
         behind the two differ when scores are missing); :func:`score_breakdown` computes the
         overall score from the group's dimension means instead.
+    model:
+        The model the scores follow: its scale and levels give ``score_100`` and ``level``
+        (default: a 1-5 scale with the shipped model's five bands).
 
     Returns
     -------
@@ -237,7 +271,7 @@ def group_scores(
         s2[:, j] = np.bincount(codes, weights=filled[:, j] ** 2, minlength=k)
     joint = suppress_breakdown(pd.DataFrame(n), min_group_size).to_numpy()
     withheld = np.repeat(joint[:, None], values.shape[1], axis=1)
-    cols = _frame_columns(_score_columns(n, s1, s2, withheld, min_group_size))
+    cols = _frame_columns(_score_columns(n, s1, s2, withheld, min_group_size, model))
     frame = pd.DataFrame(
         {
             "group": np.repeat(np.asarray(names, dtype=object), values.shape[1]),
@@ -261,11 +295,12 @@ def score_breakdown(
     """Return the score table: one row per group and dimension (and ``overall``).
 
     Every rule is in ``docs/scoring.md``. A group's score is the mean of its respondents'
-    scores, with n, standard deviation, t-based 95% CI, the 0-100 form ``(mean - 1) / 4 *
-    100`` and the maturity level. The overall score is the weighted mean of the group's
-    dimension means (model weights). Which groups are withheld is decided by the
-    engagement-wide :func:`publication` pattern, whatever ``by`` asks for, so tables of
-    different breakdowns can be put side by side without revealing a small group.
+    scores, with n, standard deviation, t-based 95% CI, the 0-100 form ``(mean - low) /
+    (high - low) * 100`` on the scale's values and the model's maturity level. The overall
+    score is the weighted mean of the group's dimension means (model weights). Which groups
+    are withheld is decided by the engagement-wide :func:`publication` pattern, whatever
+    ``by`` asks for, so tables of different breakdowns can be put side by side without
+    revealing a small group.
 
     Parameters
     ----------
@@ -274,7 +309,7 @@ def score_breakdown(
     respondents:
         Index ``respondent_id``; columns ``role``, ``team``, ``department`` (optional).
     answers:
-        Same respondents; one column per question id, raw 1-5 answers, NaN when missing or
+        Same respondents; one column per question id, raw codes, NaN when missing or
         not applicable.
     by:
         Breakdowns to report, any of ``organisation``, ``role``, ``team``, ``department``,
@@ -314,16 +349,18 @@ def score_breakdown(
         np.repeat(pub.withheld[rows][:, None], len(units), axis=1) if level == "dimension"
         else item_withheld
     )
-    cols = _score_columns(n, s1, s2, withheld, min_group_size)
+    cols = _score_columns(n, s1, s2, withheld, min_group_size, model)
     # Within-group agreement of each unit's items (item-level numbers).
     item_n, item_s1, item_s2 = index.aggregate_filled(answered, filled)
-    rwg = rwg_from_moments(item_n[rows], item_s1[rows], item_s2[rows], member)
+    rwg = rwg_from_moments(
+        item_n[rows], item_s1[rows], item_s2[rows], member, model.score_scale.null_variance
+    )
     rwg = np.where(item_withheld | np.isnan(cols["mean"]), np.nan, rwg)
     labels = list(units)
     if level == "dimension":
         weights = np.array([d.weight for d in model.dimensions])
         overall = _overall_columns(
-            cols, weights, pub.scored[rows], pub.withheld[rows], min_group_size
+            cols, weights, pub.scored[rows], pub.withheld[rows], min_group_size, model
         )
         cols = {key: np.column_stack([cols[key], overall[key]]) for key in cols}
         rwg = np.column_stack([rwg, np.full(len(rows), np.nan)])
@@ -352,6 +389,7 @@ def _overall_columns(
     n_any: FloatArray,
     withheld: BoolArray,
     min_group_size: int,
+    model: MaturityModel,
 ) -> dict[str, FloatArray]:
     """The overall row of every group: the weighted mean of its published dimension means."""
     means = cols["mean"]
@@ -366,7 +404,7 @@ def _overall_columns(
         "sd": nan,
         "ci_low": nan,
         "ci_high": nan,
-        "score_100": (mean - _SCALE_MIN) / (_SCALE_MAX - _SCALE_MIN) * 100.0,
-        "level": _levels(mean),
+        "score_100": score_100(mean, _scale(model)),
+        "level": _levels(mean, model),
         "suppressed": hide,
     }

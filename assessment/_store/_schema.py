@@ -186,6 +186,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             code_hash TEXT NOT NULL REFERENCES invite_codes(code_hash) ON DELETE CASCADE
         ) WITHOUT ROWID""",
     ),
+    (
+        # A model's levels are numbered from 0 or 1 and up to 10 (issue 14): targets and
+        # ratings take any of them (the model's own range is checked by the store). SQLite
+        # cannot change a CHECK, so both tables are rebuilt, rows and revision triggers kept.
+        *(
+            statement
+            for table, not_null, extra in (
+                ("targets", " NOT NULL", "set_at TEXT NOT NULL"),
+                ("ratings", "", "evidence TEXT NOT NULL DEFAULT '',\n            "
+                                "rated_at TEXT NOT NULL"),
+            )
+            for statement in (
+                f"""CREATE TABLE {table}_levels (
+            engagement_id TEXT NOT NULL REFERENCES engagements(id),
+            {"dimension_id" if table == "targets" else "facet_id"} TEXT NOT NULL,
+            level INTEGER{not_null} CHECK (level BETWEEN 0 AND 10),
+            {extra},
+            PRIMARY KEY (engagement_id, {"dimension_id" if table == "targets" else "facet_id"})
+        ) WITHOUT ROWID""",
+                f"INSERT INTO {table}_levels SELECT * FROM {table}",  # noqa: S608
+                f"DROP TABLE {table}",
+                f"ALTER TABLE {table}_levels RENAME TO {table}",
+            )
+        ),
+        *_revision_triggers("targets", "ratings"),
+    ),
 )
 
 

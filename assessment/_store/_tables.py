@@ -78,13 +78,15 @@ class FieldworkTables(EngagementTables):
         )
 
     def set_targets(self, engagement_id: str, targets: Mapping[str, int]) -> None:
-        """Set the client's target level (1-5) for some or all dimensions."""
-        dims = {d.id for d in self.model(engagement_id).dimensions}
+        """Set the client's target level (a level of the model) for some or all dimensions."""
+        model = self.model(engagement_id)
+        dims = {d.id for d in model.dimensions}
+        low, high = model.levels[0], model.levels[-1]
         for dim, level in targets.items():
             if dim not in dims:
                 raise ParameterError(f"target {dim!r}: not a dimension ({', '.join(sorted(dims))})")
-            if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-                raise ParameterError(f"target {dim!r}: a level from 1 to 5, got {level!r}")
+            if isinstance(level, bool) or not isinstance(level, int) or not low <= level <= high:
+                raise ParameterError(f"target {dim!r}: a level from {low} to {high}, got {level!r}")
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT INTO targets (engagement_id, dimension_id, level, set_at) "
@@ -104,15 +106,22 @@ class FieldworkTables(EngagementTables):
     def set_rating(
         self, engagement_id: str, facet_id: str, level: int | None, evidence: str = ""
     ) -> None:
-        """Record the consultant's evidence-based level (1-5, None = not applicable) of a facet."""
-        facets = [f.id for d in self.model(engagement_id).dimensions for f in d.facets]
+        """Record the consultant's evidence-based level (a level of the model, None = not
+        applicable) of a facet."""
+        model = self.model(engagement_id)
+        facets = [f.id for d in model.dimensions for f in d.facets]
+        low, high = model.levels[0], model.levels[-1]
         if facet_id not in facets:
             raise ParameterError(
                 f"facet {facet_id!r}: not a facet of the engagement's model; known facets: "
                 + ", ".join(facets)
             )
-        if level is not None and (isinstance(level, bool) or not 1 <= level <= 5):
-            raise ParameterError(f"rating of {facet_id!r}: a level from 1 to 5, got {level!r}")
+        if level is not None and (
+            isinstance(level, bool) or not isinstance(level, int) or not low <= level <= high
+        ):
+            raise ParameterError(
+                f"rating of {facet_id!r}: a level from {low} to {high}, got {level!r}"
+            )
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO ratings (engagement_id, facet_id, level, evidence, rated_at) "
