@@ -211,23 +211,24 @@ def demo_responses(
 
 
 def generate_frames(
-    model: MaturityModel, n_respondents: int, seed: int = 0
+    model: MaturityModel, n_respondents: int, seed: int = 0, *, teams: int | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return ``(respondents, answers, comments)`` for ``n_respondents`` synthetic people.
 
-    Teams of about 40 (4% executives, 12% managers, the rest frontline), with team effects
-    spread from struggling to strong. For benchmarks and property tests at scale.
+    ``teams`` teams (default: about 40 people each; 4% executives, 12% managers, the rest
+    frontline), with team effects spread from struggling to strong, in 12 departments. For
+    benchmarks and property tests at scale.
     """
     rng = np.random.default_rng(seed)
-    n_teams = max(1, n_respondents // 40)
+    n_teams = max(1, teams if teams is not None else n_respondents // 40)
     effects = rng.normal(0.0, 0.4, size=n_teams)
     n_exec = max(1, round(n_respondents * 0.04)) if n_respondents >= 3 else 0
     sizes = np.full(n_teams, (n_respondents - n_exec) // n_teams)
     sizes[: (n_respondents - n_exec) - sizes.sum()] += 1
-    teams = [TeamSpec("Executive board", "Management", 0, 0, executives=n_exec)] if n_exec else []
+    specs = [TeamSpec("Executive board", "Management", 0, 0, executives=n_exec)] if n_exec else []
     for i, (size, effect) in enumerate(zip(sizes, effects, strict=True)):
         managers = max(1, round(size * 0.12)) if size >= 4 else 0
-        teams.append(
+        specs.append(
             TeamSpec(
                 f"Team {i + 1:04d}",
                 f"Department {i % 12 + 1:02d}",
@@ -236,7 +237,7 @@ def generate_frames(
                 effect=float(effect),
             )
         )
-    data = _build(model, tuple(teams), seed, comments=False)
+    data = _build(model, tuple(specs), seed, comments=False)
     return data.respondents, data.answers, data.comments
 
 

@@ -22,10 +22,10 @@ class AssessmentError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
-def _listing(header: str, problems: Sequence[str]) -> str:
+def _listing(header: str, problems: Sequence[str], total: int | None = None) -> str:
     lines = [header]
     lines += [f"  - {p}" for p in problems[:MAX_LISTED_PROBLEMS]]
-    rest = len(problems) - MAX_LISTED_PROBLEMS
+    rest = (len(problems) if total is None else total) - MAX_LISTED_PROBLEMS
     if rest > 0:
         lines.append(f"  ... and {rest} more problem{'s' if rest != 1 else ''}")
     return "\n".join(lines)
@@ -42,14 +42,19 @@ class ModelError(AssessmentError):
 
 
 class ImportValidationError(AssessmentError):
-    """A response file failed validation; nothing was stored."""
+    """A response file failed validation; nothing was stored.
 
-    def __init__(self, path: str, problems: Sequence[str]) -> None:
+    ``problems`` are the first problems in file order; ``total`` counts them all (default:
+    as many as are given), for a file whose problems are too many to keep.
+    """
+
+    def __init__(self, path: str, problems: Sequence[str], *, total: int | None = None) -> None:
         self.path = path
         self.problems = list(problems)
-        n = len(self.problems)
-        header = f"{path}: {n} problem{'s' if n != 1 else ''}, nothing was imported"
-        super().__init__(_listing(header, self.problems))
+        self.total = max(len(self.problems), total or 0)
+        n = self.total
+        header = f"{path}: {n:,} problem{'s' if n != 1 else ''}, nothing was imported"
+        super().__init__(_listing(header, self.problems, n))
 
 
 class StoreError(AssessmentError):

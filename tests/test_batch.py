@@ -255,6 +255,32 @@ def test_the_index_escapes_names_and_errors(tmp_path: Path) -> None:
     assert "e&lt;1&gt;" in page
 
 
+def test_a_large_index_groups_team_reports_by_department_in_one_plain_table(
+    tmp_path: Path,
+) -> None:
+    departments = {f"team:T{i:04d}": (f"Dept {i % 7}" if i % 50 else None) for i in range(2_500)}
+    units = ["organisation", *reversed(departments)]  # the batch's order is not the index's
+    outcomes = [
+        ReportOutcome(job=ReportJob(unit=u, language="en", stem=f"{u}.en",
+                                    parameters={"engagement": "big"}, title="t"),
+                      status="ok", html=f"{u}.en.html", notebook=f"{u}.en.ipynb")
+        for u in units
+    ]
+    index = write_index(BatchResult(tmp_path, outcomes, 1.0, tmp_path / "index.html"),
+                        groups=departments)
+    page = index.read_text(encoding="utf-8")
+    assert html_problems(page) == [] and "<script" not in page
+    assert page.count("<table>") == 1 and page.count('<tr class="group">') == 8
+    headings = re.findall(r'scope="rowgroup">([^<]+)<', page)
+    assert headings == [*(f"Department: Dept {d}" for d in range(7)), "Teams without a department"]
+    linked = re.findall(r'<a href="([^"]+)\.en\.html">', page)
+    assert len(linked) == 2_501 and linked[0] == "organisation"
+    dept0 = [u for u in departments if departments[u] == "Dept 0"]
+    start = linked.index("team%3AT0007")  # the first team of Dept 0 (T0000 has none)
+    assert linked[start:start + len(dept0)] == [u.replace(":", "%3A") for u in sorted(dept0)]
+    assert linked[-50:] == [f"team%3AT{i:04d}" for i in range(0, 2_500, 50)]
+
+
 @pytest.mark.slow
 def test_reports_whose_inputs_did_not_change_are_not_run_again(
     workspace: Workspace, tmp_path: Path
@@ -311,7 +337,8 @@ def dask_scheduler() -> Iterator[str]:
     from distributed import LocalCluster
 
     with LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": ":0"},  # its HTTP server: any free port
     ) as cluster:
         yield cluster.scheduler_address
 
@@ -330,9 +357,42 @@ def test_the_dask_executor_runs_the_batch_on_a_cluster(
     assert "planted failure" in (result.failures[0].error or "")
 
 
-def test_the_dask_executor_needs_a_scheduler(workspace: Workspace, tmp_path: Path) -> None:
-    with pytest.raises(ParameterError, match="scheduler"):
-        run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL, executor="dask")
+@pytest.mark.slow
+def test_a_batch_on_a_dask_client_draws_the_progress_bar_and_leaves_the_client_open(
+    workspace: Workspace, tmp_path: Path, dask_scheduler: str
+) -> None:
+    from distributed import Client
+
+    jobs = _jobs(workspace, tmp_path, ["Billing Support", "Customer Care Kyiv"])
+    bar = io.StringIO()
+    with Client(dask_scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        result = run_batch(jobs, tmp_path, notebook=FAILING, executor="dask", scheduler=client,
+                           progress=True, progress_file=bar)
+        assert client.status == "running"
+    assert [o.status for o in result.outcomes] == ["ok", "failed", "ok"]
+    drawn = bar.getvalue()
+    assert "3/3" in drawn and "1 failed" in drawn, drawn
+    assert "planted failure" in (tmp_path / "failures.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_dask_executor_without_a_scheduler_starts_a_local_cluster_and_says_so(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    notices = io.StringIO()
+    result = run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL,
+                       executor="dask", progress=False, progress_file=notices)
+    assert [o.status for o in result.outcomes] == ["ok"]
+    said = notices.getvalue()
+    assert "no scheduler given: started a local Dask cluster of 1 worker process at tcp://" \
+        in said, said
+    assert result.extra["executor"] == "dask"
+
+
+def test_a_scheduler_is_only_for_the_dask_executor(workspace: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="scheduler: only the Dask executor"):
+        run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL,
+                  scheduler="tcp://127.0.0.1:1")
 
 
 # --- the command line --------------------------------------------------------------------------

@@ -143,7 +143,8 @@ def rendered(
 
 def test_the_notebook_documents_its_parameters_for_papermill() -> None:
     params = papermill.inspect_notebook(str(NOTEBOOK))
-    assert list(params) == ["workspace", "engagement", "unit", "language", "output_dir"]
+    assert list(params) == ["workspace", "engagement", "unit", "language", "output_dir",
+                            "snapshot"]
     for p in params.values():
         assert p["inferred_type_name"] == "str" and p["help"]
     # Empty: the workspace's only or most recent engagement, so Run All works after the
@@ -236,7 +237,7 @@ def test_a_parameter_the_notebook_does_not_have_is_refused() -> None:
         check_parameters({**given, "bogus": 1, "langauge": "nl"})
     assert str(info.value) == (
         "bogus, langauge: not a parameter of this notebook (known: workspace, engagement, "
-        "unit, language, output_dir)"
+        "unit, language, output_dir, snapshot)"
     )
 
 
@@ -555,7 +556,7 @@ def test_a_parameter_the_notebook_does_not_have_fails_the_papermill_run(
     result = renderer.render(NOTEBOOK, tmp_path, "bogus", params)
     assert not result.ok and result.html is None
     assert "ParameterError: bogus: not a parameter of this notebook (known: workspace, " \
-        "engagement, unit, language, output_dir)" in (result.error or "")
+        "engagement, unit, language, output_dir, snapshot)" in (result.error or "")
     assert list(tmp_path.glob("*.scores.csv")) == []
 
 

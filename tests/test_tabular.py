@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -310,3 +314,124 @@ def test_xlsx_export_refuses_a_control_character_it_cannot_hold_and_writes_nothi
         export_responses(store, engagement, out / "responses.xlsx")
     assert not out.exists() or list(out.iterdir()) == []
     assert export_responses(store, engagement, out / "responses.csv").is_file()
+
+
+# --- at scale --------------------------------------------------------------------------------
+
+
+def _big_file(path: Path, rows: int, bad_row: int | None = None) -> Path:
+    """A valid file of the mini model with ``rows`` respondents; with ``bad_row``, the cell
+    'aut_1' of that (spreadsheet) row is off the scale."""
+    header = "respondent_id,role,team,department,cul_1,cul_2,cul_3,aut_1,aut_2,out_cx,out_ee," \
+             "comment_culture,recommend\n"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(header)
+        for i in range(rows):
+            aut = "9" if i + 2 == bad_row else str(i % 5 + 1)
+            fh.write(f"r{i},frontline,Team {i % 250},Dept {i % 250 % 12},4,2,3,{aut},4,4,3,,"
+                     f"{i % 11}\n")
+    return path
+
+
+@pytest.mark.slow
+def test_a_bad_cell_in_row_99999_is_reported_with_its_row_and_column_and_nothing_is_stored(
+    store: Store, engagement: str, tmp_path: Path
+) -> None:
+    path = _big_file(tmp_path / "big.csv", 100_000, bad_row=99_999)
+    with pytest.raises(ImportValidationError) as err:
+        import_responses(store, engagement, path)
+    assert err.value.problems == ["row 99999, column 'aut_1': off the 1-5 scale (got '9')"]
+    assert store.count_respondents(engagement, include_excluded=True) == 0
+    good = import_responses(store, engagement, _big_file(tmp_path / "good.csv", 100_000))
+    assert good.respondents == 100_000 == store.count_respondents(engagement)
+    stored = store.responses(engagement)
+    assert stored.answers.loc["r99997", "aut_1"] == 99_997 % 5 + 1
+    assert stored.respondents.loc["r12345", "department"] == f"Dept {12345 % 250 % 12}"
+
+
+def test_a_file_of_absurd_width_is_refused_at_once_naming_the_limit(
+    store: Store, engagement: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "wide.csv"
+    names = ["respondent_id", "role", "team", *(f"question_{i:06d}" for i in range(99_997))]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(",".join(names) + "\n")
+        for i in range(3):
+            fh.write(",".join([f"w{i}", "frontline", "Team A", *["3"] * 99_997]) + "\n")
+    start = time.perf_counter()
+    with pytest.raises(ImportValidationError) as err:
+        import_responses(store, engagement, path)
+    assert time.perf_counter() - start < 1.0
+    assert err.value.problems == [
+        "row 1 has more than 2,000 columns (65,538 in its first 1,048,576 bytes); a file has at "
+        "most 2,000 columns"
+    ]
+    short = tmp_path / "short-names.csv"
+    short.write_text(",".join(f"q{i}" for i in range(5_000)) + "\n1\n", encoding="utf-8")
+    with pytest.raises(ImportValidationError, match="row 1 has 5,000 columns; a file has at "
+                                                    "most 2,000 columns"):
+        read_responses(short, store.model(engagement))
+
+
+def test_only_the_problems_shown_get_a_did_you_mean_hint(  # type: ignore[no-untyped-def]
+    mini_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assessment import _response_file
+
+    names = ["respondent_id", "role", "team", *(f"cul_{i}x" for i in range(1_500))]
+    path = tmp_path / "typos.csv"
+    path.write_text(",".join(names) + "\n" + ",".join(["a1", "frontline", "T"] + ["1"] * 1_500)
+                    + "\n", encoding="utf-8")
+    hint = _response_file._did_you_mean
+    asked: list[str] = []
+    monkeypatch.setattr(_response_file, "_did_you_mean",
+                        lambda name, known: asked.append(name) or hint(name, known))
+    with pytest.raises(ImportValidationError) as err:
+        read_responses(path, mini_model)
+    hinted = [p for p in err.value.problems if "did you mean" in p]
+    assert err.value.total == 1_500 and len(err.value.problems) == 1_000
+    assert asked == names[3:53]  # a hint is worked out for the 50 problems shown, no other
+    assert hinted and set(hinted) <= set(err.value.problems[:50])
+    assert hinted[0] == ("row 1, column 5: unknown column 'cul_1x' (not an item id of model "
+                         "mini); did you mean 'cul_1'?")
+    assert "1,500 problems, nothing was imported" in str(err.value)
+
+
+def test_a_large_import_draws_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    ws = tmp_path / "ws"
+    with Store(ws / "assessment.db") as store:
+        store.create_organisation("Org")
+        store.create_engagement("e1", "Org", MINI_MODEL.read_text(encoding="utf-8"))
+    path = _big_file(tmp_path / "big.csv", 3_000)
+    command = [sys.executable, "-m", "assessment._cli._main", "--workspace", str(ws),
+               "import", str(path), "--engagement", "e1"]
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert piped.stderr == "" and "imported 3000 respondents" in piped.stdout
+    (ws / "assessment.db").unlink()
+    with Store(ws / "assessment.db") as store:
+        store.create_organisation("Org")
+        store.create_engagement("e1", "Org", MINI_MODEL.read_text(encoding="utf-8"))
+    main, terminal = pty.openpty()
+    # A terminal of 100 columns (a new pseudo-terminal has none, and tqdm draws to its width).
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    proc = subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    assert proc.wait(60) == 0
+    text = seen.decode("utf-8", "replace")
+    assert "checking big.csv" in text and "100%" in text, text
+    assert "imported 3000 respondents" in text

@@ -186,7 +186,13 @@ def engagement_teams(ctx: click.Context, engagement_id: str, file: Path) -> None
 @engagement_option
 @click.pass_context
 def import_cmd(ctx: click.Context, file: Path, engagement_id: str) -> None:
-    """Import responses from a wide CSV or XLSX FILE: all of it, or nothing."""
+    """Import responses from a wide CSV or XLSX FILE: all of it, or nothing.
+
+    A large file shows a progress bar while it is checked (on a terminal).
+    """
+    from .._table_file import check_limits
+
+    check_limits(file)  # a file beyond the limits is refused before the heavy imports
     from .._tabular import import_responses
 
     with open_store(ctx) as store:

@@ -5,10 +5,14 @@
   minimum group size, and not withheld by complementary suppression, so that no report can
   be subtracted from another to reveal a withheld group). It refuses an engagement whose
   organisation report could not be published, before any kernel starts.
-- :func:`run_batch` runs them in worker processes, each with its own warm kernel (papermill's
-  ``cwd`` and ``os.chdir`` are process-global, so never threads), or on a Dask cluster. A
-  failing report does not stop the others: its partial notebook is kept, and the failures are
-  printed and written to ``failures.json`` and ``failures.txt`` (:mod:`._outputs`).
+- :func:`run_batch` reads the engagement once (its snapshot, :mod:`._snapshot`) and runs the
+  reports in worker processes, each with its own warm kernel (papermill's ``cwd`` and
+  ``os.chdir`` are process-global, so never threads), or on a Dask cluster; both executors
+  run the same worker code (:mod:`._worker`), get the snapshot once per worker, and return
+  each report's files as bytes, which the client writes. A failing report does not stop
+  the others: its partial notebook is kept, and the failures are printed and written to
+  ``failures.json`` and ``failures.txt`` (:mod:`._outputs`). A report whose worker dies is
+  run again on another (at most :data:`MAX_ATTEMPTS` times).
 - A report whose inputs (notebook, parameters, package code, the engagement's data) have
   not changed since it last succeeded is not run again, unless ``force`` is set.
 
@@ -20,18 +24,19 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import multiprocessing.util
 import os
-import signal
 import sys
-import threading
+import tempfile
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from tqdm import tqdm
 
@@ -49,16 +54,31 @@ from ._jobs import (
     unit_label,
 )
 from ._outputs import (
+    _index_groups,
     _index_title,
     _previous_successes,
     _write_failures,
     _write_manifest,
     write_index,
+    write_report_files,
 )
 from ._pdf import chromium_executable
 from ._render import ReportRenderer
+from ._snapshot import take_snapshot, write_snapshot
+from ._worker import (
+    BatchInput,
+    RenderedReport,
+    dask_task,
+    dask_teardown,
+    local_task,
+    start_local_worker,
+)
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 __all__ = ["plan_batch", "render_report", "run_batch"]
+
 
 def plan_batch(
     workspace: Workspace,
@@ -199,149 +219,156 @@ def _data_digest(workspace: Workspace, engagements: Iterable[str]) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
-# One renderer per worker process: a warm kernel (and Chromium) kept across reports. In a
-# Dask worker, tasks run on several threads, so every report of the process runs on one
-# thread of its own (kernel channels belong to the thread's event loop, and papermill's
-# os.chdir to the whole process).
-_renderer: ReportRenderer | None = None
+#: Attempts at a report whose worker process died under it (as Dask's allowed failures).
+MAX_ATTEMPTS: Final = 3
 
 
-_renderer_error: str | None = None
+#: Reports queued per local worker beyond the one it runs: enough to keep it busy, few
+#: enough to know which reports a dying worker took with it.
+_QUEUED_PER_WORKER: Final = 1
 
 
-_report_thread: ThreadPoolExecutor | None = None
+#: What an executor yields per report: the job and what its worker returned (or the error
+#: that kept the worker from returning anything).
+Finished = tuple[ReportJob, "RenderedReport | BaseException"]
 
 
-_report_thread_lock = threading.Lock()
-
-
-def _start_renderer(pdf: bool, timeout: float | None) -> None:
-    """Start this process's renderer; remember the error instead of raising it."""
-    global _renderer, _renderer_error
-    if _renderer is not None:
-        return
-    try:
-        renderer = ReportRenderer(pdf=pdf, timeout=timeout)
-        renderer.start()
-    except Exception as exc:
-        _renderer_error = f"worker could not start: {type(exc).__name__}: {exc}"
-        return
-    _renderer, _renderer_error = renderer, None
-    # Shut the kernel down when the worker exits (multiprocessing runs these finalizers).
-    multiprocessing.util.Finalize(None, _stop_renderer, exitpriority=10)
-
-
-def _start_local_worker(pdf: bool, timeout: float | None) -> None:
-    """Initialise a local worker process: Ctrl-C is for the parent, then warm up."""
-    # The parent cancels the batch on Ctrl-C; a worker finishes its report and exits (its
-    # kernel, in a session of its own, never sees the terminal's Ctrl-C either).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _start_renderer(pdf, timeout)
-
-
-def _stop_renderer() -> None:
-    global _renderer
-    if _renderer is not None:
-        renderer, _renderer = _renderer, None
-        renderer.close()
-
-
-def _render_in_worker(
-    job: ReportJob, notebook: str, out_dir: str, pdf: bool, timeout: float | None
-) -> ReportOutcome:
-    """Produce one report in this process's warm kernel (started on first use)."""
-    _start_renderer(pdf, timeout)
-    if _renderer is None:
-        return ReportOutcome(job=job, status="failed", error=_renderer_error)
-    result = _renderer.render(
-        notebook, out_dir, job.stem, job.parameters,
-        title=job.title, language=job.language, pdf=pdf,
-    )
-    return ReportOutcome.from_result(job, result)
-
-
-def _dask_task(
-    job: ReportJob, notebook: str, out_dir: str, pdf: bool, timeout: float | None
-) -> ReportOutcome:
-    """Run :func:`_render_in_worker` on the process's single report thread (Dask)."""
-    global _report_thread
-    with _report_thread_lock:
-        if _report_thread is None:
-            _report_thread = ThreadPoolExecutor(1, thread_name_prefix="assessment-report")
-        thread = _report_thread
-    return thread.submit(_render_in_worker, job, notebook, out_dir, pdf, timeout).result()
-
-
-def _dask_teardown() -> None:
-    """Shut down the warm kernel of a Dask worker process, on its report thread."""
-    global _report_thread
-    with _report_thread_lock:
-        thread, _report_thread = _report_thread, None
-    if thread is not None:
-        thread.submit(_stop_renderer).result()
-        thread.shutdown()
-
-
-def _local_pool(workers: int, pdf: bool, timeout: float | None) -> ProcessPoolExecutor:
+def _local_pool(workers: int, batch: BatchInput) -> ProcessPoolExecutor:
     """Worker processes from a fork server that has the heavy imports done once."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["assessment._report._batch", "papermill", "nbconvert"])
+    context.set_forkserver_preload(["assessment._report._worker", "papermill", "nbconvert"])
     return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_start_local_worker,
-        initargs=(pdf, timeout),
+        max_workers=workers, mp_context=context, initializer=start_local_worker,
+        initargs=(batch,),
     )
 
 
-def _run_local(
-    jobs: Sequence[ReportJob], args: tuple[str, str, bool, float | None], workers: int
-) -> Iterator[ReportOutcome]:
-    pool = _local_pool(workers, args[2], args[3])
+def _run_local(jobs: Sequence[ReportJob], batch: BatchInput, workers: int) -> Iterator[Finished]:
+    """Run ``jobs`` in a process pool; a report whose worker died runs again in a new pool.
+
+    A dead worker breaks the whole pool and every report in it; at most ``2 * workers`` are
+    in it at once, so those are run again, each at most :data:`MAX_ATTEMPTS` times.
+    """
+    pending = deque(jobs)
+    attempts: Counter[str] = Counter()
+    pool = _local_pool(workers, batch)
+    running: dict[Future[RenderedReport], ReportJob] = {}
     try:
-        futures: dict[Future[ReportOutcome], ReportJob] = {
-            pool.submit(_render_in_worker, job, *args): job for job in jobs
-        }
-        for future in as_completed(futures):
-            yield _collect(futures[future], future.result, future.exception)
+        while pending or running:
+            while pending and len(running) < workers * (1 + _QUEUED_PER_WORKER):
+                job = pending.popleft()
+                running[pool.submit(local_task, job)] = job
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                job = running.pop(future)
+                error = future.exception()
+                if isinstance(error, BrokenProcessPool):
+                    broken = True
+                    attempts[job.stem] += 1
+                    if attempts[job.stem] < MAX_ATTEMPTS:
+                        pending.appendleft(job)
+                        continue
+                    error = RuntimeError(
+                        f"its worker process died {MAX_ATTEMPTS} times while it ran"
+                    )
+                yield job, (error if error is not None else future.result())
+            if broken:  # the others in the pool are lost with it: run them again
+                for job in running.values():
+                    pending.appendleft(job)
+                running.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _local_pool(workers, batch)
     except BaseException:  # Ctrl-C, or the caller stopped early: do not run the rest
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
 
 
+@contextmanager
+def _dask_client(scheduler: str | Any, workers: int, say: Callable[[str], None]) -> Iterator[Any]:
+    """A client of the cluster at ``scheduler`` (an address, or a client to use as it is);
+    without one, of a new local cluster."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):  # the caller's (dask-gateway, KubeCluster): theirs to close
+        yield scheduler
+        return
+    if scheduler:
+        with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": ":0"},  # its HTTP server: any free port
+    ) as cluster:
+        say(f"no scheduler given: started a local Dask cluster of {workers} worker "
+            f"process{'es' if workers != 1 else ''} at {cluster.scheduler_address}, for trying "
+            "it out (on a real cluster, pass its scheduler's address)")
+        with Client(cluster, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            yield client
+
+
 def _run_dask(
-    jobs: Sequence[ReportJob], args: tuple[str, str, bool, float | None], scheduler: str
-) -> Iterator[ReportOutcome]:
-    from distributed import Client
+    jobs: Sequence[ReportJob], batch: BatchInput, scheduler: str | Any, workers: int,
+    say: Callable[[str], None],
+) -> Iterator[Finished]:
+    """Run ``jobs`` on a Dask cluster: the batch's input goes to every worker once.
+
+    Dask runs a report again on another worker when its worker dies (up to the scheduler's
+    ``allowed-failures``); each result arrives once, and is released as soon as it is read.
+    """
     from distributed import as_completed as dask_completed
 
-    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+    with _dask_client(scheduler, workers, say) as client:
+        shared = client.scatter(batch, broadcast=True, hash=False)
         futures = {
-            client.submit(_dask_task, job, *args, key=f"report-{job.stem}-{os.urandom(4).hex()}",
+            client.submit(dask_task, job, shared, key=f"report-{job.stem}-{os.urandom(4).hex()}",
                           pure=False): job
             for job in jobs
         }
-        finished = dask_completed(list(futures), loop=client.loop)  # type: ignore[no-untyped-call]
-        try:
-            for future in finished:
-                yield _collect(futures[future], future.result, future.exception)
-        finally:
-            client.run(_dask_teardown)
-
-
-def _collect(
-    job: ReportJob,
-    result: Callable[[], ReportOutcome],
-    exception: Callable[[], BaseException | None],
-) -> ReportOutcome:
-    """Return a finished task's outcome, or a failure if the worker itself broke."""
-    error = exception()
-    if error is not None:
-        return ReportOutcome(
-            job=job, status="failed", error=f"worker failed: {type(error).__name__}: {error}"
+        finished = dask_completed(  # type: ignore[no-untyped-call]
+            list(futures), loop=client.loop, with_results=True, raise_errors=False
         )
-    return result()
+        try:
+            for future, result in finished:
+                job = futures.pop(future)
+                future.release()
+                yield job, result
+        finally:
+            finished.clear()  # type: ignore[no-untyped-call]
+            for future in futures:
+                future.cancel()
+            del shared
+            with suppress(Exception):  # a worker gone meanwhile has nothing to tear down
+                client.run(dask_teardown)
+
+
+def _outcome(job: ReportJob, out: Path, result: RenderedReport | BaseException) -> ReportOutcome:
+    """Write a finished report's files into ``out``; a failure if the worker itself broke."""
+    if isinstance(result, BaseException):
+        return ReportOutcome(
+            job=job, status="failed",
+            error=f"worker failed: {type(result).__name__}: {str(result).strip() or 'no message'}",
+        )
+    return write_report_files(out, job, result)
+
+
+def _batch_input(
+    workspace: Workspace, engagements: Iterable[str], notebook: Path, pdf: bool,
+    timeout: float | None, folder: Path | None,
+) -> tuple[BatchInput, dict[str, int]]:
+    """Take each engagement's snapshot once: into ``folder`` (local workers read the files)
+    or carried by the input itself (workers on other machines)."""
+    from ..__version__ import __version__
+
+    snapshots = {e: take_snapshot(workspace, e) for e in dict.fromkeys(engagements)}
+    sizes = {e: s.size for e, s in snapshots.items()}
+    source = notebook.read_text(encoding="utf-8")
+    if folder is None:
+        return BatchInput(source, __version__, pdf, timeout, snapshots=snapshots), sizes
+    files = {e: str(write_snapshot(s, folder)) for e, s in snapshots.items()}
+    return BatchInput(source, __version__, pdf, timeout, snapshot_files=files), sizes
 
 
 def run_batch(
@@ -351,7 +378,7 @@ def run_batch(
     notebook: str | Path | None = None,
     workers: int | None = None,
     executor: Executor = "local",
-    scheduler: str | None = None,
+    scheduler: str | Client | None = None,
     pdf: bool = False,
     force: bool = False,
     timeout: float | None = None,
@@ -361,6 +388,11 @@ def run_batch(
 ) -> BatchResult:
     """Produce the reports of ``jobs`` in ``out_dir``, in parallel; never stop at a failure.
 
+    The engagement is read once (its snapshot: :mod:`._snapshot`) and sent to every worker
+    once; each report is rendered by a worker into a folder of its own and its files come
+    back as bytes, which are written here atomically. So workers need this package, and
+    neither the workspace nor the output folder.
+
     Parameters
     ----------
     jobs:
@@ -368,16 +400,20 @@ def run_batch(
     out_dir:
         The folder of the reports, ``index.html``, ``reports.json`` and the failures files.
     notebook:
-        The report notebook (default: :func:`report_notebook`).
+        The report notebook (default: :func:`report_notebook`); its text goes to the workers.
     workers:
-        Worker processes of the local executor (default: the number of CPUs, at most one
-        per report).
+        Worker processes of the local executor, or of the local Dask cluster started when
+        no ``scheduler`` is given (default: the number of CPUs, at most one per report).
     executor:
-        ``local`` (a process pool, the default) or ``dask`` (the cluster at ``scheduler``;
-        its workers need this package and the workspace and output folders at the same
-        paths).
+        ``local`` (a process pool, the default) or ``dask``: the cluster at ``scheduler``,
+        whose workers need the same version of this package; without ``scheduler``, a local
+        Dask cluster is started for the batch (said on ``progress_file``).
+    scheduler:
+        The Dask scheduler's address (``tcp://host:8786``), or a ``distributed.Client`` of
+        the cluster (``cluster.get_client()`` of dask-gateway, ``Client(KubeCluster(...))``),
+        which the batch uses and leaves open.
     pdf:
-        Also print every report to PDF with headless Chromium.
+        Also print every report to PDF with headless Chromium (on the workers).
     force:
         Produce every report, also those whose inputs did not change since they last
         succeeded (the default skips them).
@@ -386,9 +422,9 @@ def run_batch(
     progress:
         Show a progress bar (default: when ``progress_file`` is a terminal).
     progress_file:
-        Where the progress bar is drawn (default: standard error).
+        Where the progress bar and notices are written (default: standard error).
     workspace:
-        The workspace of the jobs, to notice changed data (default: the one the jobs name).
+        The workspace of the jobs (default: the one the jobs name).
     """
     start = time.perf_counter()
     out = Path(out_dir).resolve()
@@ -398,10 +434,13 @@ def run_batch(
         raise ParameterError(f"notebook: {nb_path} does not exist")
     if executor not in ("local", "dask"):
         raise ParameterError(f"executor: must be 'local' or 'dask', got {executor!r}")
-    if executor == "dask" and not scheduler:
-        raise ParameterError("scheduler: the Dask executor needs a scheduler address")
+    if (scheduler is not None and scheduler != "") and executor != "dask":
+        raise ParameterError("scheduler: only the Dask executor has one")
     if pdf:
         chromium_executable()  # fail now, not once per report
+    named = {j.parameters["workspace"] for j in jobs}
+    if len(named) > 1:
+        raise ParameterError(f"jobs: one batch reports on one workspace, got {sorted(named)}")
     if workspace is None and jobs:
         workspace = Workspace(Path(jobs[0].parameters["workspace"]))
     nb_digest = _file_digest(nb_path)
@@ -421,31 +460,41 @@ def run_batch(
         else:
             todo.append(job)
 
-    args = (str(nb_path), str(out), pdf, timeout)
+    stream = sys.stderr if progress_file is None else progress_file
     bar = tqdm(
-        total=len(jobs), initial=len(done), unit="report",
-        file=sys.stderr if progress_file is None else progress_file,
+        total=len(jobs), initial=len(done), unit="report", file=stream,
         disable=None if progress is None else not progress, dynamic_ncols=True,
     )
-    with bar:
+    extra: dict[str, Any] = {"executor": executor}
+    with bar, tempfile.TemporaryDirectory(prefix="assessment-batch-") as private:
         if todo:
+            assert workspace is not None
+            n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+            engagements = (j.parameters["engagement"] for j in todo)
+            finished: Iterator[Finished]
             if executor == "dask":
-                assert scheduler is not None
-                stream = _run_dask(todo, args, scheduler)
+                batch, sizes = _batch_input(workspace, engagements, nb_path, pdf, timeout, None)
+                finished = _run_dask(todo, batch, scheduler, n,
+                                     lambda s: tqdm.write(s, file=stream))
             else:
-                n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-                stream = _run_local(todo, args, n)
-            for outcome in stream:
-                done[outcome.job.stem] = outcome
+                batch, sizes = _batch_input(workspace, engagements, nb_path, pdf, timeout,
+                                            Path(private))
+                finished = _run_local(todo, batch, n)
+                extra["workers"] = n
+            extra["snapshot_bytes"] = sizes
+            for job, returned in finished:
+                outcome = _outcome(job, out, returned)
+                done[job.stem] = outcome
                 failed = sum(o.status == "failed" for o in done.values())
                 bar.set_postfix_str(f"{failed} failed")
                 bar.update()
 
     outcomes = [done[job.stem] for job in jobs]
-    result = BatchResult(out, outcomes, time.perf_counter() - start, out / "index.html")
+    result = BatchResult(out, outcomes, time.perf_counter() - start, out / "index.html",
+                         extra=extra)
     _write_manifest(result)
     title, language = _index_title(workspace, jobs)
-    write_index(result, title=title, language=language)
+    write_index(result, title=title, language=language, groups=_index_groups(workspace, jobs))
     result.failures_file = _write_failures(result)
     return result
 

@@ -69,6 +69,13 @@ class ReportOutcome:
     html: str | None = None
     pdf: str | None = None
     notebook: str | None = None
+    #: The published score rows (``<unit slug>.scores.csv``), when the report wrote them.
+    data: str | None = None
+    #: The worker that made it (``host:pid``), how many reports that worker had made with
+    #: this one, and its memory (with its kernel) after it, in MB.
+    worker: str | None = None
+    worker_report: int | None = None
+    worker_rss_mb: float | None = None
 
     @classmethod
     def from_result(cls, job: ReportJob, result: RenderResult) -> ReportOutcome:

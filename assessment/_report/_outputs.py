@@ -1,17 +1,17 @@
-"""What a batch leaves beside its reports: ``reports.json``, the failures files and ``index.html``
-(from the template ``templates/index.html.j2``).
+"""What a batch writes: each report's files as its worker returned them, ``reports.json``, the
+failures files and ``index.html`` (from the template ``templates/index.html.j2``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from .._atomic import write_text_atomic
+from .._atomic import atomic_path, write_text_atomic
 from .._exceptions import AssessmentError
 from .._i18n._catalogues import N_
 from .._i18n._locale import language_name
@@ -19,12 +19,53 @@ from .._i18n._report import REPORT_LANGUAGES, report_translator
 from .._store._workspace import Workspace
 from ._format import format_count, format_datetime
 from ._jobs import BatchResult, ReportJob, ReportOutcome, unit_label
+from ._render import FAILURES_DIR
 from ._templates import render
+from ._units import unit_slug
 
-__all__ = ["failures_summary", "write_index"]
+if TYPE_CHECKING:
+    from ._worker import RenderedReport
+
+__all__ = ["failures_summary", "write_index", "write_report_files"]
+
+
+def write_report_files(out: Path, job: ReportJob, report: RenderedReport) -> ReportOutcome:
+    """Write the files a worker returned for ``job`` into ``out``, each atomically; a failed
+    report's partial notebook into ``failures/``.
+
+    A kind of file the run did not produce (the page and PDF of a failed report, a PDF
+    not asked for) is removed, so no file of an earlier run is left beside the new ones.
+    """
+    names = {kind: f"{job.stem}.{kind}" for kind in ("ipynb", "html", "pdf")}
+    names["scores.csv"] = f"{unit_slug(job.unit)}.scores.csv"
+    kept = f"{FAILURES_DIR}/{job.stem}.ipynb"
+    if report.status == "ok":
+        (out / kept).unlink(missing_ok=True)  # the failure of an earlier run is over
+    else:  # a failed report's partial notebook goes to failures/, never among the reports
+        (out / names["ipynb"]).unlink(missing_ok=True)
+        names["ipynb"] = kept
+        if "ipynb" in report.files:
+            (out / FAILURES_DIR).mkdir(exist_ok=True)
+    for kind, name in names.items():
+        data = report.files.get(kind)
+        if data is None:
+            if kind in ("html", "pdf"):
+                (out / name).unlink(missing_ok=True)
+            continue
+        with atomic_path(out / name) as tmp:
+            tmp.write_bytes(data)
+    made = {kind: names[kind] if kind in report.files else None for kind in names}
+    return ReportOutcome(
+        job=job, status=report.status, error=report.error, cell=report.cell,
+        seconds=report.seconds, html=made["html"], pdf=made["pdf"], notebook=made["ipynb"],
+        data=made["scores.csv"], worker=report.worker or None,
+        worker_report=report.sequence or None, worker_rss_mb=report.rss_mb,
+    )
+
 
 #: A report's status as the index names it.
 _STATUS: Final = {"ok": N_("ready"), "unchanged": N_("ready (unchanged)"), "failed": N_("failed")}
+
 
 def _outcome_record(outcome: ReportOutcome) -> dict[str, Any]:
     record = asdict(outcome)
@@ -61,6 +102,10 @@ def _previous_successes(out: Path) -> dict[str, ReportOutcome]:
                 html=record.get("html"),
                 pdf=record.get("pdf"),
                 notebook=record.get("notebook"),
+                data=record.get("data"),
+                worker=record.get("worker"),
+                worker_report=record.get("worker_report"),
+                worker_rss_mb=record.get("worker_rss_mb"),
             )
         except (KeyError, TypeError):
             continue
@@ -119,31 +164,89 @@ def _index_title(workspace: Workspace | None, jobs: Sequence[ReportJob]) -> tupl
     return title, language
 
 
-def write_index(result: BatchResult, *, title: str | None = None, language: str = "en") -> Path:
+def _index_groups(workspace: Workspace | None, jobs: Sequence[ReportJob]) -> dict[str, str | None]:
+    """The department of every team unit of ``jobs`` (None: the team has none), for the index."""
+    teams = [j for j in jobs if j.unit.startswith("team:")]
+    if workspace is None or not teams:
+        return {}
+    found: dict[str, str | None] = {}
+    try:
+        with workspace.store() as store:
+            for engagement in dict.fromkeys(j.parameters["engagement"] for j in teams):
+                departments = store.team_departments(engagement)
+                for job in teams:
+                    if job.parameters["engagement"] == engagement:
+                        found[job.unit] = departments.get(job.unit.removeprefix("team:"))
+    except AssessmentError:
+        return {}
+    return found
+
+
+def _grouped(
+    outcomes: Sequence[ReportOutcome], departments: Mapping[str, str | None], lang: str
+) -> list[tuple[str | None, list[ReportOutcome]]]:
+    """The reports in the index's order: the organisation first, then team reports by
+    department, each part sorted by unit; a heading per department."""
+    _ = report_translator(lang).gettext
+    languages = {o.job.language: i for i, o in reversed(list(enumerate(outcomes)))}
+
+    def order(o: ReportOutcome) -> tuple[str, int]:
+        return unit_label(o.job.unit, lang).casefold(), languages[o.job.language]
+
+    parts: dict[tuple[int, str], tuple[str | None, list[ReportOutcome]]] = {}
+    for o in outcomes:
+        kind = o.job.unit.split(":", 1)[0]
+        if kind == "team" and departments:
+            department = departments.get(o.job.unit)
+            heading = (_("Department: %(name)s", name=department) if department
+                       else _("Teams without a department"))
+            key = (2 if department else 3, (department or "").casefold())
+        else:
+            heading, key = None, (0 if kind == "organisation" else 1, kind)
+        parts.setdefault(key, (heading, []))[1].append(o)
+    return [(heading, sorted(rows, key=order)) for _, (heading, rows) in sorted(parts.items())]
+
+
+def write_index(
+    result: BatchResult,
+    *,
+    title: str | None = None,
+    language: str = "en",
+    groups: Mapping[str, str | None] | None = None,
+) -> Path:
     """Write ``index.html``: every report with its status and links; no script, escaped.
 
     The page is in ``language`` (a report language); each report's language is named in
-    its own words (``Nederlands``, ``Українська``).
+    its own words (``Nederlands``, ``Українська``). Reports are listed in one table, the
+    organisation first, then sorted by unit; ``groups`` gives a team unit's department,
+    and team reports are then grouped under their department, with links to each group.
     """
     lang = language if language in REPORT_LANGUAGES else "en"
     words = report_translator(lang)
     _ = words.gettext
     pdfs = any(o.pdf for o in result.outcomes)
     errors = any(o.error for o in result.outcomes)
-    rows = [
+    sections = [
         {
-            "unit": unit_label(o.job.unit, lang),
-            "language": o.job.language,
-            "language_name": (language_name(o.job.language)
-                              if o.job.language in REPORT_LANGUAGES else o.job.language),
-            "status": o.status,
-            "status_label": _(_STATUS[o.status]) if o.status in _STATUS else o.status,
-            "html": o.html,
-            "pdf": o.pdf,
-            "notebook": o.notebook,
-            "error": o.error or "",
+            "heading": heading,
+            "id": f"group-{i}",
+            "rows": [
+                {
+                    "unit": unit_label(o.job.unit, lang),
+                    "language": o.job.language,
+                    "language_name": (language_name(o.job.language)
+                                      if o.job.language in REPORT_LANGUAGES else o.job.language),
+                    "status": o.status,
+                    "status_label": _(_STATUS[o.status]) if o.status in _STATUS else o.status,
+                    "html": o.html,
+                    "pdf": o.pdf,
+                    "notebook": o.notebook,
+                    "error": o.error or "",
+                }
+                for o in rows
+            ],
         }
-        for o in result.outcomes
+        for i, (heading, rows) in enumerate(_grouped(result.outcomes, groups or {}, lang), 1)
     ]
     headers = [_("Unit"), _("Language"), _("Status"), _("Report"), *(["PDF"] if pdfs else []),
                _("Audit trail"), *([_("Error")] if errors else [])]
@@ -157,7 +260,7 @@ def write_index(result: BatchResult, *, title: str | None = None, language: str 
         failed=format_count(n_failed, lang), when=format_datetime(datetime.now(UTC), lang),
     )
     page = render(
-        "index.html.j2", lang, lead=lead, headers=headers, rows=rows, pdfs=pdfs,
+        "index.html.j2", lang, lead=lead, headers=headers, sections=sections, pdfs=pdfs,
         errors=errors, notebook=_("notebook"),
         heading=title or _("Reports of engagement %(engagement)s", engagement=engagement),
     )

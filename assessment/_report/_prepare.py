@@ -14,6 +14,7 @@ from .._i18n._report import REPORT_LANGUAGES
 from .._notebook import short_errors
 from .._store._workspace import WORKSPACE_ENV, Workspace
 from ._report import Report
+from ._snapshot import read_snapshot
 from ._tables import EngagementTables, engagement_tables
 from ._units import UNIT_KINDS, Unit, parse_unit
 
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 #: The report notebook's parameters, in the order of its ``parameters`` cell.
-PARAMETERS: Final = ("workspace", "engagement", "unit", "language", "output_dir")
+PARAMETERS: Final = ("workspace", "engagement", "unit", "language", "output_dir", "snapshot")
 #: What papermill can inject as a parameter value.
 _LITERALS: Final = (str, int, float, bool, list, dict, tuple, type(None))
 #: How many of the known groups an unknown unit's message lists.
@@ -115,6 +116,7 @@ def prepare_report(
     unit: str = "organisation",
     language: str = "en",
     output_dir: str = "",
+    snapshot: str = "",
     *,
     targets: Mapping[str, int] | None = None,
     namespace: Mapping[str, object] | None = None,
@@ -136,6 +138,9 @@ def prepare_report(
     output_dir:
         Where :meth:`Report.save_data` writes the report's table of published numbers;
         empty: ``<workspace>/reports/<engagement>``.
+    snapshot:
+        A batch worker's snapshot file of the engagement (:mod:`._snapshot`), read instead
+        of a workspace; then ``workspace`` must be empty and ``output_dir`` given.
     targets:
         Target level per dimension id; default: the engagement's targets in the store.
     namespace:
@@ -156,7 +161,8 @@ def prepare_report(
     if namespace is not None:
         check_parameters(namespace)
     for name, value in (("engagement", engagement), ("language", language),
-                        ("output_dir", output_dir), ("workspace", workspace)):
+                        ("output_dir", output_dir), ("workspace", workspace),
+                        ("snapshot", snapshot)):
         if not isinstance(value, str):
             raise ParameterError(f"{name}: must be a string, got {value!r}")
     if language not in REPORT_LANGUAGES:
@@ -165,17 +171,27 @@ def prepare_report(
             f"{', '.join(REPORT_LANGUAGES)}"
         )
     parsed = parse_unit(unit)
-    ws = _workspace(workspace)
-    if not engagement.strip():
-        engagement = default_engagement(ws)
-    tables = engagement_tables(ws, engagement)
+    if snapshot:
+        if workspace:
+            raise ParameterError("workspace: give a workspace or a snapshot, not both")
+        if not engagement.strip():
+            raise ParameterError("engagement: a report from a snapshot names its engagement")
+        if not output_dir:
+            raise ParameterError("output_dir: a report from a snapshot needs an output folder")
+        tables = read_snapshot(snapshot, engagement)
+        out = Path(output_dir).expanduser()
+    else:
+        ws = _workspace(workspace)
+        if not engagement.strip():
+            engagement = default_engagement(ws)
+        tables = engagement_tables(ws, engagement)
+        out = Path(output_dir).expanduser() if output_dir else ws.reports_dir / engagement
     if language not in tables.model.languages:
         raise ParameterError(
             f"language: {language!r} is not a language of model {tables.model.id!r} "
             f"({', '.join(tables.model.languages)})"
         )
     _check_unit(tables, parsed)
-    out = Path(output_dir).expanduser() if output_dir else ws.reports_dir / engagement
     chosen = dict(tables.targets if targets is None else targets)
     return Report(tables, parsed, language, out.resolve(), chosen)
 

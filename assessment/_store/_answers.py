@@ -145,14 +145,16 @@ class ResponseTables(EngagementTables):
             stored = ~np.isnan(values) | na_values
             r_idx, c_idx = np.nonzero(stored)
             items = np.asarray(answers.columns, dtype=object)
+            # Columns as Python lists, zipped into rows in C: millions of answers per import.
+            flags = na_values[r_idx, c_idx]
+            given = np.where(flags, 0, values[r_idx, c_idx]).astype(np.int64).tolist()
+            for i in np.flatnonzero(flags).tolist():
+                given[i] = None
             conn.executemany(
                 "INSERT INTO answers (respondent_id, item_id, value, not_applicable) "
                 "VALUES (?,?,?,?)",
-                (
-                    (int(row_ids[r]), items[c], None if na_values[r, c] else int(values[r, c]),
-                     int(na_values[r, c]))
-                    for r, c in zip(r_idx.tolist(), c_idx.tolist(), strict=True)
-                ),
+                zip(row_ids[r_idx].tolist(), items[c_idx].tolist(), given,
+                    flags.astype(np.int64).tolist(), strict=True),
             )
             position = pd.Series(row_ids, index=resp.index)
             # Stored comments are canonical, as import and the form make them: no control
@@ -175,6 +177,17 @@ class ResponseTables(EngagementTables):
                     (engagement_id, file_name, sha256 or "", len(resp), now),
                 )
         return len(resp)
+
+    def record_import(
+        self, engagement_id: str, file_name: str, sha256: str, respondents: int
+    ) -> None:
+        """Record that a file was imported (after its responses, in the same transaction)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO imports (engagement_id, file_name, sha256, respondents, "
+                "imported_at) VALUES (?,?,?,?,?)",
+                (engagement_id, file_name, sha256, respondents, _now()),
+            )
 
     def imported_on(self, engagement_id: str, sha256: str) -> str | None:
         """Return when a file with this SHA-256 was imported into the engagement, if it was."""
