@@ -13,12 +13,12 @@ import altair as alt
 import pandas as pd
 
 from .._report._charts import (
-    ANSWER_COLOURS,
     HIDDEN_COLOUR,
     OUTLINE_COLOUR,
     PRIMARY,
     ROLE_COLOURS,
     _configured,
+    distribution_chart,
 )
 
 __all__ = ["answers_chart", "heatmap_chart", "layers_chart", "scorecard_chart"]
@@ -126,26 +126,12 @@ def scorecard_chart(
                                         height=alt.Step(15 * max(1, len(groups)) + 6)))
 
 
+
 def answers_chart(
     frame: pd.DataFrame, *, title: str, share_title: str, answer_title: str,
     question_title: str, answers: Sequence[str],
 ) -> Any:
-    """Diverging stacked bars of the answer shares per question; the tooltip quotes it whole."""
-    questions = list(dict.fromkeys(frame.sort_values("order", kind="stable")["question"]))
-    bars = alt.Chart(frame).mark_bar(height=14).encode(
-        y=alt.Y("question:N", sort=questions, title=None,
-                axis=alt.Axis(labelLimit=360, labelFontSize=10.5)),
-        x=alt.X("start:Q", title=share_title, scale=alt.Scale(domain=[-100, 100]),
-                axis=alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr="abs(datum.value)")),
-        x2="end:Q",
-        color=alt.Color("answer:N", scale=alt.Scale(domain=list(answers),
-                                                    range=list(ANSWER_COLOURS)),
-                        title=answer_title, sort=list(answers)),
-        order=alt.Order("point:Q"),
-        tooltip=[alt.Tooltip("text:N", title=question_title),
-                 alt.Tooltip("answer:N", title=answer_title),
-                 alt.Tooltip("percent:Q", title=share_title, format=".1f")],
-    )
-    centre = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#1d2733").encode(x="zero:Q")
-    return _configured(alt.layer(bars, centre).properties(title=title, width=320,
-                                                          height=alt.Step(20)))
+    """The report's diverging bars of the answer shares, with a tooltip quoting each question."""
+    return distribution_chart(frame, title=title, share_title=share_title,
+                              answer_title=answer_title, answers=answers,
+                              question_title=question_title)

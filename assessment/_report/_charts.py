@@ -259,15 +259,19 @@ def heatmap_chart(
 
 def distribution_chart(
     frame: pd.DataFrame, *, title: str, share_title: str,
-    answer_title: str, answers: Sequence[str],
+    answer_title: str, answers: Sequence[str], question_title: str | None = None,
 ) -> Any:
     """Diverging stacked bars of the answer shares per question, centred on the neutral answer.
 
     ``frame``: one row per question and answer point, columns ``question`` (label),
     ``order`` (the question's position), ``answer`` (label), ``point`` (1-5), ``percent``,
     ``start`` and ``end`` (the bar's extent in percent, negative to the left of the centre).
-    ``answers`` lists the answer labels from the lowest point to the highest.
+    ``answers`` lists the answer labels from the lowest point to the highest. With
+    ``question_title`` (an interactive chart), a tooltip quotes the ``text`` column whole.
     """
+    tooltip = [] if question_title is None else [
+        alt.Tooltip("text:N", title=question_title), alt.Tooltip("answer:N", title=answer_title),
+        alt.Tooltip("percent:Q", title=share_title, format=".1f")]
     questions = list(dict.fromkeys(frame.sort_values("order", kind="stable")["question"]))
     chart = alt.Chart(frame).mark_bar(height=16).encode(
         y=alt.Y("question:N", sort=questions, title=None,
@@ -280,6 +284,7 @@ def distribution_chart(
                         title=answer_title, sort=list(answers),
                         legend=alt.Legend(columns=3, labelLimit=0, symbolType="square")),
         order=alt.Order("point:Q"),
+        tooltip=tooltip,
     )
     centre = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#1d2733").encode(x="zero:Q")
     layered = alt.layer(chart, centre).properties(title=title, width=300, height=alt.Step(22))
