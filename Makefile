@@ -33,8 +33,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## pytest runs on every core (pytest-xdist): TEST_WORKERS=0 make pytest runs in one process
+TEST_WORKERS ?= auto
 pytest: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## translations: extract the interface strings into the templates (<domain>.pot), merge them
 ## into every language's catalogue (<lang>/LC_MESSAGES/<domain>.po) and check the catalogues
