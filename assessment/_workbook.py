@@ -359,11 +359,7 @@ def compare_waves(store: Store, engagement_id: str) -> pd.DataFrame:
     One row per dimension and pair of consecutive waves (organisation level), with the
     change, its 95% CI and whether it is significant; empty when there is no earlier wave.
     """
-    eng = store.engagement(engagement_id)
-    waves = [
-        e for e in store.engagements(eng.organisation)
-        if e.model_id == eng.model_id and (e.date, e.id) <= (eng.date, eng.id)
-    ]
+    waves = store.waves(engagement_id)
     labels = [e.wave for e in waves]
     # Two engagements with one wave label are two waves: the engagement id tells them apart.
     tables = {

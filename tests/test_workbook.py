@@ -64,6 +64,10 @@ def test_waves_compare_in_date_order_and_flag_real_change(
     assert (org["wave_from"], org["wave_to"]) == ("2025", "2026")
     assert org["change"] > 0.3 and org["significant"]
     assert compare_waves(store, "2025").empty  # nothing before the first wave
+    assert [e.id for e in store.waves("2026")] == ["2025", "2026"]
+    previous = store.previous_wave("2026")
+    assert previous is not None and previous.id == "2025"
+    assert store.previous_wave("2025") is None
 
 
 def test_portfolio_percentile_needs_five_organisations(

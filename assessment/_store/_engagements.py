@@ -225,6 +225,19 @@ class EngagementTables(StoreBase):
             ).fetchall()
         return [self._engagement(r) for r in rows]
 
+    def waves(self, engagement_id: str) -> list[Engagement]:
+        """Return the organisation's engagements on the same model up to this one, oldest first."""
+        eng = self.engagement(engagement_id)
+        return [
+            e for e in self.engagements(eng.organisation)
+            if e.model_id == eng.model_id and (e.date, e.id) <= (eng.date, eng.id)
+        ]
+
+    def previous_wave(self, engagement_id: str) -> Engagement | None:
+        """Return the organisation's wave before this one on the same model, if there is one."""
+        earlier = self.waves(engagement_id)[:-1]
+        return earlier[-1] if earlier else None
+
     def model(self, engagement_id: str) -> MaturityModel:
         """Return the model the engagement was created with."""
         eng = self.engagement(engagement_id)
