@@ -239,6 +239,9 @@ def test_abandoned_sessions_are_released_after_the_idle_timeout(tmp_path: Path) 
     ws, codes = _workspace(tmp_path, 13)
     served = start_form(ws, "e1", "--idle-timeout", "5")
     try:
+        # The server ran one session in process before it opened, and closed it.
+        warm = served.status()
+        assert warm["warm_up_ms"] > 0 and warm["contexts"] == 0 and warm["sessions"] == 0
         start = served.tree_rss_mb()
         with ThreadPoolExecutor(6) as pool:
             tabs = list(pool.map(lambda code: _on_welcome(served.url, code), codes[:12]))

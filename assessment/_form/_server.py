@@ -47,6 +47,7 @@ from urllib.parse import parse_qs
 
 from .._i18n._form import form_translator
 from .._store._workspace import WORKSPACE_ENV, Workspace
+from ._warm import warm_up
 
 __all__ = ["COOKIE", "STATUS_PATH", "ServerConfig", "main", "solara_environment"]
 
@@ -175,7 +176,7 @@ class Gate:
         self.ended: set[str] = set()
         self._admitted: deque[float] = deque()
         self.counts = {"pages": 0, "busy": 0, "refused": 0, "idle_ended": 0,
-                       "ended_reconnects": 0}
+                       "ended_reconnects": 0, "warm_up_ms": 0}
 
     # --- login --------------------------------------------------------------------------
     def _token_ok(self, scope: Scope) -> tuple[bool, bool]:
@@ -217,6 +218,9 @@ class Gate:
     # --- ASGI ---------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
+        if kind == "lifespan":  # warm up once Solara has started, before the port opens
+            await self.app(scope, receive, self._warm_before_ready(send))
+            return
         if kind not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
@@ -280,6 +284,21 @@ class Gate:
         finally:
             if self.sockets.get(kid) is send:
                 del self.sockets[kid]
+
+    def _warm_before_ready(self, send: Send) -> Send:
+        async def forward(message: Message) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                try:
+                    seconds = await warm_up(self.app)
+                except Exception as exc:  # a cold server still serves; its first visitor waits
+                    log.warning("warming up failed (%r); the first visitor waits longer", exc)
+                else:
+                    self.counts["warm_up_ms"] = max(1, round(seconds * 1000))
+                    log.info("warmed up in %.1f s", seconds)
+                await asyncio.to_thread(release_memory)
+            await send(message)
+
+        return forward
 
     def status(self) -> dict[str, Any]:
         """Counters for operators and tests: sessions, contexts, refusals, memory."""
