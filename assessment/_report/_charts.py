@@ -396,8 +396,10 @@ def to_svg(chart: Any, *, language: str, uid: str, label: str | None = None) -> 
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", uid):
         raise ValueError(f"uid: {uid!r} must be letters, digits and '-'")
     locale = d3_format_locale(language)
+    # The builders' specifications are checked against the Vega-Lite schema by the tests
+    # (tests/test_charts.py); a report skips the check (about 20 ms of each chart's 250).
     svg: str = vl_convert.vegalite_to_svg(
-        chart.to_dict(), vl_version=_VL_VERSION, format_locale=locale, allowed_base_urls=[]
+        chart.to_dict(validate=False), vl_version=_VL_VERSION, format_locale=locale, allowed_base_urls=[]
     )
     # vl-convert numbers gradients and clips with process-wide counters: renumber them in
     # order of appearance, so the same chart always gives the same SVG.
