@@ -665,6 +665,7 @@ def test_no_planted_value_reaches_any_output_file(
     assert "Change since W0" in pdf_text
 
 
+@pytest.mark.slow
 def test_a_group_withheld_in_either_wave_never_shows_in_the_change(
     special: Workspace, tmp_path: Path
 ) -> None:

@@ -118,7 +118,7 @@ def _change(
     previous = store.previous_wave(engagement.id)
     if previous is None or not store.count_respondents(previous.id):
         return None
-    now = with_overall_sd(model, data.respondents, data.answers, pub, scores)
+    now = with_overall_sd(model, scores)
     items = item_scores(model, data.respondents, data.answers, pub, _GROUPINGS)
     before = store.model(previous.id)
     old = store.responses(previous.id)
@@ -128,7 +128,7 @@ def _change(
                            min_group_size=k, publication=old_pub)
     then_items = item_scores(before, old.respondents, old.answers, old_pub, _GROUPINGS)
     least = min_meaningful_change(model)
-    then = with_overall_sd(before, old.respondents, old.answers, old_pub, then)
+    then = with_overall_sd(before, then)
     return WaveChange(
         engagement=previous.id, wave=previous.wave, date=str(previous.date), min_change=least,
         scores=wave_change(then, now, min_change=least),

@@ -22,7 +22,7 @@ from .._model._coding import _aligned, _coded
 from .._model._schema import MaturityModel
 from ._analytics import _item_withheld, trends
 from ._gaps import _welch
-from ._scores import OVERALL, respondent_scores
+from ._scores import OVERALL
 
 __all__ = [
     "CHANGE_LABELS",
@@ -68,32 +68,33 @@ def change_label(
     return labels
 
 
-def with_overall_sd(
-    model: MaturityModel,
-    respondents: pd.DataFrame,
-    answers: pd.DataFrame,
-    publication: Publication,
-    scores: pd.DataFrame,
-) -> pd.DataFrame:
-    """``scores`` with the ``sd`` of each published group's ``overall`` row filled in: the
-    spread of its respondents' overall scores (those with every dimension scored), so the
-    change of the overall score has a confidence interval too."""
-    answers = _aligned(respondents, answers)
-    overall = respondent_scores(model, answers)[OVERALL].to_numpy(dtype=float)[:, None]
-    n, s1, s2 = (x[:, 0] for x in publication.index.aggregate(overall))
-    var = np.full(n.shape, np.nan)
-    np.divide(s2 - np.divide(s1**2, n, out=np.zeros_like(s1), where=n > 0), n - 1, out=var,
-              where=n > 1)
-    groups = publication.index.groups
-    position = {(b, g): i for i, (b, g) in enumerate(zip(groups["by"], groups["group"],
-                                                        strict=True))}
+def with_overall_sd(model: MaturityModel, scores: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` with an ``sd`` for each published group's ``overall`` row, from the
+    group's published dimension rows only, so the overall change has an interval too.
+
+    The overall score is the weighted mean of the dimension means; its standard error is at
+    most the weighted mean of theirs (the dimensions correlate at most perfectly), so the
+    interval is conservative (never narrower than the true one) and is made of published
+    numbers alone: ``sd = sqrt(n) * sum(w_d * sd_d / sqrt(n_d)) / sum(w_d)``, missing when
+    any dimension of the group is withheld.
+    """
+    weights = {d.id: d.weight for d in model.dimensions}
     out = scores.copy()
-    rows = np.flatnonzero((out["dimension"] == OVERALL).to_numpy(bool)
-                          & ~out["suppressed"].to_numpy(bool))
-    found = [position.get((b, g), -1) for b, g in zip(out["by"].iloc[rows],
-                                                      out["group"].iloc[rows], strict=True)]
-    sd = np.array([np.sqrt(max(var[i], 0.0)) if i >= 0 else np.nan for i in found])
-    out.loc[out.index[rows], "sd"] = sd
+    keys = [c for c in ("by", "group") if c in out.columns]
+    dims = out[out["dimension"].isin(list(weights)) & ~out["suppressed"].astype(bool)]
+    n = dims["n"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    sd = dims["sd"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    weight = dims["dimension"].map(weights).to_numpy(dtype=float)
+    part = dims[keys].assign(_se=weight * sd / np.sqrt(n), _dims=1)
+    per_group = part.groupby(keys, sort=False).agg(_se=("_se", "sum"), _dims=("_dims", "sum"),
+                                                  _nan=("_se", lambda x: x.isna().any()))
+    total = float(sum(weights.values()))
+    overall = (out["dimension"] == OVERALL) & ~out["suppressed"].astype(bool)
+    rows = out.loc[overall, keys].merge(per_group.reset_index(), on=keys, how="left")
+    complete = (rows["_dims"] == len(weights)) & ~rows["_nan"].astype("boolean").fillna(True)
+    n_all = out.loc[overall, "n"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    se = rows["_se"].to_numpy(dtype=float) / total
+    out.loc[overall, "sd"] = np.where(complete.to_numpy(dtype=bool), se * np.sqrt(n_all), np.nan)
     return out
 
 
