@@ -5,11 +5,19 @@ reveal: executives rate the organisation clearly higher than the frontline (the 
 ignorance), one strong and one struggling team, one team below the minimum group size, some
 missing and not-applicable answers, and a few comments in English, Dutch, Russian and
 Ukrainian. Everything is drawn from one seeded generator, vectorised with NumPy.
+
+It has two waves of the same model a year apart: ``demo-2025`` (on the model version before,
+where one item had an earlier wording) and ``demo``, with planted changes: leadership clearly
+up, one team down on frontline autonomy, and one team reportable last year and below the
+minimum group size now.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +33,7 @@ from ._workbook import setup_engagement
 __all__ = [
     "DEMO_ENGAGEMENT",
     "DEMO_ORGANISATION",
+    "DEMO_PREVIOUS_ENGAGEMENT",
     "TeamSpec",
     "build_demo",
     "demo_responses",
@@ -33,6 +42,8 @@ __all__ = [
 
 DEMO_ORGANISATION = "Lumen Care Services"
 DEMO_ENGAGEMENT = "demo"
+#: The demo's earlier wave, a year before :data:`DEMO_ENGAGEMENT`.
+DEMO_PREVIOUS_ENGAGEMENT = "demo-2025"
 
 #: The frontline's average level per dimension in the demo (others: around 2.75).
 DIMENSION_BASE = {"culture": 2.6, "leadership": 2.8, "coaching": 3.0, "autonomy": 2.2}
@@ -115,20 +126,24 @@ def _not_applicable(
 
 
 def _answers(
-    model: MaturityModel, people: pd.DataFrame, rng: np.random.Generator
+    model: MaturityModel, people: pd.DataFrame, rng: np.random.Generator, wave: _Wave
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Draw answers from a latent level per person and dimension; return answers, n/a, latent."""
     n = len(people)
     base = people["layer"].map(ROLE_EFFECT).to_numpy() + people["effect"].to_numpy()
     person = rng.normal(0.0, 0.45, size=n)
     dim_base = {
-        dim.id: DIMENSION_BASE.get(dim.id, 2.75 + 0.2 * (i % 3 - 1))
+        dim.id: wave.dimension_base.get(dim.id, 2.75 + 0.2 * (i % 3 - 1))
         for i, dim in enumerate(model.dimensions)
     }
     latent_by_dim = {
         dim_id: level + base + person + rng.normal(0.0, 0.3, size=n)
         for dim_id, level in dim_base.items()
     }
+    for (team, dim_id), moved in wave.team_dimension.items():  # no draw: the same stream
+        if dim_id in latent_by_dim:
+            frontline = (people["team"] == team) & (people["layer"] == "frontline")
+            latent_by_dim[dim_id] = latent_by_dim[dim_id] + moved * frontline.to_numpy(float)
     columns: dict[str, np.ndarray] = {}
     na_columns: dict[str, np.ndarray] = {}
     for item_id, item in model.items.items():
@@ -178,12 +193,38 @@ def _recommend(latent: pd.Series, rng: np.random.Generator) -> pd.Series:
     return pd.Series(np.where(unanswered, np.nan, score), index=latent.index, name="recommend")
 
 
+@dataclass(frozen=True)
+class _Wave:
+    """What differs between the demo's waves: dimension levels, (team, dimension) shifts."""
+
+    dimension_base: Mapping[str, float]
+    team_dimension: Mapping[tuple[str, str], float]
+
+
+_CURRENT = _Wave(DIMENSION_BASE, {})
+#: The earlier wave: leadership clearly lower, Field Service South's frontline freer.
+_EARLIER = _Wave({**DIMENSION_BASE, "leadership": 2.3}, {("Field Service South", "autonomy"): 0.7})
+#: The earlier wave's teams: the Complaints Desk was reportable then (8 people, now 3).
+DEMO_TEAMS_2025: tuple[TeamSpec, ...] = (
+    TeamSpec("Executive board", "Management", 0, 0, executives=8),
+    TeamSpec("Customer Care Amsterdam", "Customer Care", 40, 4, effect=0.5),
+    TeamSpec("Customer Care Kyiv", "Customer Care", 35, 3),
+    TeamSpec("Billing Support", "Customer Care", 31, 3, effect=-0.7),
+    TeamSpec("Field Service North", "Field Service", 33, 3, effect=0.1),
+    TeamSpec("Field Service South", "Field Service", 32, 3, effect=-0.1),
+    TeamSpec("Technical Helpdesk", "Support", 30, 3, effect=0.2),
+    TeamSpec("Social Media Care", "Support", 10, 1, effect=0.05),
+    TeamSpec("Complaints Desk", "Support", 8, 0, effect=-0.2),
+)
+
+
 def _build(
-    model: MaturityModel, teams: tuple[TeamSpec, ...], seed: int, comments: bool
+    model: MaturityModel, teams: tuple[TeamSpec, ...], seed: int, comments: bool,
+    wave: _Wave = _CURRENT,
 ) -> ResponseSet:
     rng = np.random.default_rng(seed)
     people = _respondent_frame(teams, rng, model.roles)
-    answers, not_applicable, latent = _answers(model, people, rng)
+    answers, not_applicable, latent = _answers(model, people, rng, wave)
     respondents = people[["role", "team", "department"]].copy()
     recommend = _recommend(latent, rng)  # drawn either way: the same stream for every model
     respondents["recommend"] = recommend if model.has_recommend else np.nan
@@ -241,15 +282,84 @@ def generate_frames(
     return data.respondents, data.answers, data.comments
 
 
+def earlier_demo_responses(model: MaturityModel, seed: int = 2025) -> ResponseSet:
+    """Return the responses of the demo's earlier wave (``demo-2025``) for ``model``."""
+    return _build(model, DEMO_TEAMS_2025, seed, comments=True, wave=_EARLIER)
+
+
+#: The shipped model's one reworded item (1.3 -> 1.4): its frontline wording per language,
+#: before and after.
+_REWORDED_ITEM: Final = "cul_customer_2"
+_REWORDED_VERSIONS: Final = ("1.3", "1.4")
+_WORDING: Final = {
+    "en": ("Colleagues in other departments know how their work shows up in my conversations "
+           "with customers.",
+           "Colleagues in other departments understand how their work affects the customers I "
+           "talk to."),
+    "nl": ("Collega's van andere afdelingen weten hoe hun werk doorwerkt in mijn gesprekken met "
+           "klanten.",
+           "Collega's van andere afdelingen begrijpen hoe hun werk de klanten raakt die ik "
+           "spreek."),
+    "ru": ("Коллеги из других отделов знают, как их работа сказывается на моих разговорах с "
+           "клиентами.",
+           "Коллеги из других отделов понимают, как их работа влияет на клиентов, с которыми я "
+           "разговариваю."),
+    "uk": ("Колеги з інших відділів знають, як їхня робота позначається на моїх розмовах із "
+           "клієнтами.",
+           "Колеги з інших відділів розуміють, як їхня робота впливає на клієнтів, з якими я "
+           "розмовляю."),
+    "de": ("Kolleginnen und Kollegen aus anderen Abteilungen wissen, wie sich ihre Arbeit in "
+           "meinen Gesprächen mit Kundinnen und Kunden bemerkbar macht.",
+           "Kolleginnen und Kollegen aus anderen Abteilungen verstehen, wie sich ihre Arbeit "
+           "auf die Kundinnen und Kunden auswirkt, mit denen ich spreche."),
+}
+
+
+def earlier_model_source(model_source: str) -> str:
+    """The model text of the demo's earlier wave: the shipped model 1.4 gives back 1.3, byte
+    for byte (the item reworded since, at its first text version); another model itself."""
+    old, new = _REWORDED_VERSIONS
+    before = "".join(f"                {lang}: {text[0]}\n" for lang, text in _WORDING.items())
+    after = "".join(f"                {lang}: {text[1]}\n" for lang, text in _WORDING.items())
+    marker = f"          - id: {_REWORDED_ITEM}\n"
+    version_line = f'version: "{new}"\n'
+    bump = "            text_version: 2\n"
+    if not (marker in model_source and after in model_source and version_line in model_source
+            and bump in model_source):
+        return model_source
+    head, tail = model_source.split(marker, 1)
+    tail = tail.replace(bump, "", 1).replace(after, before, 1)
+    return (head + marker + tail).replace(version_line, f'version: "{old}"\n', 1)
+
+
+def _build_earlier_wave(store: Store, model_source: str, on: date) -> None:
+    """Write the earlier wave (engagement, responses, teams, targets) into ``store``."""
+    source = earlier_model_source(model_source)
+    model = load_model_text(source)
+    store.create_engagement(DEMO_PREVIOUS_ENGAGEMENT, DEMO_ORGANISATION, source,
+                            wave="2025-Q4", on=on)
+    store.add_responses(DEMO_PREVIOUS_ENGAGEMENT, earlier_demo_responses(model), source="demo")
+    store.set_teams(DEMO_PREVIOUS_ENGAGEMENT, demo_teams(DEMO_TEAMS_2025))
+    dims = [d.id for d in model.dimensions]
+    store.set_targets(DEMO_PREVIOUS_ENGAGEMENT, {d: DEMO_TARGETS.get(d, 4) for d in dims})
+
+
 def build_demo(store: Store, model_source: str, *, seed: int = 2026) -> Engagement:
-    """Create the demo organisation and its engagement ``demo`` in ``store``, once.
+    """Create the demo organisation and its two waves in ``store``, once: ``demo-2025`` (a
+    year earlier, on the model version before) and ``demo`` (now). Returns ``demo``.
 
     Everything is written in one transaction, so a build killed halfway leaves nothing and
-    the next one starts afresh. Idempotent: when the engagement already holds responses,
-    nothing is written.
+    the next one starts afresh. Idempotent: when the engagement ``demo`` already holds
+    responses, nothing is written (a workspace of an earlier, single-wave demo keeps its one
+    wave: build the demo in a new workspace to see two).
     """
     model = load_model_text(model_source)
     with store.transaction():
+        known = {e.id for e in store.engagements()}
+        if not known & {DEMO_ENGAGEMENT, DEMO_PREVIOUS_ENGAGEMENT}:
+            if DEMO_ORGANISATION not in {o.name for o in store.organisations()}:
+                store.create_organisation(DEMO_ORGANISATION)
+            _build_earlier_wave(store, model_source, date.today() - timedelta(days=365))
         engagement = setup_engagement(
             store, DEMO_ORGANISATION, DEMO_ENGAGEMENT, model_source, wave="2026-Q4"
         )
@@ -265,10 +375,10 @@ def build_demo(store: Store, model_source: str, *, seed: int = 2026) -> Engageme
 DEMO_TARGETS = {"culture": 4, "leadership": 4, "coaching": 3, "autonomy": 4}
 
 
-def demo_teams() -> pd.DataFrame:
+def demo_teams(teams: tuple[TeamSpec, ...] = DEMO_TEAMS) -> pd.DataFrame:
     """Return the demo's team list, with headcounts a little above the response counts."""
     rows = []
-    for team in DEMO_TEAMS:
+    for team in teams:
         size = team.executives + team.managers + team.frontline
         rows.append({"team": team.name, "department": team.department,
                      "headcount": int(np.ceil(size / (0.55 if team.effect < -0.5 else 0.8)))})

@@ -33,6 +33,7 @@ __all__ = [
     "MANAGER_SPAN",
     "TeamInvites",
     "compare_portfolio",
+    "compare_wave_items",
     "compare_waves",
     "create_engagement",
     "create_invites",
@@ -372,6 +373,38 @@ def compare_waves(store: Store, engagement_id: str) -> pd.DataFrame:
         empty.attrs["empty"] = "no earlier wave of this organisation with the same model"
         return empty
     return trends(tables)
+
+
+def compare_wave_items(
+    workspace: Workspace, engagement_id: str, by: str = "organisation"
+) -> pd.DataFrame:
+    """Return each question's change since the previous wave, for the groups of ``by``: the
+    numbers the reports' change section shows (their engagement tables, each wave under its
+    own publication pattern).
+
+    Columns ``wave_from``, ``wave_to``, ``by``, ``group``, ``item``, ``dimension``,
+    ``comparable`` (same id and text version in both waves), ``n_from``, ``n_to``,
+    ``mean_from``, ``mean_to``, ``change``, ``ci_low``, ``ci_high``, ``label`` (``up``,
+    ``no clear change``, ``down``, ``not comparable``), ``suppressed`` (no numbers: not
+    published in either wave, or reworded); empty when there is no earlier wave.
+    """
+    from ._report._tables import engagement_tables
+
+    groupings = ("organisation", "role", "team", "department")
+    if by not in groupings:
+        raise ParameterError(f"by: one of {', '.join(groupings)}, got {by!r}")
+    tables = engagement_tables(workspace, engagement_id)
+    columns = ["wave_from", "wave_to", "by", "group", "item", "dimension", "comparable",
+               "n_from", "n_to", "mean_from", "mean_to", "change", "ci_low", "ci_high", "label",
+               "suppressed"]
+    change = tables.change
+    if change is None:
+        empty = pd.DataFrame(columns=columns)
+        empty.attrs["empty"] = "no earlier wave of this organisation with the same model"
+        return empty
+    items = change.items[change.items["by"] == by]
+    out = items.assign(wave_from=change.wave, wave_to=tables.engagement.wave)
+    return out[columns].reset_index(drop=True)
 
 
 def compare_portfolio(store: Store, engagement_id: str) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from assessment import Store, __version__
+from assessment import Store, Workspace, __version__
 from assessment._cli._main import cli
 from tests.conftest import DATA, MINI_MODEL
 
@@ -418,3 +418,31 @@ def test_model_check_can_insist_that_every_cited_source_exists(tmp_path: Path) -
                  "004_6fdcfdb0826a6ba8.txt"):
         (sources / name).write_text("article", encoding="utf-8")
     assert run(tmp_path, "model", "check", str(MINI_MODEL), "--sources", str(sources)).stdout
+
+
+def test_compare_waves_by_item_prints_the_reports_numbers(
+    demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    from assessment import prepare_report
+
+    rows = json.loads(run(demo_workspace.path, "compare", "--engagement", "demo", "--what",
+                          "waves", "--level", "item", "--format", "json").output)
+    by_item = {r["item"]: r for r in rows}
+    assert {r["wave_from"] for r in rows} == {"2025-Q4"} and len(by_item) == len(rows)
+    reworded = by_item["cul_customer_2"]  # text version 2 now, 1 in the earlier wave
+    assert not reworded["comparable"] and reworded["label"] == "not comparable"
+    assert reworded["change"] is None and reworded["mean_from"] is None
+    assert by_item["lead_example_1"]["label"] == "up" and by_item["lead_example_1"]["change"] > 0.2
+    report = prepare_report(str(demo_workspace.path), "demo", "organisation", "en",
+                            str(tmp_path))
+    shown = report.change_items[~report.change_items["suppressed"]]
+    for _, row in shown.iterrows():
+        assert by_item[row["item"]]["change"] == pytest.approx(row["change"])
+        assert by_item[row["item"]]["ci_low"] == pytest.approx(row["ci_low"])
+    teams = list(csv.DictReader(io.StringIO(run(
+        demo_workspace.path, "compare", "--engagement", "demo", "--what", "waves", "--level",
+        "item", "--by", "team", "--format", "csv").output)))
+    tiny = [r for r in teams if r["group"] == "Complaints Desk"]  # 8 last wave, 3 now
+    assert tiny and all(r["mean_from"] == r["mean_to"] == r["change"] == "" for r in tiny)
+    bad = run(demo_workspace.path, "compare", "--engagement", "demo", "--level", "item", ok=False)
+    assert bad.exit_code != 0 and "--what waves" in bad.output

@@ -19,6 +19,7 @@ from assessment._exceptions import ParameterError
 from assessment._model._load import load_model
 from assessment._model._schema import MaturityModel
 from assessment._scoring._analytics import answer_distribution, strengths_and_opportunities
+from assessment._scoring._change import item_change, item_scores, wave_change, with_overall_sd
 from assessment._scoring._outcomes import enps, trifecta
 from assessment._scoring._scores import OVERALL, respondent_scores, score_breakdown
 
@@ -340,6 +341,113 @@ def test_no_group_below_the_minimum_can_be_recovered_from_the_published_numbers(
     table = score_breakdown(model, respondents, answers, by=by, min_group_size=minimum)
     _check_nothing_small_is_recoverable(model, respondents, answers, table, by, minimum)
     _check_every_table_together(model, respondents, answers, minimum)
+
+
+# --- across waves: the subtraction attack across time ------------------------------------
+#
+# The threat: a reader holds last wave's reports, this wave's reports and the change
+# between them, and combines them across breakdowns to work out a group below the minimum
+# in either wave. The defence: every number of the change is a number one wave publishes
+# under its own pattern (both means, both n, and the sd behind the interval), and a group
+# takes part only where both waves publish it. The waves' answers are different unknowns,
+# so the published numbers form a block-diagonal system: a combination isolates a set of
+# answers across waves only if its part in each wave is isolated by that wave's numbers
+# alone, which each wave's own check rules out.
+
+waves = st.fixed_dictionaries(
+    {
+        "sizes": st.tuples(st.integers(1, 40), st.integers(1, 40)),
+        "teams": st.integers(1, 5),
+        "minimum": st.integers(3, 6),
+        "p_missing": st.sampled_from([0.0, 0.2, 0.45]),
+        "seed": st.integers(0, 2**31),
+        "panel": st.booleans(),  # the same people answer both waves (ids kept)
+    }
+)
+
+
+def _wave(
+    model: MaturityModel, n: int, n_teams: int, rng: np.random.Generator, p_missing: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    answers = _answers(model, n, rng, p_missing)
+    roles = rng.choice(["executive", "manager", "frontline"], size=n, p=[0.15, 0.25, 0.6])
+    teams = rng.choice([f"T{i}" for i in range(n_teams)], size=n)
+    depts = [f"D{int(t[1:]) % 2}" for t in teams]
+    return _respondents(list(roles), list(teams), depts, answers.index), answers
+
+
+def _wave_tables(
+    model: MaturityModel, respondents: pd.DataFrame, answers: pd.DataFrame, minimum: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One wave's published scores and item scores, under its own pattern."""
+    pub = publication(model, respondents, answers, min_group_size=minimum)
+    table = score_breakdown(model, respondents, answers, by=KINDS, min_group_size=minimum,
+                            publication=pub)
+    return with_overall_sd(model, table), item_scores(model, respondents, answers, pub, KINDS)
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=waves)
+def test_the_change_between_waves_shows_only_what_each_wave_publishes_on_its_own(
+    model: MaturityModel, org: dict[str, object]
+) -> None:
+    rng = np.random.default_rng(int(org["seed"]))  # type: ignore[call-overload]
+    minimum = int(org["minimum"])  # type: ignore[call-overload]
+    n_teams = int(org["teams"])  # type: ignore[call-overload]
+    p_missing = float(org["p_missing"])  # type: ignore[arg-type]
+    sizes = org["sizes"]
+    assert isinstance(sizes, tuple)
+    before = _wave(model, sizes[0], n_teams, rng, p_missing)
+    after = _wave(model, sizes[1], n_teams, rng, p_missing)
+    if org["panel"]:  # the same people, some of them in another team now
+        n = min(sizes)
+        after = before[0].iloc[:n].assign(team=after[0]["team"].to_numpy()[:n]), after[1].iloc[
+            :n].set_axis(before[1].index[:n])
+    then, then_items = _wave_tables(model, *before, minimum)
+    now, now_items = _wave_tables(model, *after, minimum)
+    change = wave_change(then, now, min_change=0.2)
+    keys = ["by", "group", "dimension"]
+    for frame, end in ((then, "from"), (now, "to")):
+        merged = change.merge(frame[[*keys, "n", "mean", "sd", "suppressed"]], on=keys,
+                              how="left")
+        shown = ~merged["suppressed_x"].astype(bool)
+        # A group with numbers is published in this wave, and its numbers are this
+        # wave's published numbers: nothing new is computed from respondents.
+        assert not merged.loc[shown, "suppressed_y"].astype(bool).any()
+        assert (merged.loc[shown, "n"].astype(int) >= minimum).all()
+        assert (merged.loc[shown, f"n_{end}"].astype(int) == merged.loc[shown, "n"]).all()
+        np.testing.assert_allclose(merged.loc[shown, f"mean_{end}"].astype(float),
+                                   merged.loc[shown, "mean"].astype(float))
+        # A group withheld (or absent) in this wave shows nothing in the change.
+        hidden = merged["suppressed_y"].astype("boolean").fillna(True).to_numpy(bool)
+        assert merged.loc[hidden, "suppressed_x"].astype(bool).all()
+    numbers = change[["mean_from", "mean_to", "change", "ci_low", "ci_high", "n_from", "n_to"]]
+    assert numbers[change["suppressed"].astype(bool)].isna().all().all()
+    shown = ~change["suppressed"].astype(bool)
+    np.testing.assert_allclose(change.loc[shown, "change"],
+                               change.loc[shown, "mean_to"] - change.loc[shown, "mean_from"])
+    # The overall row's sd is made of the group's published dimension rows alone.
+    overall = now[(now["dimension"] == OVERALL) & now["sd"].notna()]
+    for _, row in overall.iterrows():
+        dims = now[(now["by"] == row["by"]) & (now["group"] == row["group"])
+                   & (now["dimension"] != OVERALL)]
+        assert not dims["suppressed"].any()
+        w = dims["dimension"].map({d.id: d.weight for d in model.dimensions})
+        se = (w * dims["sd"] / np.sqrt(dims["n"].astype(float))).sum() / w.sum()
+        expected = np.sqrt(row["n"]) * se
+        assert row["sd"] == pytest.approx(expected)
+    # Items: only where each wave publishes the group's item numbers.
+    items = item_change(then_items, now_items, min_change=0.2)
+    ikeys = ["by", "group", "item"]
+    for frame in (then_items, now_items):
+        merged = items.merge(frame[[*ikeys, "suppressed", "n"]], on=ikeys, how="left")
+        shown_items = ~merged["suppressed_x"].astype(bool)
+        assert not merged.loc[shown_items, "suppressed_y"].astype(bool).any()
+        assert (merged.loc[shown_items, "n"].astype(int) >= minimum).all()
+    # And each wave, on its own, lets no group below the minimum be worked out.
+    for (respondents, answers), table in ((before, then), (after, now)):
+        _check_nothing_small_is_recoverable(model, respondents, answers, table, KINDS, minimum)
 
 
 def test_a_team_split_across_departments_along_roles_still_leaks_nothing(

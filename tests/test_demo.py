@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import subprocess
 import sys
@@ -18,7 +19,8 @@ from assessment import (
     demo_responses,
     generate_frames,
 )
-from assessment._demo import DEMO_ENGAGEMENT
+from assessment._demo import DEMO_ENGAGEMENT, DEMO_PREVIOUS_ENGAGEMENT, earlier_model_source
+from assessment._report._tables import engagement_tables
 from tests.conftest import ROOT, SHIPPED_MODEL
 
 
@@ -139,3 +141,48 @@ def test_a_build_killed_halfway_leaves_nothing_and_the_next_one_completes(
     build_demo(store, SHIPPED_MODEL.read_text(encoding="utf-8"))
     assert store.count_respondents(DEMO_ENGAGEMENT) > 200
     assert len(store.teams(DEMO_ENGAGEMENT)) == 9 and store.targets(DEMO_ENGAGEMENT)
+
+
+#: SHA-256 of the shipped model 1.3 as it was released (before 1.4 reworded one item).
+MODEL_1_3 = "d5c45b5512f549a81464d47b26ae3fc220f2e3002e5cfb41d64f0d4dbc95561a"
+
+
+def test_the_earlier_wave_runs_on_the_released_model_1_3_byte_for_byte() -> None:
+    source = earlier_model_source(SHIPPED_MODEL.read_text(encoding="utf-8"))
+    assert hashlib.sha256(source.encode()).hexdigest() == MODEL_1_3
+    assert earlier_model_source("id: other\n") == "id: other\n"  # another model: itself
+
+
+def test_the_demo_has_two_waves_with_the_planted_changes(demo_workspace: Workspace) -> None:
+    with demo_workspace.store() as store:
+        waves = store.waves(DEMO_ENGAGEMENT)
+        assert [e.id for e in waves] == [DEMO_PREVIOUS_ENGAGEMENT, DEMO_ENGAGEMENT]
+        assert [e.model_version for e in waves] == ["1.3", "1.4"]
+        assert waves[0].date < waves[1].date and waves[0].wave == "2025-Q4"
+        item = "cul_customer_2"
+        assert store.model(DEMO_PREVIOUS_ENGAGEMENT).items[item].text_version == 1
+        assert store.model(DEMO_ENGAGEMENT).items[item].text_version == 2
+        earlier = store.responses(DEMO_PREVIOUS_ENGAGEMENT).respondents
+        assert (earlier["team"] == "Complaints Desk").sum() == 8
+        previous_teams = store.teams(DEMO_PREVIOUS_ENGAGEMENT)
+        assert "Complaints Desk" in set(previous_teams["team"])
+    change = engagement_tables(demo_workspace, DEMO_ENGAGEMENT).change
+    assert change is not None and change.engagement == DEMO_PREVIOUS_ENGAGEMENT
+    scores = change.scores
+    # Leadership clearly up for the organisation; nothing else moves clearly.
+    org = scores[scores["by"] == "organisation"].set_index("dimension")
+    assert org.loc["leadership", "label"] == "up" and org.loc["leadership", "change"] > 0.4
+    assert set(org.drop(index="leadership")["label"]) == {"no clear change"}
+    # Field Service South's frontline lost autonomy; the other teams did not.
+    autonomy = change.scores[(change.scores["by"] == "team")
+                             & (change.scores["dimension"] == "autonomy")]
+    assert set(autonomy.loc[autonomy["label"] == "down", "group"]) == {"Field Service South"}
+    # The Complaints Desk: reportable last wave (8), below the minimum now (3): no change.
+    desk = change.scores[(change.scores["by"] == "team")
+                         & (change.scores["group"] == "Complaints Desk")]
+    assert len(desk) and desk["suppressed"].all() and desk["mean_from"].isna().all()
+    # The reworded item is listed, not differenced; the others are compared.
+    items = change.items[change.items["by"] == "organisation"].set_index("item")
+    assert not items.loc["cul_customer_2", "comparable"]
+    assert items.loc["cul_customer_2", "label"] == "not comparable"
+    assert items.drop(index="cul_customer_2")["comparable"].all()

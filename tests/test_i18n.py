@@ -312,7 +312,12 @@ def test_a_german_report_renders_with_german_headings(
     page = "".join(s.html for s in sections)
     headings = re.findall(r"<h2>(.*?)</h2>", page)
     words = report_translator("de")
-    assert headings == [words.gettext(dict(SECTIONS)[s.name]) for s in sections]
+    change = report.wave_change  # its title names the previous wave
+    assert change is not None
+    assert headings == [words.gettext("Change since %(wave)s", wave=change.wave)
+                        if s.name == "change" else words.gettext(dict(SECTIONS)[s.name])
+                        for s in sections]
+    assert "Veränderung seit 2025-Q4" in headings
     assert headings[0] == "Zusammenfassung" and "Anhang: Beteiligung, Reliabilität und Methode" in (
         headings)
     english = {dict(SECTIONS)[s.name] for s in sections}

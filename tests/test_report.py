@@ -13,6 +13,7 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from assessment import (
     models_dir,
     plan_batch,
     prepare_report,
+    publication,
     reportable_units,
     run_batch,
     unit_slug,
@@ -109,6 +111,14 @@ def special(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
             ("Small Team", 6, f"{TOKEN}-small", f"{TOKEN} small team comment"),
         ):
             store.add_responses("x", _extra(base, team, n, prefix, comment), source="test")
+        # The wave before: the Tiny Team was reportable then (8), the Small Team was not (3).
+        earlier = demo_responses(load_model_text(MODEL_SOURCE), seed=12)
+        store.create_engagement("x0", HOSTILE_ORG, MODEL_SOURCE, wave="W0", on=date(2020, 1, 1))
+        store.add_responses("x0", earlier, source="test")
+        for team, n, prefix in ((HOSTILE_TEAM, 12, "hostile0"),
+                                ("Tiny Team", 8, f"{TOKEN}-tiny0"),
+                                ("Small Team", 3, f"{TOKEN}-small0")):
+            store.add_responses("x0", _extra(earlier, team, n, prefix, "earlier"), source="test")
     return ws
 
 
@@ -625,6 +635,7 @@ def test_no_planted_value_reaches_any_output_file(
 ) -> None:
     with special.store() as store:
         keys = set(store.responses("x").respondents.index)
+        keys |= set(store.responses("x0").respondents.index)  # the previous wave's too
     assert any(TOKEN in k for k in keys)
     files = sorted(p for p in special_reports.rglob("*") if p.is_file())
     names = {p.name for p in files}
@@ -641,6 +652,54 @@ def test_no_planted_value_reaches_any_output_file(
     tiny = pd.read_csv(special_reports / "organisation.scores.csv")
     tiny = tiny[tiny["group"] == "Tiny Team"]
     assert len(tiny) and tiny["suppressed"].all() and tiny["mean"].isna().all()
+    # The change since W0: a group withheld in either wave (the Tiny Team now, the Small
+    # Team then) has no row in any table of the section, in the page and in the PDF.
+    for unit in ("organisation", "department:Support"):
+        name = f"{unit_slug(unit)}.en.html"
+        page = _file_text(special_reports / name)
+        section = page[page.index('id="asmt-change"'):]
+        section = section[:section.index("</section>")]
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", section)
+        assert cells and "Overall" in cells, name
+        assert not {"Tiny Team", "Small Team"} & set(cells), name
+    assert "Change since W0" in pdf_text
+
+
+@pytest.mark.slow
+def test_a_group_withheld_in_either_wave_never_shows_in_the_change(
+    special: Workspace, tmp_path: Path
+) -> None:
+    with special.store() as store:
+        assert store.previous_wave("x") == store.engagement("x0")
+    for unit in ("organisation", "department:Support"):
+        report = prepare_report(str(special.path), "x", unit, "en", str(tmp_path))
+        groups = report.change_groups
+        assert report.wave_change is not None and report.wave_change.wave == "W0"
+        # The hostile team is published in both waves: it has numbers.
+        assert not groups.loc[groups["group"] == HOSTILE_TEAM, "suppressed"].any()
+        for team in ("Tiny Team", "Small Team"):  # withheld now, withheld then
+            rows = groups[groups["group"] == team]
+            assert len(rows) and rows["suppressed"].all(), (unit, team)
+            assert rows[["mean_from", "mean_to", "change", "ci_low", "ci_high"]].isna().all().all()
+            assert rows["n_from"].isna().all() and rows["n_to"].isna().all()
+        section = report.change()
+        assert section is not None
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", section.html)
+        assert html.escape(HOSTILE_TEAM) in cells
+        assert not {"Tiny Team", "Small Team"} & set(cells)
+        heat = report.chart_data()["change-heatmap"][0]
+        hidden = heat[heat["group"].isin(["Tiny Team", "Small Team"])]
+        assert len(hidden) and hidden["change"].isna().all() and hidden["hidden"].all()
+    # The previous wave's own pattern published the Tiny Team (8 then, 3 now): its change
+    # is still withheld, as a group is compared only where both waves publish it.
+    with special.store() as store:
+        assert "Tiny Team" in publication(
+            store.model("x0"), *_frames(store.responses("x0")), min_group_size=5
+        ).published_groups("team")
+
+
+def _frames(data: ResponseSet) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return data.respondents, data.answers
 
 
 @pytest.mark.slow
@@ -767,7 +826,9 @@ def test_the_real_report_prints_on_a4_with_every_section_on_a_new_page_and_no_bl
             kicker = text(language, "Service maturity report").upper()
             assert pages[0][2].startswith(kicker), where
             for section in report.sections()[1:]:
-                heading = text(language, dict(SECTIONS)[section.name])
+                heading = (text(language, "Change since %(wave)s", wave="2025-Q4")
+                           if section.name == "change"
+                           else text(language, dict(SECTIONS)[section.name]))
                 title = " ".join(unicodedata.normalize("NFKC", heading).split())
                 first = [i for i, (_, _, c) in enumerate(pages) if c.startswith(title)]
                 assert first, (where, title)

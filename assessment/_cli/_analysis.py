@@ -140,12 +140,26 @@ def score_cmd(ctx: click.Context, engagement_id: str, by: str, fmt: str) -> None
               show_default=True,
               help="Earlier waves, the portfolio percentiles, or both (csv/json: one table "
               "with a 'kind' column).")
+@click.option("--level", type=click.Choice(["dimension", "item"]), default="dimension",
+              show_default=True,
+              help="With --what waves: each question's change since the previous wave (as the "
+              "reports show it; a reworded question is 'not comparable').")
+@click.option("--by", default="organisation", show_default=True,
+              type=click.Choice(["organisation", "role", "team", "department"]),
+              help="With --level item: the groups whose questions to compare.")
 @format_option
 @click.pass_context
-def compare_cmd(ctx: click.Context, engagement_id: str, what: str, fmt: str) -> None:
+def compare_cmd(
+    ctx: click.Context, engagement_id: str, what: str, level: str, by: str, fmt: str
+) -> None:
     """Compare with earlier waves, and with the workspace's other organisations."""
-    from .._workbook import compare_portfolio, compare_waves
+    from .._workbook import compare_portfolio, compare_wave_items, compare_waves
 
+    if level == "item":
+        if what != "waves":
+            raise click.UsageError("--level item: only with --what waves")
+        emit(compare_wave_items(workspace_of(ctx), engagement_id, by), fmt)
+        return
     parts: dict[str, pd.DataFrame] = {}
     with open_store(ctx) as store:
         if what in ("both", "waves"):

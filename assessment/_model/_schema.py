@@ -264,6 +264,9 @@ class Item(_AllowsNA):
     reverse: bool = False
     scale: str = "agreement"
     weight: float = Field(default=1.0, gt=0)
+    #: The version of the item's wording: 1 at first, bumped whenever the text changes.
+    #: Waves compare an item only where its id and text version are the same in both.
+    text_version: int = Field(default=1, ge=1)
 
 
 class Facet(_Strict):

@@ -212,9 +212,12 @@ def _data_digest(workspace: Workspace, engagements: Iterable[str]) -> str:
         known = {e.id: e for e in store.engagements()}
         for engagement in sorted(set(engagements)):
             found = known.get(engagement)
+            previous = None if found is None else store.previous_wave(engagement)
             state.append(
                 [engagement, None] if found is None
-                else [engagement, asdict(found), store.revision(engagement)]
+                else [engagement, asdict(found), store.revision(engagement),
+                      # the change since the previous wave is in every report
+                      None if previous is None else [previous.id, store.revision(previous.id)]]
             )
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from .._i18n._locale import d3_format_locale
@@ -29,6 +30,7 @@ __all__ = [
     "HIDDEN_COLOUR",
     "ROLE_COLOURS",
     "ScoreRange",
+    "change_heatmap_chart",
     "distribution_chart",
     "drivers_chart",
     "enps_chart",
@@ -254,6 +256,49 @@ def heatmap_chart(
         )
     width = min(WIDTH, 100 * len(dims))
     chart = alt.layer(*layers).properties(title=title, width=width, height=alt.Step(24))
+    return _configured(chart)
+
+
+def change_heatmap_chart(
+    frame: pd.DataFrame, *, title: str, group_title: str, change_title: str
+) -> Any:
+    """Groups by dimensions, coloured by the change since the previous wave (diverging: red
+    down, blue up, white none) with the value printed; withheld cells grey, marked hidden.
+
+    ``frame``: one row per group and dimension, columns ``group``, ``dimension`` (labels),
+    ``change`` (NaN where withheld), ``hidden`` (bool) and ``label`` (the text in the cell).
+    """
+    groups = list(dict.fromkeys(frame["group"]))
+    dims = list(dict.fromkeys(frame["dimension"]))
+    largest = float(np.nanmax(np.abs(frame["change"].to_numpy(dtype=float)), initial=0.0))
+    bound = max(0.5, float(np.ceil(largest * 4) / 4))
+    x = alt.X("dimension:N", sort=dims, title=None,
+              axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=0, labelPadding=6,
+                            labelExpr="split(datum.label, ' ')", ticks=False, domain=False))
+    y = alt.Y("group:N", sort=groups, title=group_title, axis=alt.Axis(labelLimit=0))
+    base = alt.Chart(frame)
+    shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=1.5)
+    shown = shown.encode(
+        x=x, y=y,
+        color=alt.Color("change:Q", scale=alt.Scale(scheme="redblue", domain=[-bound, bound],
+                                                    domainMid=0),
+                        title=change_title, legend=alt.Legend(orient="right", gradientLength=160)),
+    )
+    hidden = base.transform_filter("datum.hidden").mark_rect(
+        fill=HIDDEN_COLOUR, stroke="#bdbdbd", strokeDash=[2, 2], strokeWidth=1
+    ).encode(x=x, y=y)
+    values = base.transform_filter("!datum.hidden").mark_text(fontSize=11).encode(
+        x=x, y=y, text="label:N",
+        color=alt.condition(f"abs(datum.change) >= {bound * 0.6!r}", alt.value("white"),
+                            alt.value("#1d2733")),
+    )
+    hidden_text = base.transform_filter("datum.hidden").mark_text(
+        fontSize=10, fontStyle="italic", color="#5a6672"
+    ).encode(x=x, y=y, text="label:N")
+    width = min(WIDTH, 100 * len(dims))
+    chart = alt.layer(shown, hidden, values, hidden_text).properties(
+        title=title, width=width, height=alt.Step(24)
+    )
     return _configured(chart)
 
 

@@ -23,6 +23,7 @@ from ._report_data import ReportData
 __all__ = [
     "HIGHLIGHT_MARK",
     "build_charts",
+    "change_heatmap_frame",
     "distribution_frames",
     "drivers_frame",
     "enps_frame",
@@ -99,6 +100,28 @@ def heatmap_frame(data: ReportData) -> pd.DataFrame:
             "hidden": hidden,
             "label": labels,
             "highlight": highlight,
+        }
+    )
+
+
+def change_heatmap_frame(data: ReportData) -> pd.DataFrame:
+    """The change heatmap's cells (group x dimension and overall): a group withheld in
+    either wave carries no change, only the word "hidden"."""
+    rows = data.change_groups
+    if rows.empty:
+        return pd.DataFrame()
+    hidden = rows["suppressed"].to_numpy(dtype=bool)
+    change = rows["change"].to_numpy(dtype=float).round(2)
+    hide = report_translator(data.language).gettext("hidden")
+    labels = [hide if h else format_number(c, data.language, sign=True)
+              for h, c in zip(hidden, change, strict=True)]
+    return pd.DataFrame(
+        {
+            "group": [str(g) for g in rows["group_label"]],
+            "dimension": [data.dimension_name(d) for d in rows["dimension"]],
+            "change": np.where(hidden, np.nan, change),
+            "hidden": hidden,
+            "label": labels,
         }
     )
 
@@ -248,6 +271,15 @@ def build_charts(data: ReportData) -> dict[str, Any]:
             score_title=score_title,
             hidden_label=_("hidden"),
             score_range=score_range,
+        )
+    moved = change_heatmap_frame(data)
+    if not moved.empty and not moved["hidden"].all() and data.wave_change is not None:
+        group_titles = {"team": _("Team"), "department": _("Department"), "role": _("Layer")}
+        built["change-heatmap"] = charts.change_heatmap_chart(
+            moved,
+            title=_("Change since %(wave)s by group and dimension", wave=data.wave_change.wave),
+            group_title=group_titles[data.change_group_kind],
+            change_title=_("Change (points)"),
         )
     answers = agreement.labels.get(lang)
     for dim, frame in distribution_frames(data).items():

@@ -90,6 +90,12 @@ class Report(ReportData):
         """Current level per dimension against the target (or a note that none is set)."""
         return _sections.scorecard(self, self._figure)
 
+    def change(self) -> Section | None:
+        """Change since the previous wave: both means, the change, its 95% CI and label, for
+        the unit and its groups; the change by team; the questions' change. ``None`` (no
+        section) in the organisation's first wave on the model."""
+        return _sections.change(self, self._figure)
+
     def assessment(self) -> Section | None:
         """The consultant's evidence-based level per facet beside the survey's level.
 

@@ -129,6 +129,13 @@ class ReportData:
         #: The drivers of each outcome of the model (none without outcomes): the unit's own
         #: or the organisation's (``own``), with each facet's quadrant.
         self.driver_sets = [self._quadrants(d) for d in unit_drivers(tables, unit)]
+        #: The change since the previous wave (None: the organisation's first wave): its
+        #: wave, the unit's rows (each dimension and overall), its groups' rows (with a
+        #: ``group_label`` column) and their kind, and the unit's item rows.
+        self.wave_change = tables.change
+        self.change_unit, self.change_groups, self.change_group_kind, self.change_items = (
+            self._change_rows(tables)
+        )
 
     # --- slices of the engagement's tables ---------------------------------------------
     def _layer_rows(self, tables: EngagementTables) -> tuple[pd.DataFrame, bool, pd.DataFrame]:
@@ -228,6 +235,47 @@ class ReportData:
             )
             rows = rows.iloc[0:0]
         return rows.reset_index(drop=True), group_kind, note, highlight
+
+    def _change_rows(
+        self, tables: EngagementTables
+    ) -> tuple[pd.DataFrame, pd.DataFrame, str, pd.DataFrame]:
+        """The change rows of the unit, of its groups, their kind, and of the unit's items.
+
+        The groups are the organisation's teams (departments when there are too many teams
+        for one chart), a department's teams, a team's roles, a role's teams. Rows withheld
+        in either wave keep ``suppressed`` and no number.
+        """
+        empty = pd.DataFrame()
+        change = tables.change
+        if change is None:
+            return empty, empty, "team", empty
+        by, group = self.unit.kind, self.unit.name
+        keys = ["by", "group", "dimension"]
+        scores = change.scores.merge(
+            tables.scores[[*keys, "role", "team", "department"]], on=keys, how="inner"
+        )
+        unit = scores[(scores["by"] == by) & (scores["group"] == group)]
+        kind = self.unit.kind
+        if kind == "organisation":
+            n_teams = scores.loc[scores["by"] == "team", "group"].nunique()
+            group_kind = "team" if n_teams <= MAX_HEATMAP_ROWS else "department"
+            rows = scores[scores["by"] == group_kind].assign(group_label=lambda f: f["group"])
+        elif kind == "department":
+            mask = _unit_mask(tables.respondents, self.unit)
+            teams = set(tables.respondents.loc[mask, "team"].astype(str))
+            rows = scores[(scores["by"] == "team") & scores["group"].isin(teams)]
+            rows, group_kind = rows.assign(group_label=rows["group"]), "team"
+        elif kind == "team":
+            rows = scores[(scores["by"] == "role,team") & (scores["team"] == group)]
+            rows = rows.assign(group_label=[self.role_name(r) for r in rows["role"]])
+            group_kind = "role"
+        else:
+            rows = scores[(scores["by"] == "role,team") & (scores["role"] == group)]
+            rows, group_kind = rows.assign(group_label=rows["team"]), "team"
+        items = change.items
+        items = items[(items["by"] == by) & (items["group"] == group)]
+        return (unit.reset_index(drop=True), rows.reset_index(drop=True), group_kind,
+                items.reset_index(drop=True))
 
     def _participation_rows(self, tables: EngagementTables) -> pd.DataFrame:
         """Headcount rows shown in the appendix: the unit's layers, and its teams or departments."""

@@ -45,6 +45,7 @@ TRIFECTA: Final = ("operational_excellence", "customer_experience", "employee_en
 SECTIONS: Final = (
     ("summary", N_("Summary")),
     ("scorecard", N_("Scorecard: current level and target")),
+    ("change", N_("Change since the previous wave")),
     ("assessment", N_("Consultant's assessment beside the survey")),
     ("perception_gap", N_("Perception gap between executives, managers and frontline")),
     ("heatmap", N_("Dimensions by team")),
@@ -186,10 +187,13 @@ def summary(data: ReportData) -> Section:
         "perception_gap": len(data.model.roles) < 2,
         "outcomes": not data.model.has_outcome_page,
         "drivers": not data.driver_sets,
+        "change": data.wave_change is None,
     }
     titles = {} if _interface_roles(data) else {
         "perception_gap": _("Perception gap between the layers")
     }
+    if data.wave_change is not None:
+        titles["change"] = _change_title(data)
     toc = [(name, titles.get(name) or _(title)) for name, title in SECTIONS[1:]
            if not absent.get(name)]
     return _render(
@@ -481,6 +485,7 @@ def recommendations(data: ReportData) -> Section:
                            name=data.model.level_name(top, lang))
                 ),
             )
+        card["change"] = change_line(data, dim.id)
         cards.append(card)
     return _render("recommendations", data, cards=cards)
 
@@ -581,4 +586,106 @@ def appendix(data: ReportData) -> Section:
         agreement=scale.kind == "agreement", shipped_roles=_interface_roles(data),
         top=data.role_name(roles[0]) if len(roles) > 1 else None,
         bottom=data.role_name(roles[-1]),
+    )
+
+
+# --- change since the previous wave ---------------------------------------------------
+#: A change's label (``_scoring._change``) as the report says it.
+_CHANGE_LABELS: Final = {
+    # TRANSLATORS: a change since the previous wave that is clear (a table cell).
+    "up": N_("up"),
+    # TRANSLATORS: a change since the previous wave that is not clear either way.
+    "no clear change": N_("no clear change"),
+    "down": N_("down"),
+    # TRANSLATORS: an item reworded between the waves, so its change is not computed.
+    "not comparable": N_("not comparable (reworded)"),
+}
+
+
+def _change_title(data: ReportData) -> str:
+    change = data.wave_change
+    assert change is not None
+    # TRANSLATORS: the section's title; %(wave)s is the previous wave's label ("2025-Q4").
+    return report_translator(data.language).gettext("Change since %(wave)s", wave=change.wave)
+
+
+def _change_cells(data: ReportData, row: pd.Series) -> list[Cell]:
+    """Both means, the change, its interval and its label; hidden when withheld in a wave."""
+    _ = report_translator(data.language).gettext
+    if bool(row["suppressed"]):
+        return [Hidden(_("hidden")), Hidden(_("hidden")), MISSING, MISSING, MISSING]
+    return [
+        _number(row["mean_from"], data), _number(row["mean_to"], data),
+        _number(row["change"], data, sign=True),
+        format_interval(row["ci_low"], row["ci_high"], data.language, sign=True),
+        _(_CHANGE_LABELS[str(row["label"])]),
+    ]
+
+
+def change_line(data: ReportData, dimension: str) -> str | None:
+    """One sentence with the unit's change in ``dimension`` since the previous wave; None
+    without a previous wave or where either wave withholds the unit's score."""
+    change = data.wave_change
+    rows = data.change_unit
+    if change is None or rows.empty:
+        return None
+    found = rows[rows["dimension"] == dimension]
+    if found.empty or bool(found.iloc[0]["suppressed"]):
+        return None
+    row = found.iloc[0]
+    _ = report_translator(data.language).gettext
+    # TRANSLATORS: one line in a dimension's section: "Change since 2025-Q4: 3.10 → 3.62,
+    # +0.52 (95% CI +0.31 … +0.73): up."
+    return _("Change since %(wave)s: %(before)s → %(after)s, %(change)s (95%% CI %(ci)s): "
+             "%(label)s.", wave=change.wave, before=_number(row["mean_from"], data),
+             after=_number(row["mean_to"], data), change=_number(row["change"], data, sign=True),
+             ci=format_interval(row["ci_low"], row["ci_high"], data.language, sign=True),
+             label=_(_CHANGE_LABELS[str(row["label"])]))
+
+
+def change(data: ReportData, figure: Figure) -> Section | None:
+    """Change since the previous wave: the unit's and its groups' dimension and overall means
+    in both waves, the change, its 95% CI and label; the change by team; the items' change.
+    ``None`` (no section) in the organisation's first wave."""
+    wave = data.wave_change
+    if wave is None:
+        return None
+    lang = data.language
+    _ = report_translator(lang).gettext
+    order = [*data.dimension_ids, OVERALL]
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        rank = frame["dimension"].map({d: i for i, d in enumerate(order)})
+        return frame.assign(_rank=rank).sort_values(["_rank"], kind="stable")
+
+    unit_rows = [[data.dimension_name(r["dimension"]), *_change_cells(data, r)]
+                 for __, r in ordered(data.change_unit).iterrows()]
+    groups = data.change_groups
+    shown = groups[~groups["suppressed"].astype(bool)] if not groups.empty else groups
+    group_rows = [
+        [str(r["group_label"]), data.dimension_name(r["dimension"]), *_change_cells(data, r)]
+        for __, r in (ordered(shown).sort_values(["group_label", "_rank"], kind="stable")
+                      .iterrows()
+                      if not shown.empty else iter(()))
+    ]
+    n_groups = groups["group"].nunique() if not groups.empty else 0
+    left_out = n_groups - (shown["group"].nunique() if not shown.empty else 0)
+    items = data.change_items
+    item_rows: list[list[Cell]] = []
+    for __, r in items.iterrows():
+        text = data.item_text(str(r["item"]))
+        if not bool(r["comparable"]):
+            item_rows.append([text, MISSING, MISSING, MISSING, MISSING,
+                              _(_CHANGE_LABELS["not comparable"])])
+        elif not bool(r["suppressed"]):
+            item_rows.append([text, *_change_cells(data, r)])
+    items_left_out = int((items["comparable"].astype(bool) & items["suppressed"].astype(bool))
+                         .sum()) if not items.empty else 0
+    return _render(
+        "change", data, title=_change_title(data), wave=wave.wave,
+        date=format_date(wave.date, lang), this_wave=data.engagement.wave,
+        min_change=_number(wave.min_change, data, 1), unit_rows=unit_rows,
+        group_kind=data.change_group_kind, group_rows=group_rows, left_out=left_out,
+        figure=figure("change-heatmap"), item_rows=item_rows,
+        items_left_out=items_left_out,
     )

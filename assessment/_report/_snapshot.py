@@ -40,7 +40,7 @@ from ._tables import CACHE_SIZE, EngagementTables, engagement_tables
 __all__ = ["SNAPSHOT_SUFFIX", "Snapshot", "read_snapshot", "take_snapshot", "write_snapshot"]
 
 #: Bumped whenever the packed layout changes: a worker refuses a snapshot of another format.
-_FORMAT: Final = 1
+_FORMAT: Final = 2
 _MAGIC: Final = b"assessment-snapshot"
 #: File name ending of a snapshot written for workers.
 SNAPSHOT_SUFFIX: Final = ".snapshot"

@@ -18,8 +18,16 @@ from .._confidentiality._groups import BREAKDOWNS
 from .._confidentiality._publication import Publication, publication
 from .._exceptions import NotFoundError, ParameterError
 from .._model._schema import MaturityModel
+from .._responses import ResponseSet
 from .._scoring._aggregation import aggregation
 from .._scoring._analytics import rating_agreement, strengths_and_opportunities
+from .._scoring._change import (
+    item_change,
+    item_scores,
+    min_meaningful_change,
+    wave_change,
+    with_overall_sd,
+)
 from .._scoring._outcomes import enps, trifecta
 from .._scoring._reliability import ReliabilityReport, reliability
 from .._scoring._scores import score_breakdown
@@ -27,7 +35,10 @@ from .._store._engagements import Engagement
 from .._store._store import Store
 from .._store._workspace import Workspace
 
-__all__ = ["CACHE_SIZE", "TOP_ITEMS", "EngagementTables", "compute_tables", "engagement_tables"]
+__all__ = [
+    "CACHE_SIZE", "TOP_ITEMS", "EngagementTables", "WaveChange", "compute_tables",
+    "engagement_tables",
+]
 
 #: Strengths and opportunities listed per report.
 TOP_ITEMS: Final = 5
@@ -35,6 +46,26 @@ TOP_ITEMS: Final = 5
 CACHE_SIZE: Final = 2
 
 _GROUPINGS: Final = ("organisation", "role", "team", "department")
+
+
+@dataclass(frozen=True)
+class WaveChange:
+    """The change since the organisation's previous wave on the same model, for every group.
+
+    Each wave's numbers come from its own tables under its own publication pattern; a group
+    has numbers only where both waves publish it (:func:`~.._scoring._change.wave_change`).
+    """
+
+    #: The previous wave's engagement id, wave label and date.
+    engagement: str
+    wave: str
+    date: str
+    #: The smallest change called up or down (points on the score scale).
+    min_change: float
+    #: Dimension and overall change of every group of every breakdown.
+    scores: pd.DataFrame
+    #: Item change of every group of the organisation, role, team and department breakdowns.
+    items: pd.DataFrame
 
 
 @dataclass
@@ -64,14 +95,45 @@ class EngagementTables:
     comment_min: int
     ratings: pd.DataFrame
     targets: dict[str, int] = field(default_factory=dict)
+    #: The change since the previous wave (None: this is the organisation's first wave).
+    change: WaveChange | None = None
 
 
 _cache: OrderedDict[tuple[str, str, tuple[Any, ...]], EngagementTables] = OrderedDict()
 
 
 def _fingerprint(store: Store, engagement_id: str) -> tuple[Any, ...]:
-    """Change whenever the engagement's respondents, exclusions, teams or targets change."""
-    return (str(store.path), store.revision(engagement_id))
+    """Change whenever the engagement's respondents, exclusions, teams or targets change, or
+    its previous wave's."""
+    previous = store.previous_wave(engagement_id)
+    return (str(store.path), store.revision(engagement_id),
+            None if previous is None else (previous.id, store.revision(previous.id)))
+
+
+def _change(
+    store: Store, engagement: Engagement, model: MaturityModel, data: ResponseSet,
+    pub: Publication, scores: pd.DataFrame,
+) -> WaveChange | None:
+    """The change since the previous wave, each wave under its own publication pattern."""
+    previous = store.previous_wave(engagement.id)
+    if previous is None or not store.count_respondents(previous.id):
+        return None
+    now = with_overall_sd(model, scores)
+    items = item_scores(model, data.respondents, data.answers, pub, _GROUPINGS)
+    before = store.model(previous.id)
+    old = store.responses(previous.id)
+    k = previous.min_group_size
+    old_pub = publication(before, old.respondents, old.answers, min_group_size=k)
+    then = score_breakdown(before, old.respondents, old.answers, by=BREAKDOWNS,
+                           min_group_size=k, publication=old_pub)
+    then_items = item_scores(before, old.respondents, old.answers, old_pub, _GROUPINGS)
+    least = min_meaningful_change(model)
+    then = with_overall_sd(before, then)
+    return WaveChange(
+        engagement=previous.id, wave=previous.wave, date=str(previous.date), min_change=least,
+        scores=wave_change(then, now, min_change=least),
+        items=item_change(then_items, items, min_change=least),
+    )
 
 
 def compute_tables(store: Store, engagement: Engagement) -> EngagementTables:
@@ -118,6 +180,7 @@ def compute_tables(store: Store, engagement: Engagement) -> EngagementTables:
             store.ratings(engagement.id),
         ),
         targets=store.targets(engagement.id),
+        change=_change(store, engagement, model, data, pub, scores),
     )
 
 
