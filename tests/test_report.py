@@ -305,7 +305,8 @@ def test_without_targets_the_scorecard_says_so_and_invents_none(
         "en", "No targets have been set for this engagement yet, so the scorecard shows the "
         "current level only. Targets are agreed with the client per dimension.")) in page
     headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", page)
-    assert headers == ["Dimension", "Mean", "Level"]  # no target or gap columns
+    assert headers == ["Dimension", "Mean", "Favourable · neutral · unfavourable",
+                       "Level"]  # no target or gap columns
     assert "target" not in str(report.charts()["scorecard"].to_dict()["datasets"])
 
 

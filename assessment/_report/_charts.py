@@ -257,6 +257,59 @@ def heatmap_chart(
     return _configured(chart)
 
 
+def relative_heatmap_chart(
+    frame: pd.DataFrame, *, title: str, group_title: str, difference_title: str,
+    limit: float,
+) -> Any:
+    """Groups by dimensions, coloured by the difference from the organisation's mean on a
+    diverging scale centred on 0 (orange below, blue above); withheld cells grey, marked
+    hidden.
+
+    ``frame``: as :func:`heatmap_chart`'s, with ``difference`` (NaN where withheld) instead
+    of ``mean`` and ``label`` the signed difference; ``limit`` the largest difference the
+    colours span (the scale runs from ``-limit`` to ``limit``).
+    """
+    groups = list(dict.fromkeys(frame["group"]))
+    dims = list(dict.fromkeys(frame["dimension"]))
+    x = alt.X("dimension:N", sort=dims, title=None,
+              axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=0, labelPadding=6,
+                            labelExpr="split(datum.label, ' ')", ticks=False, domain=False))
+    y = alt.Y("group:N", sort=groups, title=group_title, axis=alt.Axis(labelLimit=0))
+    base = alt.Chart(frame)
+    shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=1.5)
+    shown = shown.encode(
+        x=x, y=y,
+        color=alt.Color("difference:Q",
+                        scale=alt.Scale(scheme="blueorange", reverse=True, domainMid=0,
+                                        domain=[-limit, limit], clamp=True),
+                        title=difference_title,
+                        legend=alt.Legend(orient="right", gradientLength=160)),
+    )
+    hidden = base.transform_filter("datum.hidden").mark_rect(
+        fill=HIDDEN_COLOUR, stroke="#bdbdbd", strokeDash=[2, 2], strokeWidth=1
+    ).encode(x=x, y=y)
+    strong = 0.6 * limit
+    values = base.transform_filter("!datum.hidden").mark_text(fontSize=11).encode(
+        x=x, y=y, text="label:N",
+        color=alt.condition(f"abs(datum.difference) >= {strong!r}",
+                            alt.value("white"), alt.value("#1d2733")),
+    )
+    hidden_text = base.transform_filter("datum.hidden").mark_text(
+        fontSize=10, fontStyle="italic", color="#5a6672"
+    ).encode(x=x, y=y, text="label:N")
+    layers: list[Any] = [shown, hidden, values, hidden_text]
+    if "highlight" in frame.columns and frame["highlight"].any():
+        outlined = frame.loc[frame["highlight"].astype(bool), ["group"]].drop_duplicates()
+        layers.append(
+            alt.Chart(outlined).mark_rect(
+                fill=None, stroke=OUTLINE_COLOUR, strokeWidth=2.5, strokeJoin="round"
+            ).encode(y=y)
+        )
+    width = min(WIDTH, 100 * len(dims))
+    chart = alt.layer(*layers).properties(title=title, width=width, height=alt.Step(24))
+    return _configured(chart)
+
+
 def distribution_chart(
     frame: pd.DataFrame, *, title: str, share_title: str,
     answer_title: str, answers: Sequence[str], question_title: str | None = None,

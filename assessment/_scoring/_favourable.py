@@ -1,0 +1,148 @@
+"""Favourable shares: how many answers are favourable, neutral and unfavourable.
+
+An answer is classified after reverse coding by the model's scale cut
+(:meth:`~assessment._model._schema.Scale.classify`: the top two and bottom two options of a
+5-point scale unless the model's scale sets ``favourable`` / ``unfavourable``). A group's
+share for a dimension or facet pools the answers to its items of the members who have a
+score there (the same people as the mean), each answer counted with its item's weight;
+see ``docs/scoring.md``. The score table (:func:`~._scores.score_breakdown`) carries the
+shares of dimensions, facets and the overall row; :func:`item_scores` those of items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .._confidentiality._groups import GroupIndex, check_breakdowns, split_missing
+from .._confidentiality._publication import Publication, _publication
+from .._confidentiality._thresholds import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from .._model._coding import _aligned, _coded, _has_score
+from .._model._schema import MaturityModel
+
+__all__ = ["SHARES", "item_scores"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: The share columns, in the order every table shows them.
+SHARES: Final = ("favourable", "neutral", "unfavourable")
+
+
+def _classes(model: MaturityModel, coded: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Respondents x items: 1/0 favourable and 1/0 unfavourable (0 where unanswered)."""
+    cls = model.score_scale.classify(coded)
+    return (np.where(cls == 1.0, 1.0, 0.0), np.where(cls == -1.0, 1.0, 0.0))
+
+
+def unit_shares(
+    model: MaturityModel,
+    index: GroupIndex,
+    coded: FloatArray,
+    answered: FloatArray,
+    member: FloatArray,
+    rows: npt.NDArray[np.intp],
+    hide: BoolArray,
+) -> dict[str, FloatArray]:
+    """Groups (``rows``) x units: the favourable, neutral and unfavourable shares (percent).
+
+    A unit's answers count for a respondent who has a score in it (half rule); each answer
+    weighs its item's weight. NaN where ``hide`` (the mean is withheld) or nothing counts.
+    """
+    fav, unf = _classes(model, coded)
+    weights = np.array([item.weight for item in model.items.values()])
+    weighted = member * weights[:, None]
+    scored = _has_score(answered, member)
+    total = np.where(scored, answered @ weighted, 0.0)
+    good = np.where(scored, fav @ weighted, 0.0)
+    bad = np.where(scored, unf @ weighted, 0.0)
+    k = member.shape[1]
+    sums = index.totals(np.hstack([total, good, bad]))[rows]
+    t, g, b = sums[:, :k], sums[:, k : 2 * k], sums[:, 2 * k :]
+    return _ratios(t, g, b, hide)
+
+
+def _ratios(t: FloatArray, g: FloatArray, b: FloatArray, hide: BoolArray) -> dict[str, FloatArray]:
+    """Shares in percent from weighted totals: all, favourable, unfavourable; NaN where
+    hidden or empty."""
+    ok = (t > 0) & ~hide
+    out = {}
+    for key, part in zip(SHARES, (g, t - g - b, b), strict=True):
+        share = np.full(t.shape, np.nan)
+        np.divide(100.0 * part, t, out=share, where=ok)
+        out[key] = share
+    return out
+
+
+def overall_shares(shares: dict[str, FloatArray], weights: FloatArray) -> dict[str, FloatArray]:
+    """The overall row's shares: the weighted mean of the dimension shares (like its mean),
+    NaN unless every dimension has them."""
+    out = {}
+    for key, value in shares.items():
+        complete = ~np.isnan(value).any(axis=1)
+        mean = np.full(len(value), np.nan)
+        mean[complete] = (value[complete] @ weights) / weights.sum()
+        out[key] = mean
+    return out
+
+
+def item_scores(
+    model: MaturityModel,
+    respondents: pd.DataFrame,
+    answers: pd.DataFrame,
+    *,
+    by: str | Iterable[str] = ("organisation", "role", "team", "department"),
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    publication: Publication | None = None,
+) -> pd.DataFrame:
+    """Return every item's mean and favourable shares per group (item-level numbers).
+
+    Means and shares use reverse-coded answers (favourable is always good). An item's
+    numbers are published for a group when the engagement's :func:`~assessment.publication`
+    pattern publishes its dimension's item-level numbers for the group and at least
+    ``min_group_size`` answered it, as the item means of :func:`strengths_and_opportunities`
+    and the answer distributions; otherwise the row has ``suppressed`` True and no numbers.
+
+    Returns
+    -------
+    One row per group and item, in questionnaire order: ``by``, ``group``, ``role``,
+    ``team``, ``department``, ``item``, ``dimension``, ``reverse``, ``n`` (answers),
+    ``mean``, ``favourable``, ``neutral``, ``unfavourable`` (percent of the answers),
+    ``suppressed``.
+    """
+    check_breakdowns(by)
+    min_group_size = check_min_group_size(min_group_size)
+    answers = _aligned(respondents, answers)
+    pub = _publication(model, respondents, answers, min_group_size, publication)
+    coded = _coded(model, answers)
+    answered, filled = split_missing(coded)
+    fav, unf = _classes(model, coded)
+    ids = list(model.items)
+    m = len(ids)
+    index = pub.index
+    rows = pub.rows(by)
+    sums = index.totals(np.hstack([answered, filled, fav, unf]))[rows]
+    n, s1, g, b = (sums[:, j * m : (j + 1) * m] for j in range(4))
+    position = {d: j for j, d in enumerate(pub.dimensions)}
+    item_dim = [position[model.item_dimension[i]] for i in ids]
+    hide = pub.items_withheld[rows][:, item_dim] | (n < min_group_size)
+    mean = np.full(n.shape, np.nan)
+    np.divide(s1, n, out=mean, where=~hide)
+    shares = _ratios(n, g, b, hide)
+    keys = index.groups.iloc[rows].reset_index(drop=True)
+    frame = keys.loc[keys.index.repeat(m)].reset_index(drop=True)
+    frame["item"] = ids * len(rows)
+    frame["dimension"] = [model.item_dimension[i] for i in ids] * len(rows)
+    frame["reverse"] = [model.items[i].reverse for i in ids] * len(rows)
+    flat_hide = hide.ravel()
+    frame["n"] = pd.array(np.where(flat_hide, 0, n.ravel()).astype(np.int64), dtype="Int64")
+    frame.loc[flat_hide, "n"] = pd.NA
+    frame["mean"] = mean.ravel()
+    for key in SHARES:
+        frame[key] = shares[key].ravel()
+    frame["suppressed"] = flat_hide
+    return frame
