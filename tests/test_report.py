@@ -642,6 +642,12 @@ def test_no_planted_value_reaches_any_output_file(
     tiny = pd.read_csv(special_reports / "organisation.scores.csv")
     tiny = tiny[tiny["group"] == "Tiny Team"]
     assert len(tiny) and tiny["suppressed"].all() and tiny["mean"].isna().all()
+    # The favourable shares and the heatmap relative to the organisation are in the files
+    # scanned above, and the withheld team has no shares either.
+    assert tiny[["favourable", "neutral", "unfavourable"]].isna().all().all()
+    page = _file_text(special_reports / "organisation.en.html")
+    assert 'data-chart="heatmap-relative"' in page
+    assert "Favourable · neutral · unfavourable" in page
 
 
 @pytest.mark.slow
