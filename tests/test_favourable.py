@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from assessment._cli._main import cli
 from assessment._confidentiality._publication import publication
+from assessment._exceptions import ParameterError
 from assessment._model._load import load_model, load_model_text
 from assessment._model._schema import MaturityModel
 from assessment._scoring._analytics import strengths_and_opportunities
@@ -259,3 +260,15 @@ def test_the_score_command_prints_the_shares_under_the_means_suppression(
             assert records.loc[~hidden, key].to_numpy(float) == pytest.approx(
                 expected.loc[~expected["suppressed"], key].to_numpy(float)
             )
+
+
+def test_one_groups_item_scores_are_its_rows_of_the_whole_table(model: MaturityModel) -> None:
+    respondents, answers = _random_org(model, 60, 3)
+    pub = publication(model, respondents, answers, min_group_size=5)
+    whole = item_scores(model, respondents, answers, by="team", publication=pub)
+    for team in whole["group"].unique():
+        one = item_scores(model, respondents, answers, by="team", group=team, publication=pub)
+        expected = whole[whole["group"] == team].reset_index(drop=True)
+        pd.testing.assert_frame_equal(one, expected)
+    with pytest.raises(ParameterError, match="'Nowhere' is not a team group"):
+        item_scores(model, respondents, answers, by="team", group="Nowhere", publication=pub)

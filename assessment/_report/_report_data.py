@@ -283,11 +283,11 @@ class ReportData:
 
     def _item_shares(self, tables: EngagementTables) -> pd.DataFrame:
         """The unit's row of :func:`item_scores` for every question, in questionnaire order."""
-        frame = item_scores(
+        return item_scores(
             tables.model, tables.respondents, tables.answers, by=self.unit.kind,
-            min_group_size=self.min_group_size, publication=tables.publication,
+            group=self.unit.name, min_group_size=self.min_group_size,
+            publication=tables.publication,
         )
-        return frame[frame["group"] == self.unit.name].reset_index(drop=True)
 
     @staticmethod
     def _quadrants(driven: UnitDrivers) -> UnitDrivers:

@@ -21,6 +21,7 @@ import pandas as pd
 from .._confidentiality._groups import GroupIndex, check_breakdowns, split_missing
 from .._confidentiality._publication import Publication, _publication
 from .._confidentiality._thresholds import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from .._exceptions import ParameterError
 from .._model._coding import _aligned, _coded, _has_score
 from .._model._schema import MaturityModel
 
@@ -98,6 +99,7 @@ def item_scores(
     by: str | Iterable[str] = ("organisation", "role", "team", "department"),
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     publication: Publication | None = None,
+    group: str | None = None,
 ) -> pd.DataFrame:
     """Return every item's mean and favourable shares per group (item-level numbers).
 
@@ -106,6 +108,8 @@ def item_scores(
     pattern publishes its dimension's item-level numbers for the group and at least
     ``min_group_size`` answered it, as the item means of :func:`strengths_and_opportunities`
     and the answer distributions; otherwise the row has ``suppressed`` True and no numbers.
+    With ``group`` (a group label of the one breakdown ``by``, e.g. ``"team"`` and
+    ``"Billing"``), only that group's rows, reading only its members' answers.
 
     Returns
     -------
@@ -118,15 +122,37 @@ def item_scores(
     min_group_size = check_min_group_size(min_group_size)
     answers = _aligned(respondents, answers)
     pub = _publication(model, respondents, answers, min_group_size, publication)
-    coded = _coded(model, answers)
-    answered, filled = split_missing(coded)
-    fav, unf = _classes(model, coded)
-    ids = list(model.items)
-    m = len(ids)
     index = pub.index
     rows = pub.rows(by)
-    sums = index.totals(np.hstack([answered, filled, fav, unf]))[rows]
-    n, s1, g, b = (sums[:, j * m : (j + 1) * m] for j in range(4))
+    if group is None:
+        coded = _coded(model, answers)
+        totals = index.totals
+    else:
+        # One group: only its members' answers are read (a report of one unit).
+        if not isinstance(by, str):
+            raise ParameterError(f"by: one breakdown expected with a group, got {by!r}")
+        labels = index.groups["group"].to_numpy()[rows]
+        found = np.flatnonzero(labels == group)
+        if not len(found):
+            known = ", ".join(map(repr, labels[:20])) or "none"
+            raise ParameterError(f"group: {group!r} is not a {by} group (known: {known})")
+        rows = rows[found[:1]]
+        atoms = index.atoms[np.flatnonzero(index.membership[rows[0]].toarray().ravel())]
+        mask = np.asarray(atoms.sum(axis=0)).ravel() > 0
+        coded = _coded(model, answers.loc[mask])
+
+        def totals(values: FloatArray) -> FloatArray:
+            return np.asarray(values.sum(axis=0), dtype=float)[None, :]
+
+    answered, filled = split_missing(coded)
+    fav, unf = _classes(model, coded)
+    del coded
+    ids = list(model.items)
+    m = len(ids)
+    # Column by column group totals: no respondents-sized copy of all four at once.
+    n, s1, g, b = (totals(x) for x in (answered, filled, fav, unf))
+    if group is None:
+        n, s1, g, b = n[rows], s1[rows], g[rows], b[rows]
     position = {d: j for j, d in enumerate(pub.dimensions)}
     item_dim = [position[model.item_dimension[i]] for i in ids]
     hide = pub.items_withheld[rows][:, item_dim] | (n < min_group_size)
