@@ -272,3 +272,14 @@ def test_one_groups_item_scores_are_its_rows_of_the_whole_table(model: MaturityM
         pd.testing.assert_frame_equal(one, expected)
     with pytest.raises(ParameterError, match="'Nowhere' is not a team group"):
         item_scores(model, respondents, answers, by="team", group="Nowhere", publication=pub)
+
+
+def test_the_classes_are_the_scales_own_classify(model: MaturityModel) -> None:
+    from assessment._scoring._favourable import _classes
+
+    rng = np.random.default_rng(0)
+    values = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0, 3.0 - 1e-12, np.nan], size=(200, 5))
+    fav, unf = _classes(model, values)
+    classes = model.score_scale.classify(values)
+    assert fav.tolist() == (classes == 1).tolist()
+    assert unf.tolist() == (classes == -1).tolist()

@@ -22,8 +22,8 @@ from .._confidentiality._groups import GroupIndex, check_breakdowns, split_missi
 from .._confidentiality._publication import Publication, _publication
 from .._confidentiality._thresholds import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from .._exceptions import ParameterError
-from .._model._coding import _aligned, _coded, _has_score
-from .._model._schema import MaturityModel
+from .._model._coding import _aligned, _coded
+from .._model._schema import _EPS, MaturityModel
 
 __all__ = ["SHARES", "item_scores"]
 
@@ -32,12 +32,18 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: The share columns, in the order every table shows them.
 SHARES: Final = ("favourable", "neutral", "unfavourable")
+#: Respondents classified at once (bounds the memory of the score table's shares).
+_CHUNK: Final = 32768
 
 
-def _classes(model: MaturityModel, coded: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Respondents x items: 1/0 favourable and 1/0 unfavourable (0 where unanswered)."""
-    cls = model.score_scale.classify(coded)
-    return (np.where(cls == 1.0, 1.0, 0.0), np.where(cls == -1.0, 1.0, 0.0))
+def _classes(model: MaturityModel, coded: FloatArray) -> tuple[BoolArray, BoolArray]:
+    """Respondents x items: favourable and unfavourable answers (False where unanswered).
+
+    Exactly :meth:`Scale.classify`'s cut (its thresholds, with its tolerance), compared
+    directly: NaN compares False, and no float copy of the classes is made.
+    """
+    scale = model.score_scale
+    return coded >= scale.favourable_from - _EPS, coded <= scale.unfavourable_to + _EPS
 
 
 def unit_shares(
@@ -46,21 +52,26 @@ def unit_shares(
     coded: FloatArray,
     answered: FloatArray,
     member: FloatArray,
+    scored: BoolArray,
     rows: npt.NDArray[np.intp],
     hide: BoolArray,
 ) -> dict[str, FloatArray]:
     """Groups (``rows``) x units: the favourable, neutral and unfavourable shares (percent).
 
-    A unit's answers count for a respondent who has a score in it (half rule); each answer
-    weighs its item's weight. NaN where ``hide`` (the mean is withheld) or nothing counts.
+    A unit's answers count for a respondent who has a score in it (``scored``: respondents x
+    units, the half rule); each answer weighs its item's weight. NaN where ``hide`` (the mean
+    is withheld) or nothing counts.
     """
-    fav, unf = _classes(model, coded)
     weights = np.array([item.weight for item in model.items.values()])
     weighted = member * weights[:, None]
-    scored = _has_score(answered, member)
     total = np.where(scored, answered @ weighted, 0.0)
-    good = np.where(scored, fav @ weighted, 0.0)
-    bad = np.where(scored, unf @ weighted, 0.0)
+    good = np.empty_like(total)
+    bad = np.empty_like(total)
+    for start in range(0, len(coded), _CHUNK):  # classes a block of respondents at a time
+        block = slice(start, start + _CHUNK)
+        fav, unf = (x.astype(float) for x in _classes(model, coded[block]))  # BLAS: floats
+        good[block] = np.where(scored[block], fav @ weighted, 0.0)
+        bad[block] = np.where(scored[block], unf @ weighted, 0.0)
     k = member.shape[1]
     sums = index.totals(np.hstack([total, good, bad]))[rows]
     t, g, b = sums[:, :k], sums[:, k : 2 * k], sums[:, 2 * k :]
@@ -145,7 +156,7 @@ def item_scores(
             return np.asarray(values.sum(axis=0), dtype=float)[None, :]
 
     answered, filled = split_missing(coded)
-    fav, unf = _classes(model, coded)
+    fav, unf = (x.astype(float) for x in _classes(model, coded))
     del coded
     ids = list(model.items)
     m = len(ids)

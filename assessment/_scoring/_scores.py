@@ -357,7 +357,8 @@ def score_breakdown(
     cols = _score_columns(n, s1, s2, withheld, min_group_size, model)
     # Favourable shares: the mean's people and suppression (withheld mean, withheld shares).
     shares = unit_shares(
-        model, index, coded, answered, member, rows, cols["suppressed"].astype(bool)
+        model, index, coded, answered, member, ~np.isnan(unit_scores), rows,
+        cols["suppressed"].astype(bool),
     )
     # Within-group agreement of each unit's items (item-level numbers).
     item_n, item_s1, item_s2 = index.aggregate_filled(answered, filled)
