@@ -40,7 +40,7 @@ def _classes(model: MaturityModel, coded: FloatArray) -> tuple[BoolArray, BoolAr
     """Respondents x items: favourable and unfavourable answers (False where unanswered).
 
     Exactly :meth:`Scale.classify`'s cut (its thresholds, with its tolerance), compared
-    directly: NaN compares False, and no float copy of the classes is made.
+    directly (NaN compares False): two boolean masks instead of a float array of classes.
     """
     scale = model.score_scale
     return coded >= scale.favourable_from - _EPS, coded <= scale.unfavourable_to + _EPS
