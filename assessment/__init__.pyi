@@ -141,6 +141,7 @@ from ._scoring._analytics import (
     trends as trends,
 )
 from ._scoring._compare import portfolio_percentiles as portfolio_percentiles
+from ._scoring._favourable import item_scores as item_scores
 from ._scoring._gaps import iceberg_index as iceberg_index
 from ._scoring._gaps import perception_gaps as perception_gaps
 from ._scoring._outcomes import enps as enps

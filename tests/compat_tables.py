@@ -6,6 +6,7 @@ import pandas as pd
 
 from assessment._confidentiality._groups import BREAKDOWNS
 from assessment._confidentiality._publication import publication
+from assessment._scoring._favourable import SHARES
 from assessment._scoring._gaps import perception_gaps
 from assessment._scoring._outcomes import enps, trifecta
 from assessment._scoring._reliability import reliability
@@ -38,4 +39,9 @@ def score_tables(store: Store, engagement_id: str) -> dict[str, pd.DataFrame]:
         "reliability": reliability(model, answers, min_group_size=k).scales,
         "gaps": perception_gaps(scores),
     }
+    # Columns added since the tables were frozen (issue 15's favourable shares, tested in
+    # tests/test_favourable.py) are left out: every number frozen then must stay the same.
+    added = [c for c in SHARES if c in scores.columns]
+    out["scores"] = out["scores"].drop(columns=added)
+    out["facets"] = out["facets"].drop(columns=added)
     return {name: frame.reset_index() for name, frame in out.items()}

@@ -315,7 +315,8 @@ def test_without_targets_the_scorecard_says_so_and_invents_none(
         "en", "No targets have been set for this engagement yet, so the scorecard shows the "
         "current level only. Targets are agreed with the client per dimension.")) in page
     headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", page)
-    assert headers == ["Dimension", "Mean", "Level"]  # no target or gap columns
+    assert headers == ["Dimension", "Mean", "Favourable · neutral · unfavourable",
+                       "Level"]  # no target or gap columns
     assert "target" not in str(report.charts()["scorecard"].to_dict()["datasets"])
 
 
@@ -652,6 +653,12 @@ def test_no_planted_value_reaches_any_output_file(
     tiny = pd.read_csv(special_reports / "organisation.scores.csv")
     tiny = tiny[tiny["group"] == "Tiny Team"]
     assert len(tiny) and tiny["suppressed"].all() and tiny["mean"].isna().all()
+    # The favourable shares and the heatmap relative to the organisation are in the files
+    # scanned above, and the withheld team has no shares either.
+    assert tiny[["favourable", "neutral", "unfavourable"]].isna().all().all()
+    page = _file_text(special_reports / "organisation.en.html")
+    assert 'data-chart="heatmap-relative"' in page
+    assert "Favourable · neutral · unfavourable" in page
     # The change since W0: a group withheld in either wave (the Tiny Team now, the Small
     # Team then) has no row in any table of the section, in the page and in the PDF.
     for unit in ("organisation", "department:Support"):

@@ -130,7 +130,7 @@ def score_cmd(ctx: click.Context, engagement_id: str, by: str, fmt: str) -> None
     with open_store(ctx) as store:
         table = engagement_scores(store, engagement_id, by=by)
     columns = ["by", "group", "dimension", "n", "mean", "sd", "ci_low", "ci_high", "score_100",
-               "level", "suppressed"]
+               "level", "suppressed", "favourable", "neutral", "unfavourable"]
     emit(table[columns], fmt)
 
 

@@ -259,19 +259,19 @@ def heatmap_chart(
     return _configured(chart)
 
 
-def change_heatmap_chart(
-    frame: pd.DataFrame, *, title: str, group_title: str, change_title: str
+def _diverging_heatmap(
+    frame: pd.DataFrame, *, field: str, title: str, group_title: str, legend_title: str,
+    limit: float, scheme: str, reverse: bool = False,
 ) -> Any:
-    """Groups by dimensions, coloured by the change since the previous wave (diverging: red
-    down, blue up, white none) with the value printed; withheld cells grey, marked hidden.
+    """Groups by dimensions, coloured by ``field`` on a diverging scale centred on 0 (from
+    ``-limit`` to ``limit``), the value printed in each cell; withheld cells grey, marked
+    hidden; the rows with ``highlight`` (if the column is there) outlined.
 
     ``frame``: one row per group and dimension, columns ``group``, ``dimension`` (labels),
-    ``change`` (NaN where withheld), ``hidden`` (bool) and ``label`` (the text in the cell).
+    ``field`` (NaN where withheld), ``hidden`` (bool) and ``label`` (the text in the cell).
     """
     groups = list(dict.fromkeys(frame["group"]))
     dims = list(dict.fromkeys(frame["dimension"]))
-    largest = float(np.nanmax(np.abs(frame["change"].to_numpy(dtype=float)), initial=0.0))
-    bound = max(0.5, float(np.ceil(largest * 4) / 4))
     x = alt.X("dimension:N", sort=dims, title=None,
               axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=0, labelPadding=6,
                             labelExpr="split(datum.label, ' ')", ticks=False, domain=False))
@@ -280,26 +280,68 @@ def change_heatmap_chart(
     shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=1.5)
     shown = shown.encode(
         x=x, y=y,
-        color=alt.Color("change:Q", scale=alt.Scale(scheme="redblue", domain=[-bound, bound],
-                                                    domainMid=0),
-                        title=change_title, legend=alt.Legend(orient="right", gradientLength=160)),
+        color=alt.Color(f"{field}:Q",
+                        scale=alt.Scale(scheme=scheme, reverse=reverse, domainMid=0,
+                                        domain=[-limit, limit], clamp=True),
+                        title=legend_title,
+                        legend=alt.Legend(orient="right", gradientLength=160)),
     )
     hidden = base.transform_filter("datum.hidden").mark_rect(
         fill=HIDDEN_COLOUR, stroke="#bdbdbd", strokeDash=[2, 2], strokeWidth=1
     ).encode(x=x, y=y)
+    strong = 0.6 * limit
     values = base.transform_filter("!datum.hidden").mark_text(fontSize=11).encode(
         x=x, y=y, text="label:N",
-        color=alt.condition(f"abs(datum.change) >= {bound * 0.6!r}", alt.value("white"),
-                            alt.value("#1d2733")),
+        color=alt.condition(f"abs(datum.{field}) >= {strong!r}",
+                            alt.value("white"), alt.value("#1d2733")),
     )
     hidden_text = base.transform_filter("datum.hidden").mark_text(
         fontSize=10, fontStyle="italic", color="#5a6672"
     ).encode(x=x, y=y, text="label:N")
+    layers: list[Any] = [shown, hidden, values, hidden_text]
+    if "highlight" in frame.columns and frame["highlight"].any():
+        outlined = frame.loc[frame["highlight"].astype(bool), ["group"]].drop_duplicates()
+        layers.append(
+            alt.Chart(outlined).mark_rect(
+                fill=None, stroke=OUTLINE_COLOUR, strokeWidth=2.5, strokeJoin="round"
+            ).encode(y=y)
+        )
     width = min(WIDTH, 100 * len(dims))
-    chart = alt.layer(shown, hidden, values, hidden_text).properties(
-        title=title, width=width, height=alt.Step(24)
-    )
+    chart = alt.layer(*layers).properties(title=title, width=width, height=alt.Step(24))
     return _configured(chart)
+
+
+def relative_heatmap_chart(
+    frame: pd.DataFrame, *, title: str, group_title: str, difference_title: str,
+    limit: float,
+) -> Any:
+    """Groups by dimensions, coloured by the difference from the organisation's mean (orange
+    below, blue above, clamped at ``limit``), the value printed; withheld cells hidden.
+
+    ``frame``: as :func:`heatmap_chart`'s, with ``difference`` (NaN where withheld) instead
+    of ``mean`` and ``label`` the signed difference.
+    """
+    return _diverging_heatmap(
+        frame, field="difference", title=title, group_title=group_title,
+        legend_title=difference_title, limit=limit, scheme="blueorange", reverse=True,
+    )
+
+
+def change_heatmap_chart(
+    frame: pd.DataFrame, *, title: str, group_title: str, change_title: str
+) -> Any:
+    """Groups by dimensions, coloured by the change since the previous wave (red down, blue
+    up, white none), the value printed; withheld cells grey, marked hidden.
+
+    ``frame``: one row per group and dimension, columns ``group``, ``dimension`` (labels),
+    ``change`` (NaN where withheld), ``hidden`` (bool) and ``label`` (the text in the cell).
+    """
+    largest = float(np.nanmax(np.abs(frame["change"].to_numpy(dtype=float)), initial=0.0))
+    bound = max(0.5, float(np.ceil(largest * 4) / 4))
+    return _diverging_heatmap(
+        frame, field="change", title=title, group_title=group_title,
+        legend_title=change_title, limit=bound, scheme="redblue",
+    )
 
 
 def distribution_chart(
@@ -444,7 +486,8 @@ def to_svg(chart: Any, *, language: str, uid: str, label: str | None = None) -> 
     # The builders' specifications are checked against the Vega-Lite schema by the tests
     # (tests/test_charts.py); a report skips the check (about 20 ms of each chart's 250).
     svg: str = vl_convert.vegalite_to_svg(
-        chart.to_dict(validate=False), vl_version=_VL_VERSION, format_locale=locale, allowed_base_urls=[]
+        chart.to_dict(validate=False), vl_version=_VL_VERSION, format_locale=locale,
+        allowed_base_urls=[],
     )
     # vl-convert numbers gradients and clips with process-wide counters: renumber them in
     # order of appearance, so the same chart always gives the same SVG.

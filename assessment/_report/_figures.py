@@ -30,6 +30,7 @@ __all__ = [
     "heatmap_frame",
     "layer_frame",
     "outcomes_frame",
+    "relative_heatmap_frame",
     "scorecard_frame",
     "svg",
 ]
@@ -124,6 +125,37 @@ def change_heatmap_frame(data: ReportData) -> pd.DataFrame:
             "label": labels,
         }
     )
+
+
+def relative_heatmap_frame(data: ReportData) -> pd.DataFrame:
+    """The heatmap's cells as differences from the organisation's mean of the same dimension
+    (both published numbers); withheld cells, or any without the organisation's mean, are
+    hidden."""
+    cells = heatmap_frame(data)
+    if cells.empty:
+        return cells
+    rows = data.heatmap_rows
+    organisation = data.organisation_scores
+    reference = organisation[~organisation["suppressed"]].set_index("dimension")["mean"]
+    base = rows["dimension"].map(reference).to_numpy(dtype=float)
+    mean = rows["mean"].to_numpy(dtype=float)
+    hidden = cells["hidden"].to_numpy(dtype=bool) | np.isnan(base)
+    difference = np.where(hidden, np.nan, (mean - base).round(2))
+    low = rows["consensus"].astype("object").eq("low consensus").to_numpy(dtype=bool)
+    labels = [
+        report_translator(data.language).gettext("hidden") if h
+        else format_number(d, data.language, sign=True) + ("*" if lo else "")
+        for h, d, lo in zip(hidden, difference, low, strict=True)
+    ]
+    return cells.drop(columns="mean").assign(difference=difference, hidden=hidden,
+                                             label=labels)
+
+
+def relative_limit(frame: pd.DataFrame) -> float:
+    """The colour scale's reach: the largest difference shown, rounded up to 0.25 (at least
+    0.5, so that small differences stay pale)."""
+    largest = float(np.nanmax(np.abs(frame["difference"].to_numpy(dtype=float))))
+    return max(0.5, float(np.ceil(largest * 4) / 4))
 
 
 def distribution_frames(data: ReportData) -> dict[str, pd.DataFrame]:
@@ -272,6 +304,20 @@ def build_charts(data: ReportData) -> dict[str, Any]:
             hidden_label=_("hidden"),
             score_range=score_range,
         )
+        relative = relative_heatmap_frame(data)
+        if not relative["hidden"].all():
+            relative_titles = {
+                "team": _("Difference from the organisation by team and dimension"),
+                "department": _("Difference from the organisation by department and dimension"),
+            }
+            built["heatmap-relative"] = charts.relative_heatmap_chart(
+                relative,
+                title=relative_titles[data.heatmap_kind],
+                group_title=group_title,
+                # TRANSLATORS: the legend of the heatmap of differences from the organisation.
+                difference_title=_("Difference"),
+                limit=relative_limit(relative),
+            )
     moved = change_heatmap_frame(data)
     if not moved.empty and not moved["hidden"].all() and data.wave_change is not None:
         group_titles = {"team": _("Team"), "department": _("Department"), "role": _("Layer")}

@@ -16,6 +16,7 @@ import pandas as pd
 from .._confidentiality._groups import NOT_GIVEN
 from .._i18n._report import MEASURE_NAMES, report_translator, role_name
 from .._scoring._analytics import answer_distribution, target_gaps
+from .._scoring._favourable import item_scores
 from .._scoring._gaps import perception_gaps
 from .._scoring._roadmap import roadmap
 from .._scoring._scores import OVERALL
@@ -30,7 +31,8 @@ __all__ = ["MAX_HEATMAP_ROWS", "ReportData"]
 MAX_HEATMAP_ROWS: Final = 60
 #: The columns of the published score rows (:meth:`ReportData.published_scores`).
 _SCORE_COLUMNS: Final = ["by", "group", "dimension", "n", "mean", "sd", "ci_low", "ci_high",
-                         "score_100", "level", "suppressed"]
+                         "score_100", "level", "suppressed", "favourable", "neutral",
+                         "unfavourable"]
 
 
 def _unit_mask(respondents: pd.DataFrame, unit: Unit) -> pd.Series:
@@ -93,6 +95,8 @@ class ReportData:
         self.unit_scores = scores[(scores["by"] == by) & (scores["group"] == group)].reset_index(
             drop=True
         )
+        #: The organisation's score rows (the heatmap's differences are taken from them).
+        self.organisation_scores = scores[scores["by"] == "organisation"].reset_index(drop=True)
         self.respondents = as_int(
             tables.headcount.loc[
                 (tables.headcount["by"] == by) & (tables.headcount["group"] == group), "n"
@@ -118,6 +122,9 @@ class ReportData:
         self.aggregation = tables.aggregation
         self.comments_frame = self._comment_rows(tables)
         self.distribution, self.dropped_items = self._distribution(tables)
+        #: Each question's reverse-coded mean and favourable shares for the unit (item-level
+        #: numbers: withheld where the answer distribution is).
+        self.item_shares = self._item_shares(tables)
         self.target_table = (
             target_gaps(model, self.unit_scores, self.targets) if self.targets else None
         )
@@ -321,6 +328,14 @@ class ReportData:
             min_group_size=self.min_group_size, publication=tables.publication,
         )
         return frame, len(tables.model.items) - frame["item"].nunique()
+
+    def _item_shares(self, tables: EngagementTables) -> pd.DataFrame:
+        """The unit's row of :func:`item_scores` for every question, in questionnaire order."""
+        return item_scores(
+            tables.model, tables.respondents, tables.answers, by=self.unit.kind,
+            group=self.unit.name, min_group_size=self.min_group_size,
+            publication=tables.publication,
+        )
 
     @staticmethod
     def _quadrants(driven: UnitDrivers) -> UnitDrivers:

@@ -34,7 +34,7 @@ from ._format import (
     format_percent,
 )
 from ._report_data import ReportData
-from ._templates import Badge, Hidden, render
+from ._templates import Badge, Hidden, Shares, render
 
 __all__ = ["SECTIONS", "Figure", "Section"]
 
@@ -67,7 +67,7 @@ _AGREEMENT: Final = {
 
 #: The inline SVG of the report's chart of this name (None: the report has no such chart).
 Figure = Callable[[str], Markup | None]
-Cell = str | int | Badge | Hidden | None
+Cell = str | int | Badge | Hidden | Shares | None
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,43 @@ def _number(value: object, data: ReportData, digits: int = 2, *, sign: bool = Fa
     return format_number(value, data.language, digits, sign=sign)
 
 
+def _shares(data: ReportData, row: Any) -> Cell:
+    """A row's favourable, neutral and unfavourable shares as a bar with the numbers;
+    "not shown" where they are withheld (the row's mean is)."""
+    _ = report_translator(data.language).gettext
+    if row is None:
+        return MISSING
+    values = [as_float(row[key]) for key in ("favourable", "neutral", "unfavourable")]
+    if any(np.isnan(v) for v in values):
+        return MISSING
+    labels = tuple(format_percent(v, data.language) for v in values)
+    return Shares(
+        widths=(round(values[0], 1), round(values[1], 1), round(values[2], 1)),
+        labels=(labels[0], labels[1], labels[2]),
+        # TRANSLATORS: the accessible text of a small bar of three shares (percentages).
+        title=_("favourable %(favourable)s, neutral %(neutral)s, unfavourable %(unfavourable)s",
+                favourable=labels[0], neutral=labels[1], unfavourable=labels[2]),
+    )
+
+
+def _shares_note(data: ReportData) -> str:
+    """Which answers count as favourable and unfavourable (the model's cut), in words."""
+    from babel.lists import format_list
+
+    _ = report_translator(data.language).gettext
+    scale = data.model.score_scale
+    labels = scale.labels.get(data.language)
+    kinds = scale.classify(np.asarray(scale.option_values))
+    good = [f"“{label}”" for label, k in zip(labels, kinds, strict=True) if k == 1]
+    bad = [f"“{label}”" for label, k in zip(labels, kinds, strict=True) if k == -1]
+    return _("Favourable answers are %(favourable)s, unfavourable answers %(unfavourable)s, the "
+             "rest neutral; a reverse-worded question counts the other way round. A "
+             "dimension's shares pool the answers to its questions of the people with a "
+             "score in it.",
+             favourable=format_list(good, style="or", locale=data.language),
+             unfavourable=format_list(bad, style="or", locale=data.language))
+
+
 def summary(data: ReportData) -> Section:
     """The title block and one-page summary: overall level and each dimension's level."""
     lang = data.language
@@ -213,6 +250,7 @@ def scorecard(data: ReportData, figure: Figure) -> Section:
             table.append([
                 data.dimension_name(d),
                 _number(rows.loc[d, "mean"], data) if d in rows.index else MISSING,
+                _shares(data, rows.loc[d] if d in rows.index else None),
                 _badge(data, rows.loc[d, "level"] if d in rows.index else None),
             ])
     else:
@@ -233,6 +271,7 @@ def scorecard(data: ReportData, figure: Figure) -> Section:
             table.append([
                 data.dimension_name(d),
                 _number(current["mean"], data) if current is not None else MISSING,
+                _shares(data, current),
                 _badge(data, current["level"] if current is not None else None),
                 target, gap_text, priority,
             ])
@@ -253,7 +292,8 @@ def scorecard(data: ReportData, figure: Figure) -> Section:
             for r in data.roadmap.to_dict("records")
         ]
     return _render("scorecard", data, targets=data.target_table is not None,
-                   figure=figure("scorecard"), rows=table, note=note, roadmap=steps)
+                   figure=figure("scorecard"), rows=table, note=note, roadmap=steps,
+                   shares_note=_shares_note(data))
 
 
 def assessment(data: ReportData) -> Section | None:
@@ -341,7 +381,8 @@ def heatmap(data: ReportData, figure: Figure) -> Section:
     rows = data.heatmap_rows
     low = not rows.empty and rows["consensus"].astype("object").eq("low consensus").any()
     return _render("heatmap", data, min_group_size=data.min_group_size, note=data.heatmap_note,
-                   figure=figure("heatmap"), low_consensus=bool(low))
+                   figure=figure("heatmap"), low_consensus=bool(low),
+                   relative=figure("heatmap-relative"))
 
 
 def answers(data: ReportData, figure: Figure) -> Section:
@@ -353,7 +394,32 @@ def answers(data: ReportData, figure: Figure) -> Section:
               or role_phrase(data.language, data.role_phrase)),
         dropped=data.dropped_items, min_group_size=data.min_group_size,
         figures=[(name, figure(name)) for name in names],
+        share_tables=_share_tables(data), shares_note=_shares_note(data),
     )
+
+
+def _share_tables(data: ReportData) -> dict[str, list[list[Cell]]]:
+    """Per dimension's chart: the dimension's and each shown question's mean and shares
+    (reverse-coded: favourable is always good), the questions in questionnaire order."""
+    units = data.unit_scores.set_index("dimension")
+    items = data.item_shares
+    out: dict[str, list[list[Cell]]] = {}
+    for dim in data.dimension_ids:
+        shown = items[(items["dimension"] == dim) & ~items["suppressed"]]
+        if shown.empty:
+            continue
+        row = units.loc[dim] if dim in units.index else None
+        rows: list[list[Cell]] = [[
+            data.dimension_name(dim),
+            _number(row["mean"], data) if row is not None else MISSING,
+            _shares(data, row),
+        ]]
+        for item in shown.to_dict("records"):
+            mark = "↺ " if bool(item["reverse"]) else ""
+            rows.append([mark + data.item_text(str(item["item"])),
+                         _number(item["mean"], data), _shares(data, item)])
+        out[f"answers-{dim}"] = rows
+    return out
 
 
 def outcomes(data: ReportData, figure: Figure) -> Section | None:

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from .._i18n._report import report_translator
 from ._format import MISSING, format_count
 
-__all__ = ["TEMPLATES", "Badge", "Hidden", "environment", "render", "stylesheet"]
+__all__ = ["TEMPLATES", "Badge", "Hidden", "Shares", "environment", "render", "stylesheet"]
 
 #: The folder of the report's templates and style sheets (package files).
 TEMPLATES: Final = Path(__file__).parent / "templates"
@@ -49,6 +49,17 @@ class Hidden:
     """A value the report withholds, shown as the word ``label`` (``hidden``)."""
 
     label: str
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Favourable, neutral and unfavourable shares as a small stacked bar with the three
+    percentages printed: ``widths`` in percent (the bar), ``labels`` formatted in the
+    page's language, ``title`` the three named in words (the bar's accessible text)."""
+
+    widths: tuple[float, float, float]
+    labels: tuple[str, str, str]
+    title: str
 
 
 def _escaped(value: object) -> Markup:
@@ -84,6 +95,7 @@ def environment() -> Environment:
     env.filters["number"] = _number
     env.tests["badge"] = lambda value: isinstance(value, Badge)
     env.tests["hidden"] = lambda value: isinstance(value, Hidden)
+    env.tests["shares"] = lambda value: isinstance(value, Shares)
     return env
 
 

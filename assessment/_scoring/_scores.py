@@ -40,6 +40,7 @@ from .._exceptions import ParameterError
 from .._model._coding import _aligned, _coded, _counts, _has_score, _units
 from .._model._schema import MaturityModel, Scale
 from ._agreement import LOW_CONSENSUS, rwg_from_moments
+from ._favourable import SHARES, overall_shares, unit_shares
 
 __all__ = [
     "LEVEL_THRESHOLDS",
@@ -325,8 +326,11 @@ def score_breakdown(
     -------
     DataFrame with columns ``by``, ``group``, ``role``, ``team``, ``department`` (the group's
     keys), ``dimension`` (and ``facet`` at facet level), ``n``, ``mean``, ``sd``, ``ci_low``,
-    ``ci_high``, ``score_100``, ``level``, ``suppressed``, ``rwg`` (within-group agreement
-    rwg(J)) and ``consensus`` (``"low consensus"`` when rwg(J) < 0.70). Withheld rows have
+    ``ci_high``, ``score_100``, ``level``, ``suppressed``, ``favourable``, ``neutral``,
+    ``unfavourable`` (percent of the members' answers, after reverse coding, by
+    the scale's cut; the overall row: the weighted mean of the dimensions'), ``rwg``
+    (within-group agreement rwg(J)) and ``consensus`` (``"low consensus"`` when rwg(J) <
+    0.70). Withheld rows have
     ``suppressed`` True and every number missing, ``n`` included. The ``overall`` row has
     no ``sd``, interval or ``rwg``; its ``n`` counts the members with any dimension score.
     Facet scores and rwg(J) are item-level numbers (see :func:`publication`).
@@ -337,7 +341,8 @@ def score_breakdown(
     pub = _publication(model, respondents, answers, min_group_size, publication)
     index = pub.index
     units, member = _units(model, level)
-    answered, filled = split_missing(_coded(model, answers))
+    coded = _coded(model, answers)
+    answered, filled = split_missing(coded)
     unit_scores = _unit_scores(model, answered, filled, member)
     dim_of_unit = (
         np.arange(len(units)) if level == "dimension" else _facet_dimension(model, units)
@@ -350,6 +355,11 @@ def score_breakdown(
         else item_withheld
     )
     cols = _score_columns(n, s1, s2, withheld, min_group_size, model)
+    # Favourable shares: the mean's people and suppression (withheld mean, withheld shares).
+    shares = unit_shares(
+        model, index, coded, answered, member, ~np.isnan(unit_scores), rows,
+        cols["suppressed"].astype(bool),
+    )
     # Within-group agreement of each unit's items (item-level numbers).
     item_n, item_s1, item_s2 = index.aggregate_filled(answered, filled)
     rwg = rwg_from_moments(
@@ -363,6 +373,11 @@ def score_breakdown(
             cols, weights, pub.scored[rows], pub.withheld[rows], min_group_size, model
         )
         cols = {key: np.column_stack([cols[key], overall[key]]) for key in cols}
+        whole = overall_shares(shares, weights)
+        shares = {
+            key: np.column_stack([shares[key], np.where(overall["suppressed"], np.nan, whole[key])])
+            for key in shares
+        }
         rwg = np.column_stack([rwg, np.full(len(rows), np.nan)])
         labels.append(OVERALL)
     m = len(labels)
@@ -375,6 +390,8 @@ def score_breakdown(
         frame["dimension"] = labels * len(rows)
     for key, value in _frame_columns(cols).items():
         frame[key] = value
+    for key in SHARES:
+        frame[key] = shares[key].ravel()
     flat_rwg = rwg.ravel()
     frame["rwg"] = flat_rwg
     consensus = np.where(flat_rwg < LOW_CONSENSUS, "low consensus", "adequate").astype(object)
