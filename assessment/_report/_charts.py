@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import altair as alt
 import numpy as np
@@ -261,7 +261,7 @@ def heatmap_chart(
 
 def _diverging_heatmap(
     frame: pd.DataFrame, *, field: str, title: str, group_title: str, legend_title: str,
-    limit: float, scheme: str, reverse: bool = False,
+    limit: float, scheme: Literal["blueorange", "redblue"], reverse: bool = False,
 ) -> Any:
     """Groups by dimensions, coloured by ``field`` on a diverging scale centred on 0 (from
     ``-limit`` to ``limit``), the value printed in each cell; withheld cells grey, marked
