@@ -82,7 +82,7 @@ def test_a_bad_action_is_refused_naming_the_field(
 ) -> None:
     values = {"dimension": "culture", "title": "T", "owner": "O", "due": "2027-01-01"} | kwargs
     with pytest.raises(ParameterError, match=message):
-        store.add_action(engagement, **values)  # type: ignore[arg-type]
+        store.add_action(engagement, **values)
     assert store.actions(engagement).empty
 
 
