@@ -12,8 +12,8 @@ import re
 import subprocess
 import sys
 import unicodedata
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 

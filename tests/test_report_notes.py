@@ -250,3 +250,35 @@ def test_the_command_line_adds_lists_and_closes_actions(waves: Workspace) -> Non
     assert "due: an ISO date (YYYY-MM-DD), got '31.12.2026'" in bad
     assert "no action 999" in _run(waves, "action", "done", "--engagement", "w2", "999",
                                    ok=False)
+
+
+@pytest.mark.slow
+def test_every_report_language_shows_the_notes_in_its_own_words(tmp_path: Path) -> None:
+    from assessment._i18n._report import REPORT_LANGUAGES, report_translator
+    from tests.conftest import SHIPPED_MODEL
+
+    source = SHIPPED_MODEL.read_text(encoding="utf-8")
+    ws = Workspace(tmp_path / "ws")
+    model = load_model_text(source)
+    with ws.store() as store:
+        store.create_organisation("Org")
+        store.create_engagement("a", "Org", source, wave="W-a", on=date(2025, 1, 1))
+        store.create_engagement("b", "Org", source, wave="W-b", on=date(2026, 1, 1))
+        for eid in ("a", "b"):
+            store.add_responses(eid, demo_responses(model, seed=3), source="test")
+        store.add_action("a", dimension="culture", title="Kundentage", owner="Personal",
+                         due="2025-06-30")
+        store.set_narrative("b", "Zusammenfassung **fett**", language="de")
+    for language in REPORT_LANGUAGES:
+        _ = report_translator(language).gettext
+        report = prepare_report(str(ws.path), "b", "organisation", language, str(tmp_path))
+        summary = report.narrative()
+        assert summary is not None
+        cards = report.recommendations().html
+        assert _("Actions agreed in %(wave)s", wave="W-a") in cards
+        assert _("Owner") in cards and _("open, overdue") in cards and "Kundentage" in cards
+        if language == "de":
+            assert "Zusammenfassung <strong>fett</strong>" in summary.html
+        else:
+            assert "Zusammenfassung" not in summary.html and "Deutsch" in summary.html
+            assert _("Action") != "Action" or language == "en"
