@@ -282,3 +282,24 @@ def test_every_report_language_shows_the_notes_in_its_own_words(tmp_path: Path) 
         else:
             assert "Zusammenfassung" not in summary.html and "Deutsch" in summary.html
             assert _("Action") != "Action" or language == "en"
+
+
+@pytest.mark.slow
+def test_the_batch_runs_again_only_the_reports_a_note_changed(
+    waves: Workspace, tmp_path: Path
+) -> None:
+    """End to end through run_batch (the digests per report are tested above, quickly)."""
+    from assessment import plan_batch, run_batch
+    from tests.conftest import DATA
+
+    jobs = plan_batch(waves, "w2", tmp_path, languages=["en", "nl"], units=["organisation"])
+
+    def batch() -> dict[str, str]:
+        result = run_batch(jobs, tmp_path, notebook=DATA / "notebooks" / "trivial.ipynb",
+                           workers=1, progress=False)
+        return {o.job.language: o.status for o in result.outcomes}
+
+    assert batch() == {"en": "ok", "nl": "ok"}
+    with waves.store() as store:
+        store.set_narrative("w2", "Herzien", language="nl", dimension="culture")
+    assert batch() == {"en": "unchanged", "nl": "ok"}
