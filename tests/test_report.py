@@ -557,8 +557,9 @@ def test_a_report_run_twice_in_one_kernel_is_the_same(
     def sections(path: Path) -> list[str]:
         return re.findall(r"<section .*?</section>", path.read_text(encoding="utf-8"), re.S)
 
-    # Without consultant's ratings there is no assessment section (the scorecard says so).
-    assert len(sections(first.html)) == len(SECTIONS) - 1
+    # Without consultant's ratings there is no assessment section (the scorecard says so),
+    # and without a narrative no consultant's executive summary.
+    assert len(sections(first.html)) == len(SECTIONS) - 2
     assert sections(again.html) == sections(first.html)
     nb = json.loads(again.notebook.read_text(encoding="utf-8"))
     streams = [o for c in nb["cells"] for o in c.get("outputs", [])
@@ -911,7 +912,9 @@ def test_the_organisation_report_shows_the_roadmap_and_the_consultant_ratings(
     # A unit report has no page of its own for the assessment: its scorecard says where it is.
     assert team.assessment() is None and "asmt-assessment" not in _toc(team)
     assert "see the organisation&#x27;s report" in team.scorecard()._repr_html_()
-    assert [s.name for s in team.sections()] == [n for n, _ in SECTIONS if n != "assessment"]
+    # (and the demo has no consultant's narrative: no executive summary section either)
+    assert [s.name for s in team.sections()] == [n for n, _ in SECTIONS
+                                                 if n not in ("assessment", "narrative")]
 
 
 class _Replacing(gettext.NullTranslations):
