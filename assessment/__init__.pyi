@@ -208,6 +208,9 @@ from ._tabular import (
 )
 from ._text import neutralise as neutralise
 from ._workbook import (
+    agreed_actions as agreed_actions,
+)
+from ._workbook import (
     compare_portfolio as compare_portfolio,
 )
 from ._workbook import (
@@ -223,10 +226,16 @@ from ._workbook import (
     invite_teams as invite_teams,
 )
 from ._workbook import (
+    narrative_overview as narrative_overview,
+)
+from ._workbook import (
     ratings_against_survey as ratings_against_survey,
 )
 from ._workbook import (
     score_summary as score_summary,
+)
+from ._workbook import (
+    set_narrative_from_file as set_narrative_from_file,
 )
 from ._workbook import (
     setup_engagement as setup_engagement,

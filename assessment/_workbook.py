@@ -32,6 +32,7 @@ from ._store._workspace import Workspace
 __all__ = [
     "MANAGER_SPAN",
     "TeamInvites",
+    "agreed_actions",
     "compare_portfolio",
     "compare_wave_items",
     "compare_waves",
@@ -40,9 +41,11 @@ __all__ = [
     "engagement_participation",
     "engagement_scores",
     "invite_teams",
+    "narrative_overview",
     "ratings_against_survey",
     "role_places",
     "score_summary",
+    "set_narrative_from_file",
     "setup_engagement",
     "target_plan",
 ]
@@ -485,3 +488,71 @@ def score_summary(store: Store, engagement_id: str, lang: str = "en") -> pd.Data
 
 def _rounded(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 2)
+
+
+# --- the consultant's narrative and agreed actions -------------------------------------------
+
+
+def set_narrative_from_file(
+    store: Store,
+    engagement_id: str,
+    path: str | Path,
+    *,
+    language: str,
+    dimension: str | None = None,
+) -> bool:
+    """Store the Markdown file at ``path`` (UTF-8) as the executive summary (no ``dimension``)
+    or a dimension's findings in ``language``; return whether the stored text changed."""
+    from ._store._notes import MAX_NARRATIVE
+
+    file = Path(path)
+    with open(file, "rb") as fh:
+        raw = fh.read(4 * MAX_NARRATIVE + 1)  # UTF-8: at most 4 bytes a character
+    if len(raw) > 4 * MAX_NARRATIVE:
+        raise ParameterError(f"{file}: too large for a narrative (at most {MAX_NARRATIVE} "
+                             "characters)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ParameterError(f"{file}, line {line}: not UTF-8 text") from None
+    try:
+        return store.set_narrative(engagement_id, text, language=language, dimension=dimension)
+    except ParameterError as exc:
+        raise ParameterError(f"{file}: {exc}") from None
+
+
+def narrative_overview(store: Store, engagement_id: str) -> pd.DataFrame:
+    """What the consultant has written: ``part`` (``summary`` or a dimension id), ``language``,
+    ``characters``, ``updated_at`` and the ``start`` of the text (its first line, cut)."""
+    frame = store.narratives(engagement_id)
+    return pd.DataFrame({
+        "part": frame["dimension"].fillna("summary"),
+        "language": frame["language"],
+        "characters": frame["text"].str.len().astype("int64"),
+        "updated_at": frame["updated_at"],
+        "start": [t.splitlines()[0][:60] for t in frame["text"]],
+    })
+
+
+def agreed_actions(
+    store: Store,
+    engagement_id: str,
+    *,
+    dimension: str | None = None,
+    status: str | None = None,
+) -> pd.DataFrame:
+    """The actions agreed in an engagement (see :meth:`Store.actions`), of one dimension or
+    status when given."""
+    table = store.actions(engagement_id)
+    if dimension is not None:
+        dims = [d.id for d in store.model(engagement_id).dimensions]
+        if dimension not in dims:
+            raise ParameterError(f"dimension: {dimension[:80]!r} is not a dimension of the "
+                                 f"engagement's model ({', '.join(dims)})")
+        table = table[table["dimension"] == dimension]
+    if status is not None:
+        table = table[table["status"] == status]
+    table = table.reset_index(drop=True)
+    table.attrs["empty"] = "no actions agreed yet"
+    return table

@@ -112,6 +112,8 @@ def test_the_consultant_workbook_under_papermill_does_every_step_and_reruns_clea
         assert store.targets("hu-test") == {"culture": 4, "leadership": 4, "coaching": 4,
                                             "autonomy": 3}
         assert len(store.ratings("hu-test")) == 2
+        assert store.narratives("hu-test")["dimension"].tolist() == [None, "autonomy"]
+        assert store.actions("hu-test")["owner"].tolist() == ["Head of Customer Care"]
         invites = store.connection.execute(
             "SELECT count(*), sum(max_uses) FROM invite_codes WHERE engagement_id = 'hu-test'"
         ).fetchone()
@@ -127,10 +129,12 @@ def test_the_consultant_workbook_under_papermill_does_every_step_and_reruns_clea
     assert str(codes) in again
     assert "imported 0 respondents" in again
     assert "0 failed" in again
+    assert "0 produced" in again  # nothing changed: both batches leave every report as it is
     assert codes.read_bytes() == written
     with Store(ws / "assessment.db") as store:
         assert store.revision("hu-test") == revision
         assert store.count_respondents("hu-test") == 118
+        assert len(store.actions("hu-test")) == 1  # the example action is added once
         assert store.connection.execute(
             "SELECT count(*) FROM invite_codes WHERE engagement_id = 'hu-test'"
         ).fetchone() == (9,)

@@ -71,6 +71,14 @@ HOSTILE_TEAM = "</script><script>alert(1)</script>"
 HOSTILE_COMMENT = "<img src=x onerror=alert(1)>"
 HOSTILE_ORG = "Acme <b>bold</b><script>alert(2)</script>"
 TOKEN = "PLANTED7f3a"
+#: The consultant's narrative and an action of the previous wave, hostile: raw HTML, a
+#: script, an event handler, script links, a remote image and a spreadsheet formula.
+HOSTILE_NARRATIVE = (
+    "**Narrative for the board** <script>alert(3)</script> <b onmouseover=alert(4)>x</b> "
+    "[run](javascript:alert(5)) <javascript:alert(6)> [doc](data:text/html,<script>alert(7)"
+    "</script>) ![pixel](https://tracker.example/p.png)"
+)
+HOSTILE_ACTION = "<img src=y onerror=alert(8)> =cmd|' /C calc'!A0"
 
 
 # --- fixtures ----------------------------------------------------------------------------
@@ -98,12 +106,20 @@ def _extra(base: ResponseSet, team: str, n: int, prefix: str, comment: str) -> R
 def special(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """A hostile organisation and team name, a hostile comment, and planted values: a team
     of 3 (withheld) and one of 6 (shown, but too small for comments), each with a comment
-    and respondent ids holding :data:`TOKEN`."""
+    and respondent ids holding :data:`TOKEN`. A hostile narrative and, from a previous wave,
+    a hostile agreed action."""
     ws = Workspace(tmp_path_factory.mktemp("special") / "ws")
     base = demo_responses(load_model_text(MODEL_SOURCE), seed=11)
     with ws.store() as store:
         store.create_organisation(HOSTILE_ORG)
+        store.create_engagement("x0", HOSTILE_ORG, MODEL_SOURCE, wave="W0", on=date(2020, 1, 1))
+        store.add_responses("x0", demo_responses(load_model_text(MODEL_SOURCE), seed=12),
+                            source="test")
+        store.add_action("x0", dimension="culture", title=HOSTILE_ACTION, owner=HOSTILE_ACTION,
+                         due="2020-06-30")
         store.create_engagement("x", HOSTILE_ORG, MODEL_SOURCE, wave="W1")
+        store.set_narrative("x", HOSTILE_NARRATIVE, language="en")
+        store.set_narrative("x", HOSTILE_NARRATIVE, language="en", dimension="culture")
         store.add_responses("x", base, source="test")
         for team, n, prefix, comment in (
             (HOSTILE_TEAM, 12, "hostile", HOSTILE_COMMENT),
@@ -551,8 +567,9 @@ def test_a_report_run_twice_in_one_kernel_is_the_same(
     def sections(path: Path) -> list[str]:
         return re.findall(r"<section .*?</section>", path.read_text(encoding="utf-8"), re.S)
 
-    # Without consultant's ratings there is no assessment section (the scorecard says so).
-    assert len(sections(first.html)) == len(SECTIONS) - 1
+    # Without consultant's ratings there is no assessment section (the scorecard says so),
+    # and without a narrative no consultant's executive summary.
+    assert len(sections(first.html)) == len(SECTIONS) - 2
     assert sections(again.html) == sections(first.html)
     nb = json.loads(again.notebook.read_text(encoding="utf-8"))
     streams = [o for c in nb["cells"] for o in c.get("outputs", [])
@@ -650,6 +667,10 @@ def test_no_planted_value_reaches_any_output_file(
         assert not found, (path.name, found[:3])
     pdf_text = _file_text(special_reports / "organisation.en.pdf")
     assert "Small Team" in pdf_text and "Tiny Team" in pdf_text  # the PDF text was read
+    # The narrative and last wave's actions were in the files scanned: page, PDF, notebook.
+    for name in ("organisation.en.pdf", "organisation.en.html", "organisation.en.ipynb"):
+        content = _file_text(special_reports / name)
+        assert "Narrative for the board" in content and "calc" in content, name
     tiny = pd.read_csv(special_reports / "organisation.scores.csv")
     tiny = tiny[tiny["group"] == "Tiny Team"]
     assert len(tiny) and tiny["suppressed"].all() and tiny["mean"].isna().all()
@@ -732,8 +753,12 @@ def test_hostile_names_and_comments_are_shown_as_text_and_never_run(
                 assert dialogs == [], path.name
                 assert page.locator("script").count() == 0
                 assert page.locator('img[src="x"], [onerror]').count() == 0
+                assert page.locator("img, [onmouseover], [src^='http']").count() == 0
+                assert page.locator("a[href^='javascript'], a[href^='data']").count() == 0
                 shown = page.inner_text("body")
                 assert HOSTILE_TEAM in shown and HOSTILE_ORG in shown
+                assert "<script>alert(3)</script>" in shown and HOSTILE_ACTION in shown
+                assert "Narrative for the board" in shown and "tracker.example" not in shown
                 if path.name == "organisation.en.html":
                     assert HOSTILE_COMMENT in shown
                 page.close()
@@ -954,7 +979,9 @@ def test_the_organisation_report_shows_the_roadmap_and_the_consultant_ratings(
     # A unit report has no page of its own for the assessment: its scorecard says where it is.
     assert team.assessment() is None and "asmt-assessment" not in _toc(team)
     assert "see the organisation&#x27;s report" in team.scorecard()._repr_html_()
-    assert [s.name for s in team.sections()] == [n for n, _ in SECTIONS if n != "assessment"]
+    # (and the demo has no consultant's narrative: no executive summary section either)
+    assert [s.name for s in team.sections()] == [n for n, _ in SECTIONS
+                                                 if n not in ("assessment", "narrative")]
 
 
 class _Replacing(gettext.NullTranslations):

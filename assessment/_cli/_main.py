@@ -1,7 +1,7 @@
 """The ``assessment`` command line: it parses arguments and calls the library, nothing more.
 
 The commands live in one module per area (``_setup``, ``_fieldwork``, ``_analysis``,
-``_reports``, ``_form``) and import the library when they run, so ``--help`` and
+``_reports``, ``_form``, ``_notes``) and import the library when they run, so ``--help`` and
 ``--version`` load neither pandas nor the store.
 """
 
@@ -20,6 +20,7 @@ from ._analysis import compare_cmd, drivers_cmd, rate_cmd, score_cmd, target_cmd
 from ._explore import explore_cmd
 from ._fieldwork import participation_cmd, quality_cmd, reliability_cmd
 from ._form import form_cmd, invite
+from ._notes import action, narrative_cmd
 from ._reports import batch_cmd, export_tables_cmd, report_cmd
 from ._setup import demo, engagement, export_cmd, import_cmd, model, org, workspace
 
@@ -80,7 +81,7 @@ for _command in (
     model, org, engagement, import_cmd, export_cmd, workspace, participation_cmd, quality_cmd,
     reliability_cmd, drivers_cmd,
     rate_cmd, target_cmd, score_cmd, compare_cmd, demo, batch_cmd, report_cmd, invite, form_cmd,
-    export_tables_cmd, explore_cmd,
+    export_tables_cmd, explore_cmd, narrative_cmd, action,
 ):
     cli.add_command(_command)
 

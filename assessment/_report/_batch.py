@@ -77,6 +77,8 @@ from ._worker import (
 if TYPE_CHECKING:
     from distributed import Client
 
+    from .._store._store import Store
+
 __all__ = ["plan_batch", "render_report", "run_batch"]
 
 
@@ -196,30 +198,58 @@ def _fingerprint(job: ReportJob, notebook_digest: str, data_digest: str, pdf: bo
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _data_digest(workspace: Workspace, engagements: Iterable[str]) -> str:
-    """Digest of what the reports read: each engagement's settings and revision.
+def _notes_state(store: Store, engagement: str, language: str) -> list[Any]:
+    """What a report in ``language`` shows of the consultant's notes: the narrative in that
+    language (and, when it has no executive summary, the languages that have one, which its
+    note names), the previous wave (its numbers and label) and the actions agreed in it."""
+    narratives = store.narratives(engagement)
+    own = narratives[narratives["language"] == language]
+    has_summary = bool(own["dimension"].isna().any())
+    previous = store.previous_wave(engagement)
+    return [
+        own[["dimension", "text"]].values.tolist(),
+        True if has_summary else sorted(set(narratives["language"])),
+        None if previous is None else [
+            asdict(previous), store.data_revision(previous.id),
+            store.actions(previous.id)[["id", "dimension", "title", "owner", "due", "status"]]
+            .values.tolist(),
+        ],
+    ]
 
-    The revision changes with every write that can change a report (respondents,
-    exclusions, teams, targets, ratings); the database file's bytes also change when SQLite
-    merely checkpoints its log, which would rebuild unchanged reports.
+
+def _data_digests(
+    workspace: Workspace, reports: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """Digest of what each report (engagement, language) reads: the engagement's settings,
+    its data revision, and its notes as that language's reports show them.
+
+    The data revision changes with every write that can change the numbers (respondents,
+    exclusions, teams, targets, ratings); the narrative and the actions count only where they
+    are shown: a change to the German narrative rebuilds the German reports alone, a change
+    to a wave's actions the next wave's reports (:func:`_notes_state`). The database file's
+    bytes also change when SQLite merely checkpoints its log, which would rebuild unchanged
+    reports.
     """
+    wanted = sorted(set(reports))
     if not workspace.db_path.is_file():
-        return ""
+        return dict.fromkeys(wanted, "")
     from .._store._store import Store  # here: the batch command starts without the store's imports
 
-    state: list[Any] = [str(workspace.db_path)]
+    digests: dict[tuple[str, str], str] = {}
     with Store(workspace.db_path) as store:
         known = {e.id: e for e in store.engagements()}
-        for engagement in sorted(set(engagements)):
+        for engagement, language in wanted:
             found = known.get(engagement)
-            previous = None if found is None else store.previous_wave(engagement)
+            state: list[Any] = [str(workspace.db_path), engagement, language]
             state.append(
-                [engagement, None] if found is None
-                else [engagement, asdict(found), store.revision(engagement),
-                      # the change since the previous wave is in every report
-                      None if previous is None else [previous.id, store.revision(previous.id)]]
+                None if found is None
+                else [asdict(found), store.data_revision(engagement),
+                      _notes_state(store, engagement, language)]
             )
-    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+            digests[engagement, language] = hashlib.sha256(
+                json.dumps(state, sort_keys=True, default=str).encode()
+            ).hexdigest()
+    return digests
 
 
 #: Attempts at a report whose worker process died under it (as Dask's allowed failures).
@@ -447,11 +477,12 @@ def run_batch(
     if workspace is None and jobs:
         workspace = Workspace(Path(jobs[0].parameters["workspace"]))
     nb_digest = _file_digest(nb_path)
-    data_digest = (
-        _data_digest(workspace, (str(j.parameters.get("engagement", "")) for j in jobs))
-        if workspace else ""
-    )
-    jobs = [replace(j, fingerprint=_fingerprint(j, nb_digest, data_digest, pdf)) for j in jobs]
+    def report_of(job: ReportJob) -> tuple[str, str]:
+        return str(job.parameters.get("engagement", "")), job.language
+
+    data_digests = _data_digests(workspace, map(report_of, jobs)) if workspace else {}
+    jobs = [replace(j, fingerprint=_fingerprint(j, nb_digest, data_digests.get(report_of(j), ""),
+                                                pdf)) for j in jobs]
 
     previous = {} if force else _previous_successes(out)
     done: dict[str, ReportOutcome] = {}

@@ -86,6 +86,11 @@ class Report(ReportData):
         """The title block and one-page summary: overall level and each dimension's level."""
         return _sections.summary(self)
 
+    def narrative(self) -> Section | None:
+        """The consultant's executive summary in the report's language (Markdown, no raw
+        HTML); ``None`` (no section) when the consultant wrote no narrative at all."""
+        return _sections.narrative(self)
+
     def scorecard(self) -> Section:
         """Current level per dimension against the target (or a note that none is set)."""
         return _sections.scorecard(self, self._figure)

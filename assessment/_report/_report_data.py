@@ -143,6 +143,12 @@ class ReportData:
         self.change_unit, self.change_groups, self.change_group_kind, self.change_items = (
             self._change_rows(tables)
         )
+        #: The consultant's narrative (Markdown by dimension and language; every report of
+        #: the engagement shows it, in its own language only), the previous wave and the
+        #: actions agreed in it.
+        self.narratives = tables.narratives
+        self.previous_wave = tables.previous_wave
+        self.previous_actions = tables.previous_actions
 
     # --- slices of the engagement's tables ---------------------------------------------
     def _layer_rows(self, tables: EngagementTables) -> tuple[pd.DataFrame, bool, pd.DataFrame]:
@@ -377,6 +383,24 @@ class ReportData:
             return self.ratings.iloc[0:0]
         return self.ratings[self.ratings["consultant_level"].notna()
                             | self.ratings["consultant_na"] | (self.ratings["evidence"] != "")]
+
+    def narrative_text(self, dimension: str | None = None) -> str | None:
+        """The consultant's Markdown in the report's language: the executive summary (no
+        ``dimension``) or a dimension's findings; None when there is none."""
+        frame = self.narratives
+        rows = frame[(frame["language"] == self.language)
+                     & (frame["dimension"].isna() if dimension is None
+                        else frame["dimension"] == dimension)]
+        return None if rows.empty else str(rows["text"].iloc[0])
+
+    def narrative_languages(self) -> list[str]:
+        """The languages the consultant's narrative is written in (any part of it)."""
+        return sorted(set(self.narratives["language"]))
+
+    def agreed_actions(self, dimension: str) -> pd.DataFrame:
+        """The actions agreed in the previous wave for ``dimension`` (by due date)."""
+        frame = self.previous_actions
+        return frame[frame["dimension"] == dimension].reset_index(drop=True)
 
     # --- labels (plain text, in the report's language) ---------------------------------
     def dimension_name(self, dim: str) -> str:

@@ -33,6 +33,7 @@ from ._format import (
     format_number,
     format_percent,
 )
+from ._markdown import render_markdown
 from ._report_data import ReportData
 from ._templates import Badge, Hidden, Shares, render
 
@@ -44,6 +45,7 @@ TRIFECTA: Final = ("operational_excellence", "customer_experience", "employee_en
 #: The report's sections in report order: method name and its title (an English msgid).
 SECTIONS: Final = (
     ("summary", N_("Summary")),
+    ("narrative", N_("Consultant's executive summary")),
     ("scorecard", N_("Scorecard: current level and target")),
     ("change", N_("Change since the previous wave")),
     ("assessment", N_("Consultant's assessment beside the survey")),
@@ -225,6 +227,7 @@ def summary(data: ReportData) -> Section:
         "outcomes": not data.model.has_outcome_page,
         "drivers": not data.driver_sets,
         "change": data.wave_change is None,
+        "narrative": not data.narrative_languages(),
     }
     titles = {} if _interface_roles(data) else {
         "perception_gap": _("Perception gap between the layers")
@@ -294,6 +297,66 @@ def scorecard(data: ReportData, figure: Figure) -> Section:
     return _render("scorecard", data, targets=data.target_table is not None,
                    figure=figure("scorecard"), rows=table, note=note, roadmap=steps,
                    shares_note=_shares_note(data))
+
+
+def narrative(data: ReportData) -> Section | None:
+    """The consultant's executive summary in the report's language; a note naming the
+    languages it is written in when it is not in this one; None when nothing was written."""
+    languages = data.narrative_languages()
+    if not languages:
+        return None
+    lang = data.language
+    text = data.narrative_text()
+    note = None
+    if text is None:
+        from babel.lists import format_list
+
+        from .._i18n._locale import language_name
+
+        _ = report_translator(lang).gettext
+        written = [language_name(code) for code in languages if code != lang]
+        note = (
+            _("The consultant has not written an executive summary in this language; the "
+              "findings per dimension are in the next-level recommendations.")
+            if lang in languages else
+            # TRANSLATORS: %(languages)s lists language names in their own words.
+            _("The consultant's summary and findings are written in %(languages)s, not in "
+              "this language.", languages=format_list(written, locale=lang))
+        )
+    return _render("narrative", data, text=render_markdown(text) if text else None, note=note)
+
+
+#: An agreed action's status as the report names it.
+_ACTION_STATUS: Final = {
+    # TRANSLATORS: the status of an action agreed in the previous wave (a table cell).
+    "done": N_("done"),
+    "open": N_("open"),
+    # TRANSLATORS: an action still open after its due date (the date of this wave).
+    "overdue": N_("open, overdue"),
+}
+
+
+def _agreed_actions(data: ReportData, dim: str) -> dict[str, object] | None:
+    """The actions agreed for ``dim`` in the previous wave, as a table (None: no previous
+    wave); each with owner, due date and status (open after the due date: overdue)."""
+    previous = data.previous_wave
+    if previous is None:
+        return None
+    lang = data.language
+    _ = report_translator(lang).gettext
+    rows = [
+        [r["title"], r["owner"], format_date(r["due"], lang),
+         _(_ACTION_STATUS["overdue" if r["status"] == "open" and r["due"] < data.engagement.date
+                          else r["status"]])]
+        for __, r in data.agreed_actions(dim).iterrows()
+    ]
+    return {
+        "caption": _("Actions agreed in %(wave)s", wave=previous.wave),
+        "headers": [(_("Action"), False), (_("Owner"), False), (_("Due"), False),
+                    (_("Status"), False)],
+        "rows": rows,
+        "none": _("No actions were agreed for this dimension in %(wave)s.", wave=previous.wave),
+    }
 
 
 def assessment(data: ReportData) -> Section | None:
@@ -552,6 +615,9 @@ def recommendations(data: ReportData) -> Section:
                 ),
             )
         card["change"] = change_line(data, dim.id)
+        findings = data.narrative_text(dim.id)
+        card.update(findings=render_markdown(findings, top=5) if findings else None,
+                    agreed=_agreed_actions(data, dim.id))
         cards.append(card)
     return _render("recommendations", data, cards=cards)
 

@@ -13,6 +13,8 @@ What the snapshot holds, and the trust it needs:
   them. Free-text comments are only those released to the reports. Answers are still
   respondent-level (a report counts its unit's answers per question), so the snapshot must
   only go to machines the consultant controls, as the workspace does.
+- The consultant's narrative (every language) and the actions agreed in the previous wave
+  travel with the tables (:func:`~._tables.report_notes`): workers never read the store.
 - The payload is a pickle. It is made by the consultant's own batch client and read by its
   own workers and kernels; :func:`read_snapshot` reads only a file in a private folder
   (mode 0700, owned by the reader) whose bytes match the digest in its header, and never

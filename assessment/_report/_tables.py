@@ -8,7 +8,7 @@ the same tables, so no report can be subtracted from another to reveal a withhel
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import pandas as pd
@@ -68,6 +68,10 @@ class WaveChange:
     items: pd.DataFrame
 
 
+def _no_actions() -> pd.DataFrame:
+    return pd.DataFrame(columns=["id", "dimension", "title", "owner", "due", "status"])
+
+
 @dataclass
 class EngagementTables:
     """Everything a report of one engagement needs, for the whole organisation.
@@ -97,17 +101,40 @@ class EngagementTables:
     targets: dict[str, int] = field(default_factory=dict)
     #: The change since the previous wave (None: this is the organisation's first wave).
     change: WaveChange | None = None
+    #: The consultant's narrative: ``dimension`` (None: the executive summary), ``language``,
+    #: ``text`` (Markdown, rendered without raw HTML).
+    narratives: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["dimension", "language", "text"]))
+    #: The organisation's previous wave on the same model (None: this is the first) and the
+    #: actions agreed in it, which this wave's reports list in each dimension's section.
+    previous_wave: Engagement | None = None
+    previous_actions: pd.DataFrame = field(default_factory=lambda: _no_actions())
 
 
 _cache: OrderedDict[tuple[str, str, tuple[Any, ...]], EngagementTables] = OrderedDict()
 
 
 def _fingerprint(store: Store, engagement_id: str) -> tuple[Any, ...]:
-    """Change whenever the engagement's respondents, exclusions, teams or targets change, or
-    its previous wave's."""
+    """Change whenever the engagement's respondents, exclusions, teams, targets or ratings
+    change, or those of the previous wave (not the narrative or actions: :func:`report_notes`
+    reads those every time)."""
     previous = store.previous_wave(engagement_id)
-    return (str(store.path), store.revision(engagement_id),
-            None if previous is None else (previous.id, store.revision(previous.id)))
+    return (str(store.path), store.data_revision(engagement_id),
+            None if previous is None else (previous.id, store.data_revision(previous.id)))
+
+
+def report_notes(store: Store, engagement: Engagement) -> dict[str, Any]:
+    """The consultant's narrative of ``engagement`` and the actions agreed in the previous
+    wave (fields of :class:`EngagementTables`): a few rows, read on every call."""
+    previous = store.previous_wave(engagement.id)
+    return {
+        "narratives": store.narratives(engagement.id)[["dimension", "language", "text"]],
+        "previous_wave": previous,
+        "previous_actions": (
+            store.actions(previous.id)[["id", "dimension", "title", "owner", "due", "status"]]
+            if previous is not None else _no_actions()
+        ),
+    }
 
 
 def _change(
@@ -181,6 +208,7 @@ def compute_tables(store: Store, engagement: Engagement) -> EngagementTables:
         ),
         targets=store.targets(engagement.id),
         change=_change(store, engagement, model, data, pub, scores),
+        **report_notes(store, engagement),
     )
 
 
@@ -198,7 +226,7 @@ def engagement_tables(workspace: Workspace, engagement_id: str) -> EngagementTab
         key = (str(workspace.db_path), engagement_id, _fingerprint(store, engagement_id))
         if key in _cache:
             _cache.move_to_end(key)
-            return _cache[key]
+            return replace(_cache[key], **report_notes(store, engagement))
         tables = compute_tables(store, engagement)
     _cache[key] = tables
     while len(_cache) > CACHE_SIZE:

@@ -212,6 +212,48 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ),
         *_revision_triggers("targets", "ratings"),
     ),
+    (
+        # The consultant's narrative (issue 15): Markdown per engagement, language and
+        # dimension ('' is the executive summary), and the actions agreed per dimension.
+        """CREATE TABLE narratives (
+            engagement_id TEXT NOT NULL REFERENCES engagements(id),
+            dimension_id TEXT NOT NULL,
+            language TEXT NOT NULL,
+            text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (engagement_id, dimension_id, language)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            engagement_id TEXT NOT NULL REFERENCES engagements(id),
+            dimension_id TEXT NOT NULL,
+            title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+            owner TEXT NOT NULL CHECK (length(trim(owner)) > 0),
+            due TEXT NOT NULL CHECK (due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX actions_engagement ON actions(engagement_id, dimension_id)",
+        *_revision_triggers("narratives", "actions"),
+        # How many of an engagement's revisions came from its narrative and actions: the
+        # revision without them (Store.data_revision) keys the computed tables, so writing
+        # the narrative does not recompute the scores (_report/_tables.py, _batch.py).
+        """CREATE TABLE note_revisions (
+            engagement_id TEXT PRIMARY KEY,
+            revision INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+        *(
+            f"""CREATE TRIGGER {table}_{event.lower()}_note_revision AFTER {event} ON {table}
+            BEGIN
+                INSERT INTO note_revisions (engagement_id, revision)
+                VALUES ({row}.engagement_id, 1)
+                ON CONFLICT (engagement_id) DO UPDATE SET revision = revision + 1;
+            END"""  # noqa: S608 (this module's constants, never user input)
+            for table in ("narratives", "actions")
+            for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+        ),
+    ),
 )
 
 

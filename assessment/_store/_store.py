@@ -4,19 +4,21 @@
 transaction rules (:mod:`._connection`), the schema (:mod:`._schema`), organisations and
 engagements (:mod:`._engagements`), responses and exclusions (:mod:`._answers`, with the copy
 per revision in :mod:`._cache`), the fieldwork tables (:mod:`._tables`) and the invite codes,
-form sessions and submissions of the questionnaire (:mod:`._invites`).
+form sessions and submissions of the questionnaire (:mod:`._invites`), and the consultant's
+narrative and agreed actions (:mod:`._notes`).
 """
 
 from __future__ import annotations
 
 from ._answers import ResponseTables
 from ._invites import InviteTables
+from ._notes import NoteTables
 from ._tables import FieldworkTables
 
 __all__ = ["Store"]
 
 
-class Store(ResponseTables, FieldworkTables, InviteTables):
+class Store(ResponseTables, FieldworkTables, InviteTables, NoteTables):
     """The SQLite store of one workspace. Open it with ``Store(path)``; close it when done.
 
     Parameters
