@@ -19,7 +19,8 @@ from assessment._exceptions import ParameterError
 from assessment._model._load import load_model
 from assessment._model._schema import MaturityModel
 from assessment._scoring._analytics import answer_distribution, strengths_and_opportunities
-from assessment._scoring._change import item_change, item_scores, wave_change, with_overall_sd
+from assessment._scoring._change import item_change, wave_change, with_overall_sd
+from assessment._scoring._favourable import item_scores
 from assessment._scoring._outcomes import enps, trifecta
 from assessment._scoring._scores import OVERALL, respondent_scores, score_breakdown
 
@@ -383,7 +384,9 @@ def _wave_tables(
     pub = publication(model, respondents, answers, min_group_size=minimum)
     table = score_breakdown(model, respondents, answers, by=KINDS, min_group_size=minimum,
                             publication=pub)
-    return with_overall_sd(model, table), item_scores(model, respondents, answers, pub, KINDS)
+    items = item_scores(model, respondents, answers, by=KINDS, min_group_size=minimum,
+                        publication=pub)
+    return with_overall_sd(model, table), items
 
 
 @pytest.mark.slow

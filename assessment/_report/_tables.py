@@ -23,11 +23,11 @@ from .._scoring._aggregation import aggregation
 from .._scoring._analytics import rating_agreement, strengths_and_opportunities
 from .._scoring._change import (
     item_change,
-    item_scores,
     min_meaningful_change,
     wave_change,
     with_overall_sd,
 )
+from .._scoring._favourable import item_scores
 from .._scoring._outcomes import enps, trifecta
 from .._scoring._reliability import ReliabilityReport, reliability
 from .._scoring._scores import score_breakdown
@@ -146,14 +146,16 @@ def _change(
     if previous is None or not store.count_respondents(previous.id):
         return None
     now = with_overall_sd(model, scores)
-    items = item_scores(model, data.respondents, data.answers, pub, _GROUPINGS)
+    items = item_scores(model, data.respondents, data.answers, by=_GROUPINGS,
+                        min_group_size=engagement.min_group_size, publication=pub)
     before = store.model(previous.id)
     old = store.responses(previous.id)
     k = previous.min_group_size
     old_pub = publication(before, old.respondents, old.answers, min_group_size=k)
     then = score_breakdown(before, old.respondents, old.answers, by=BREAKDOWNS,
                            min_group_size=k, publication=old_pub)
-    then_items = item_scores(before, old.respondents, old.answers, old_pub, _GROUPINGS)
+    then_items = item_scores(before, old.respondents, old.answers, by=_GROUPINGS,
+                             min_group_size=k, publication=old_pub)
     least = min_meaningful_change(model)
     then = with_overall_sd(before, then)
     return WaveChange(

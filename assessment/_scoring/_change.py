@@ -16,11 +16,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from .._confidentiality._groups import split_missing
-from .._confidentiality._publication import Publication
-from .._model._coding import _aligned, _coded
 from .._model._schema import MaturityModel
-from ._analytics import _item_withheld, trends
+from ._analytics import trends
 from ._gaps import _welch
 from ._scores import OVERALL
 
@@ -29,7 +26,6 @@ __all__ = [
     "MIN_MEANINGFUL_CHANGE",
     "change_label",
     "item_change",
-    "item_scores",
     "min_meaningful_change",
     "wave_change",
     "with_overall_sd",
@@ -125,57 +121,11 @@ def wave_change(
     return out
 
 
-def item_scores(
-    model: MaturityModel,
-    respondents: pd.DataFrame,
-    answers: pd.DataFrame,
-    publication: Publication,
-    by: tuple[str, ...],
-) -> pd.DataFrame:
-    """Return every group's item means (reverse coded), under the wave's ``publication``.
-
-    An item's numbers are shown for a group only where the pattern publishes the group's
-    items of that dimension and at least the minimum group size answered it.
-
-    Returns
-    -------
-    ``by``, ``group``, ``item``, ``dimension``, ``text_version``, ``n``, ``mean``, ``sd``,
-    ``suppressed`` (no numbers where True).
-    """
-    k = publication.min_group_size
-    answers = _aligned(respondents, answers)
-    coded = _coded(model, answers)
-    answered, filled = split_missing(coded)
-    index = publication.index
-    n, s1, s2 = index.totals(answered), index.totals(filled), index.totals(filled**2)
-    rows = np.concatenate([publication.rows(b) for b in by]) if by else np.array([], int)
-    n, s1, s2 = n[rows].astype(float), s1[rows], s2[rows]
-    shown = ~_item_withheld(model, publication)[rows] & (n >= k)
-    shown &= ~publication.withheld[rows][:, None]
-    mean = np.full(n.shape, np.nan)
-    np.divide(s1, n, out=mean, where=shown)
-    var = np.full(n.shape, np.nan)
-    np.divide(s2 - n * mean**2, n - 1, out=var, where=shown & (n > 1))
-    sd = np.sqrt(np.clip(var, 0.0, None))
-    ids = list(model.items)
-    groups = index.groups.iloc[rows].reset_index(drop=True)
-    g = np.repeat(np.arange(len(rows)), len(ids))
-    out = groups.iloc[g][["by", "group"]].reset_index(drop=True)
-    out["item"] = np.tile(ids, len(rows))
-    out["dimension"] = np.tile([model.item_dimension[i] for i in ids], len(rows))
-    out["text_version"] = np.tile([model.items[i].text_version for i in ids], len(rows))
-    flat = shown.ravel()
-    out["n"] = pd.array(np.where(flat, n.ravel(), np.nan), dtype="Float64").astype("Int64")
-    out["mean"] = np.where(flat, mean.ravel(), np.nan)
-    out["sd"] = np.where(flat, sd.ravel(), np.nan)
-    out["suppressed"] = ~flat
-    return out
-
-
 def item_change(
     previous: pd.DataFrame, current: pd.DataFrame, *, min_change: float
 ) -> pd.DataFrame:
-    """Return each group's item change between two waves' :func:`item_scores` tables.
+    """Return each group's item change between two waves' item tables
+    (:func:`~._favourable.item_scores`, each under its wave's own publication pattern).
 
     Only an item with the same id and the same text version in both waves is compared; one
     reworded in between (another text version) is listed with ``comparable`` False and no

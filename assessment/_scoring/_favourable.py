@@ -125,8 +125,9 @@ def item_scores(
     Returns
     -------
     One row per group and item, in questionnaire order: ``by``, ``group``, ``role``,
-    ``team``, ``department``, ``item``, ``dimension``, ``reverse``, ``n`` (answers),
-    ``mean``, ``favourable``, ``neutral``, ``unfavourable`` (percent of the answers),
+    ``team``, ``department``, ``item``, ``dimension``, ``reverse``, ``text_version`` (the
+    wording's version: waves compare an item only on the same one), ``n`` (answers),
+    ``mean``, ``sd``, ``favourable``, ``neutral``, ``unfavourable`` (percent of the answers),
     ``suppressed``.
     """
     check_breakdowns(by)
@@ -160,25 +161,32 @@ def item_scores(
     del coded
     ids = list(model.items)
     m = len(ids)
-    # Column by column group totals: no respondents-sized copy of all four at once.
+    # Column by column group totals: no respondents-sized copy of all five at once.
     n, s1, g, b = (totals(x) for x in (answered, filled, fav, unf))
+    del fav, unf
+    s2 = totals(filled**2)
     if group is None:
-        n, s1, g, b = n[rows], s1[rows], g[rows], b[rows]
+        n, s1, s2, g, b = n[rows], s1[rows], s2[rows], g[rows], b[rows]
     position = {d: j for j, d in enumerate(pub.dimensions)}
     item_dim = [position[model.item_dimension[i]] for i in ids]
     hide = pub.items_withheld[rows][:, item_dim] | (n < min_group_size)
     mean = np.full(n.shape, np.nan)
     np.divide(s1, n, out=mean, where=~hide)
+    var = np.full(n.shape, np.nan)
+    np.divide(s2 - n * mean**2, n - 1, out=var, where=~hide & (n > 1))
+    sd = np.sqrt(np.clip(var, 0.0, None))
     shares = _ratios(n, g, b, hide)
     keys = index.groups.iloc[rows].reset_index(drop=True)
     frame = keys.loc[keys.index.repeat(m)].reset_index(drop=True)
     frame["item"] = ids * len(rows)
     frame["dimension"] = [model.item_dimension[i] for i in ids] * len(rows)
     frame["reverse"] = [model.items[i].reverse for i in ids] * len(rows)
+    frame["text_version"] = [model.items[i].text_version for i in ids] * len(rows)
     flat_hide = hide.ravel()
     frame["n"] = pd.array(np.where(flat_hide, 0, n.ravel()).astype(np.int64), dtype="Int64")
     frame.loc[flat_hide, "n"] = pd.NA
     frame["mean"] = mean.ravel()
+    frame["sd"] = sd.ravel()
     for key in SHARES:
         frame[key] = shares[key].ravel()
     frame["suppressed"] = flat_hide
