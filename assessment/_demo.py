@@ -9,7 +9,8 @@ Ukrainian. Everything is drawn from one seeded generator, vectorised with NumPy.
 It has two waves of the same model a year apart: ``demo-2025`` (on the model version before,
 where one item had an earlier wording) and ``demo``, with planted changes: leadership clearly
 up, one team down on frontline autonomy, and one team reportable last year and below the
-minimum group size now.
+minimum group size now. The earlier wave holds the three actions the client agreed after it,
+which the current wave's reports list beside each dimension's change.
 """
 
 from __future__ import annotations
@@ -342,6 +343,25 @@ def _build_earlier_wave(store: Store, model_source: str, on: date) -> None:
     store.set_teams(DEMO_PREVIOUS_ENGAGEMENT, demo_teams(DEMO_TEAMS_2025))
     dims = [d.id for d in model.dimensions]
     store.set_targets(DEMO_PREVIOUS_ENGAGEMENT, {d: DEMO_TARGETS.get(d, 4) for d in dims})
+    # What the client agreed after last year's report: this year's reports list it beside
+    # each dimension's change (two done, one still open and overdue).
+    for dimension, title, owner, months, done in DEMO_ACTIONS_2025:
+        action = store.add_action(DEMO_PREVIOUS_ENGAGEMENT, dimension=dimension, title=title,
+                                  owner=owner, due=on + timedelta(days=30 * months))
+        if done:
+            store.set_action_status(DEMO_PREVIOUS_ENGAGEMENT, action.id, "done")
+
+
+#: The actions agreed in the demo's earlier wave: dimension, title, owner, months to the due
+#: date, done.
+DEMO_ACTIONS_2025: tuple[tuple[str, str, str, int, bool], ...] = (
+    ("leadership", "Monthly skip-level conversations between directors and the frontline",
+     "COO", 3, True),
+    ("coaching", "A weekly coaching hour in every team lead's calendar",
+     "Head of Customer Care", 2, True),
+    ("autonomy", "Field engineers settle customer refunds up to EUR 250 without approval",
+     "Head of Field Service", 6, False),
+)
 
 
 def build_demo(store: Store, model_source: str, *, seed: int = 2026) -> Engagement:

@@ -192,3 +192,19 @@ def test_drivers_command_prints_the_table(demo_workspace: Workspace) -> None:
     hidden = run(demo_workspace.path, "drivers", "--engagement", "demo", "--unit",
                  "team:Complaints Desk", ok=False)
     assert "cannot be reported" in hidden.stderr
+
+
+def test_relative_weights_reproduce_a_published_example() -> None:
+    """The documented example of the R package rwa (Tonidandel & LeBreton's relative weights,
+    after Johnson 2000; README of github.com/martinctc/rwa): mtcars, ``mpg`` on ``cyl``,
+    ``disp``, ``hp`` and ``gear``. The data is R's ``datasets::mtcars`` (Motor Trend, 1974),
+    written out with ``write.csv``."""
+    cars = pd.read_csv(Path(__file__).parent / "data" / "drivers" / "mtcars.csv", index_col=0)
+    assert len(cars) == 32
+    weights = relative_weights(cars[["cyl", "disp", "hp", "gear"]].to_numpy(),
+                               cars["mpg"].to_numpy())
+    assert weights.n == 32
+    assert weights.r2 == pytest.approx(0.7791896, abs=5e-8)
+    assert weights.raw == pytest.approx([0.2284797, 0.2221469, 0.2321744, 0.0963886], abs=5e-8)
+    assert weights.importance == pytest.approx([29.32274, 28.50999, 29.79691, 12.37037],
+                                               abs=5e-6)

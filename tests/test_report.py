@@ -112,11 +112,6 @@ def special(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     base = demo_responses(load_model_text(MODEL_SOURCE), seed=11)
     with ws.store() as store:
         store.create_organisation(HOSTILE_ORG)
-        store.create_engagement("x0", HOSTILE_ORG, MODEL_SOURCE, wave="W0", on=date(2020, 1, 1))
-        store.add_responses("x0", demo_responses(load_model_text(MODEL_SOURCE), seed=12),
-                            source="test")
-        store.add_action("x0", dimension="culture", title=HOSTILE_ACTION, owner=HOSTILE_ACTION,
-                         due="2020-06-30")
         store.create_engagement("x", HOSTILE_ORG, MODEL_SOURCE, wave="W1")
         store.set_narrative("x", HOSTILE_NARRATIVE, language="en")
         store.set_narrative("x", HOSTILE_NARRATIVE, language="en", dimension="culture")
@@ -135,6 +130,8 @@ def special(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
                                 ("Tiny Team", 8, f"{TOKEN}-tiny0"),
                                 ("Small Team", 3, f"{TOKEN}-small0")):
             store.add_responses("x0", _extra(earlier, team, n, prefix, "earlier"), source="test")
+        store.add_action("x0", dimension="culture", title=HOSTILE_ACTION, owner=HOSTILE_ACTION,
+                         due="2020-06-30")
     return ws
 
 

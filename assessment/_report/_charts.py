@@ -222,6 +222,20 @@ def heatmap_chart(
     the cell: the formatted mean, or ``hidden_label``); optional ``highlight`` (bool): the
     rows of the report's own group, drawn with a dark outline.
     """
+    color = alt.Color("mean:Q", scale=alt.Scale(scheme="viridis", domain=score_range.domain),
+                      title=score_title, legend=alt.Legend(orient="right", gradientLength=160))
+    # Dark text on the light (high) end of viridis, white on the dark end.
+    return _grid_heatmap(frame, color=color, white_text=f"datum.mean < "
+                         f"{score_range.fraction(0.55)!r}", title=title, group_title=group_title)
+
+
+def _grid_heatmap(
+    frame: pd.DataFrame, *, color: Any, white_text: str, title: str, group_title: str
+) -> Any:
+    """The grid every heatmap draws: groups by dimensions, the published cells in ``color``
+    with their ``label`` printed (white where the Vega expression ``white_text`` holds), the
+    withheld cells grey and marked, and the rows with ``highlight`` (if the column is there)
+    outlined."""
     groups = list(dict.fromkeys(frame["group"]))
     dims = list(dict.fromkeys(frame["dimension"]))
     x = alt.X("dimension:N", sort=dims, title=None,
@@ -230,18 +244,13 @@ def heatmap_chart(
     y = alt.Y("group:N", sort=groups, title=group_title, axis=alt.Axis(labelLimit=0))
     base = alt.Chart(frame)
     shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=1.5)
-    shown = shown.encode(
-        x=x, y=y,
-        color=alt.Color("mean:Q", scale=alt.Scale(scheme="viridis", domain=score_range.domain),
-                        title=score_title, legend=alt.Legend(orient="right", gradientLength=160)),
-    )
+    shown = shown.encode(x=x, y=y, color=color)
     hidden = base.transform_filter("datum.hidden").mark_rect(
         fill=HIDDEN_COLOUR, stroke="#bdbdbd", strokeDash=[2, 2], strokeWidth=1
     ).encode(x=x, y=y)
     values = base.transform_filter("!datum.hidden").mark_text(fontSize=11).encode(
         x=x, y=y, text="label:N",
-        color=alt.condition(f"datum.mean >= {score_range.fraction(0.55)!r}",
-                            alt.value("#1d2733"), alt.value("white")),
+        color=alt.condition(white_text, alt.value("white"), alt.value("#1d2733")),
     )
     hidden_text = base.transform_filter("datum.hidden").mark_text(
         fontSize=10, fontStyle="italic", color="#5a6672"
@@ -263,52 +272,14 @@ def _diverging_heatmap(
     frame: pd.DataFrame, *, field: str, title: str, group_title: str, legend_title: str,
     limit: float, scheme: Literal["blueorange", "redblue"], reverse: bool = False,
 ) -> Any:
-    """Groups by dimensions, coloured by ``field`` on a diverging scale centred on 0 (from
-    ``-limit`` to ``limit``), the value printed in each cell; withheld cells grey, marked
-    hidden; the rows with ``highlight`` (if the column is there) outlined.
-
-    ``frame``: one row per group and dimension, columns ``group``, ``dimension`` (labels),
-    ``field`` (NaN where withheld), ``hidden`` (bool) and ``label`` (the text in the cell).
-    """
-    groups = list(dict.fromkeys(frame["group"]))
-    dims = list(dict.fromkeys(frame["dimension"]))
-    x = alt.X("dimension:N", sort=dims, title=None,
-              axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=0, labelPadding=6,
-                            labelExpr="split(datum.label, ' ')", ticks=False, domain=False))
-    y = alt.Y("group:N", sort=groups, title=group_title, axis=alt.Axis(labelLimit=0))
-    base = alt.Chart(frame)
-    shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=1.5)
-    shown = shown.encode(
-        x=x, y=y,
-        color=alt.Color(f"{field}:Q",
-                        scale=alt.Scale(scheme=scheme, reverse=reverse, domainMid=0,
-                                        domain=[-limit, limit], clamp=True),
-                        title=legend_title,
-                        legend=alt.Legend(orient="right", gradientLength=160)),
-    )
-    hidden = base.transform_filter("datum.hidden").mark_rect(
-        fill=HIDDEN_COLOUR, stroke="#bdbdbd", strokeDash=[2, 2], strokeWidth=1
-    ).encode(x=x, y=y)
-    strong = 0.6 * limit
-    values = base.transform_filter("!datum.hidden").mark_text(fontSize=11).encode(
-        x=x, y=y, text="label:N",
-        color=alt.condition(f"abs(datum.{field}) >= {strong!r}",
-                            alt.value("white"), alt.value("#1d2733")),
-    )
-    hidden_text = base.transform_filter("datum.hidden").mark_text(
-        fontSize=10, fontStyle="italic", color="#5a6672"
-    ).encode(x=x, y=y, text="label:N")
-    layers: list[Any] = [shown, hidden, values, hidden_text]
-    if "highlight" in frame.columns and frame["highlight"].any():
-        outlined = frame.loc[frame["highlight"].astype(bool), ["group"]].drop_duplicates()
-        layers.append(
-            alt.Chart(outlined).mark_rect(
-                fill=None, stroke=OUTLINE_COLOUR, strokeWidth=2.5, strokeJoin="round"
-            ).encode(y=y)
-        )
-    width = min(WIDTH, 100 * len(dims))
-    chart = alt.layer(*layers).properties(title=title, width=width, height=alt.Step(24))
-    return _configured(chart)
+    """:func:`_grid_heatmap` coloured by ``field`` on a diverging scale centred on 0 (from
+    ``-limit`` to ``limit``); ``frame`` has ``field`` (NaN where withheld) and ``label``."""
+    color = alt.Color(f"{field}:Q",
+                      scale=alt.Scale(scheme=scheme, reverse=reverse, domainMid=0,
+                                      domain=[-limit, limit], clamp=True),
+                      title=legend_title, legend=alt.Legend(orient="right", gradientLength=160))
+    return _grid_heatmap(frame, color=color, white_text=f"abs(datum.{field}) >= "
+                         f"{0.6 * limit!r}", title=title, group_title=group_title)
 
 
 def relative_heatmap_chart(
