@@ -388,8 +388,9 @@ def compare_wave_items(
     Columns ``wave_from``, ``wave_to``, ``by``, ``group``, ``item``, ``dimension``,
     ``comparable`` (same id and text version in both waves), ``n_from``, ``n_to``,
     ``mean_from``, ``mean_to``, ``change``, ``ci_low``, ``ci_high``, ``label`` (``up``,
-    ``no clear change``, ``down``, ``not comparable``), ``suppressed`` (no numbers: not
-    published in either wave, or reworded); empty when there is no earlier wave.
+    ``no clear change``, ``down``, ``not comparable``, ``new``), ``suppressed`` (no numbers:
+    not published in either wave, reworded, or not asked before); empty when there is no
+    earlier wave.
     """
     from ._report._tables import engagement_tables
 

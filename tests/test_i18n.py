@@ -238,6 +238,8 @@ def test_numbers_are_formatted_by_the_reports_locale() -> None:
     assert format_number(1234.5, "nl") == "1.234,50"
     assert format_number(1234.5, "ru") == "1\u00a0234,50"
     assert format_number(-0.25, "de", sign=True) == "\u22120,25"  # the true minus sign
+    # A change that rounds to nothing has no sign either way.
+    assert format_number(-0.004, "en", sign=True) == format_number(0.001, "en", sign=True) == "0.00"
     assert format_number(0.25, "uk", sign=True) == "+0,25"
     assert format_number(None, "de") == "–"
     assert format_count(12345, "de") == "12.345" and format_count(12345, "en") == "12,345"

@@ -143,7 +143,8 @@ def score_cmd(ctx: click.Context, engagement_id: str, by: str, fmt: str) -> None
 @click.option("--level", type=click.Choice(["dimension", "item"]), default="dimension",
               show_default=True,
               help="With --what waves: each question's change since the previous wave (as the "
-              "reports show it; a reworded question is 'not comparable').")
+              "reports show it; a reworded question is 'not comparable', one not asked before "
+              "'new').")
 @click.option("--by", default="organisation", show_default=True,
               type=click.Choice(["organisation", "role", "team", "department"]),
               help="With --level item: the groups whose questions to compare.")

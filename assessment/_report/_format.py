@@ -30,15 +30,19 @@ MISSING = "–"
 
 def _rounded(value: object, digits: int, sign: bool) -> tuple[str, Decimal] | None:
     """The sign ("", "+", "−") and the magnitude of ``value`` rounded to ``digits`` places as
-    Python rounds (``f"{x:.2f}"``); None when the value is missing."""
+    Python rounds (``f"{x:.2f}"``), no sign when that is zero; None when the value is
+    missing."""
     if value is None or value is pd.NA:
         return None
     x = float(value)  # type: ignore[arg-type]
     if np.isnan(x):
         return None
     text = f"{x:+.{digits}f}"
+    magnitude = Decimal(text[1:])
+    if not magnitude:  # -0.004 is 0.00, not "−0.00"
+        return "", magnitude
     mark = {"-": MINUS, "+": "+" if sign else ""}[text[0]]
-    return mark, Decimal(text[1:])
+    return mark, magnitude
 
 
 def format_number(value: object, language: str, digits: int = 2, *, sign: bool = False) -> str:

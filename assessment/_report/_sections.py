@@ -731,6 +731,8 @@ _CHANGE_LABELS: Final = {
     "down": N_("down"),
     # TRANSLATORS: an item reworded between the waves, so its change is not computed.
     "not comparable": N_("not comparable (reworded)"),
+    # TRANSLATORS: a question the previous wave did not ask, so its change is not computed.
+    "new": N_("new question"),
 }
 
 
@@ -808,7 +810,7 @@ def change(data: ReportData, figure: Figure) -> Section | None:
         text = data.item_text(str(r["item"]))
         if not bool(r["comparable"]):
             item_rows.append([text, MISSING, MISSING, MISSING, MISSING,
-                              _(_CHANGE_LABELS["not comparable"])])
+                              _(_CHANGE_LABELS[str(r["label"])])])
         elif not bool(r["suppressed"]):
             item_rows.append([text, *_change_cells(data, r)])
     items_left_out = int((items["comparable"].astype(bool) & items["suppressed"].astype(bool))

@@ -38,6 +38,8 @@ MIN_MEANINGFUL_CHANGE: Final = 0.05
 CHANGE_LABELS: Final = ("up", "no clear change", "down")
 #: An item reworded between the waves (another text version): listed, never differenced.
 NOT_COMPARABLE: Final = "not comparable"
+#: An item the previous wave did not ask at all: listed, never differenced.
+NEW_ITEM: Final = "new"
 
 
 def min_meaningful_change(model: MaturityModel) -> float:
@@ -128,8 +130,10 @@ def item_change(
     (:func:`~._favourable.item_scores`, each under its wave's own publication pattern).
 
     Only an item with the same id and the same text version in both waves is compared; one
-    reworded in between (another text version) is listed with ``comparable`` False and no
-    numbers. The current wave's items, in its questionnaire order.
+    reworded in between (another text version) is listed with ``comparable`` False, label
+    ``not comparable`` and no numbers, and one the previous wave did not ask with label
+    ``new``. A group the previous wave did not have is comparable but has no numbers. The
+    current wave's items, in its questionnaire order.
 
     Returns
     -------
@@ -140,7 +144,11 @@ def item_change(
     keys = ["by", "group", "item"]
     right = previous[[*keys, "text_version", "n", "mean", "sd", "suppressed"]]
     merged = current.merge(right, on=keys, how="left", suffixes=("_b", "_a"))
-    comparable = (merged["text_version_a"] == merged["text_version_b"]).to_numpy(dtype=bool)
+    # An item's wording in the previous wave (whatever the group): absent, it is new.
+    versions = previous.drop_duplicates("item").set_index("item")["text_version"]
+    before = merged["item"].map(versions)
+    comparable = (before == merged["text_version_b"]).to_numpy(dtype=bool)
+    new = before.isna().to_numpy(dtype=bool)
     in_both = merged["suppressed_a"].eq(False).to_numpy(bool) & ~merged["suppressed_b"].to_numpy(
         bool
     )
@@ -162,7 +170,8 @@ def item_change(
     out["ci_low"] = lo
     out["ci_high"] = hi
     label = change_label(diff, lo, hi, min_change)
-    out["label"] = np.where(comparable, label, NOT_COMPARABLE).astype(object)
+    out["label"] = np.where(comparable, label,
+                            np.where(new, NEW_ITEM, NOT_COMPARABLE)).astype(object)
     out.loc[comparable & ~in_both, "label"] = None
     out["suppressed"] = ~shown
     return out
