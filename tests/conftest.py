@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from assessment import MaturityModel, Store, Workspace, build_demo, load_model
@@ -22,6 +23,13 @@ SHIPPED_MODEL = ROOT / "data" / "models" / "service-maturity.yaml"
 @pytest.fixture(scope="session")
 def mini_model() -> MaturityModel:
     return load_model(MINI_MODEL)
+
+
+def answers_frame(rows: dict[str, list[float]], model: MaturityModel) -> pd.DataFrame:
+    """Answers from {respondent: [one value per question, in the model's order]} (the mini
+    model: cul_1, cul_2 (reverse), cul_3, aut_1, aut_2, out_cx, out_ee)."""
+    index = pd.Index(list(rows), name="respondent_id")
+    return pd.DataFrame(list(rows.values()), index=index, columns=model.question_ids, dtype=float)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from assessment._model._schema import MaturityModel
 from assessment._scoring._analytics import strengths_and_opportunities
 from assessment._scoring._favourable import SHARES, item_scores
 from assessment._scoring._scores import OVERALL, score_breakdown
+from tests.conftest import answers_frame
 
 MINI = Path(__file__).parent / "data" / "models" / "mini.yaml"
 NA = np.nan
@@ -28,12 +29,6 @@ NA = np.nan
 @pytest.fixture(scope="module")
 def model() -> MaturityModel:
     return load_model(MINI)
-
-
-def _frame(rows: dict[str, list[float]], model: MaturityModel) -> pd.DataFrame:
-    """Answers from {respondent: [cul_1, cul_2 (reverse), cul_3, aut_1, aut_2, out_cx, out_ee]}."""
-    index = pd.Index(list(rows), name="respondent_id")
-    return pd.DataFrame(list(rows.values()), index=index, columns=model.question_ids, dtype=float)
 
 
 def _org(model: MaturityModel) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -46,7 +41,7 @@ def _org(model: MaturityModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     for i in range(10):
         rows[f"f{i}"] = [2, 4, NA, 1 + i % 2, 3, 4, 3]  # culture 2, 2 (n/a); autonomy 1|2, 3
     rows["m5"] = [5, NA, NA, 5, 5, 4, 3]
-    answers = _frame(rows, model)
+    answers = answers_frame(rows, model)
     roles = ["executive", "manager"] * 5 + ["frontline"] * 10 + ["manager"]
     teams = ["Board", "Care"] * 5 + ["Care"] * 5 + ["Field"] * 5 + ["Care"]
     people = pd.DataFrame(

@@ -34,6 +34,7 @@ from assessment._scoring._scores import (
     respondent_scores,
     score_breakdown,
 )
+from tests.conftest import answers_frame
 
 DATA = Path(__file__).parent / "data" / "models"
 MINI = DATA / "mini.yaml"
@@ -46,12 +47,6 @@ NA = np.nan
 @pytest.fixture(scope="module")
 def model() -> MaturityModel:
     return load_model(MINI)
-
-
-def _frame(rows: dict[str, list[float]], model: MaturityModel) -> pd.DataFrame:
-    """Answers from {respondent: [cul_1, cul_2, cul_3, aut_1, aut_2, out_cx, out_ee]}."""
-    index = pd.Index(list(rows), name="respondent_id")
-    return pd.DataFrame(list(rows.values()), index=index, columns=model.question_ids, dtype=float)
 
 
 def _random_answers(model: MaturityModel, n: int, *, seed: int) -> pd.DataFrame:
@@ -79,7 +74,7 @@ def _people(index: pd.Index, roles: list[str], teams: list[str] | None = None) -
 
 
 def test_reverse_coded_items_score_six_minus_the_answer(model: MaturityModel) -> None:
-    answers = _frame({"r1": [4, 2, 5, 3, 5, 4, 4], "r2": [1, 5, NA, 2, 2, 3, 3]}, model)
+    answers = answers_frame({"r1": [4, 2, 5, 3, 5, 4, 4], "r2": [1, 5, NA, 2, 2, 3, 3]}, model)
     coded = coded_answers(model, answers)
     assert coded.loc["r1", "cul_2"] == 4 and coded.loc["r2", "cul_2"] == 1
     assert coded.loc["r1", "cul_1"] == 4  # not reversed
@@ -88,7 +83,7 @@ def test_reverse_coded_items_score_six_minus_the_answer(model: MaturityModel) ->
 
 
 def test_a_dimension_score_needs_at_least_half_of_its_items(model: MaturityModel) -> None:
-    answers = _frame(
+    answers = answers_frame(
         {
             "r1": [4, 2, 5, 3, 5, 4, 4],  # culture (4 + 4 + 5) / 3, autonomy (3 + 5) / 2
             "r2": [2, NA, NA, 2, NA, 3, 3],  # culture 1 of 3: missing; autonomy 1 of 2: ok
@@ -107,7 +102,7 @@ def test_a_dimension_score_needs_at_least_half_of_its_items(model: MaturityModel
 
 
 def test_facet_scores_follow_the_same_rule(model: MaturityModel) -> None:
-    answers = _frame({"r1": [4, 2, 5, 3, 5, 4, 4], "r2": [2, NA, NA, 2, NA, 3, 3]}, model)
+    answers = answers_frame({"r1": [4, 2, 5, 3, 5, 4, 4], "r2": [2, NA, NA, 2, NA, 3, 3]}, model)
     facets = respondent_scores(model, answers, level="facet")
     assert list(facets.columns) == ["customer_first", "latitude"]
     assert facets.loc["r1", "customer_first"] == pytest.approx(13 / 3)
@@ -119,14 +114,14 @@ def test_item_weights_give_an_item_weighted_mean() -> None:
         "          - id: cul_1\n", "          - id: cul_1\n            weight: 2\n"
     )
     weighted = load_model_text(text)
-    answers = _frame({"r1": [4, 2, 5, 3, 5, 4, 4]}, weighted)
+    answers = answers_frame({"r1": [4, 2, 5, 3, 5, 4, 4]}, weighted)
     assert respondent_scores(weighted, answers).loc["r1", "culture"] == pytest.approx(
         (2 * 4 + 4 + 5) / 4
     )
 
 
 def test_answers_off_the_scale_are_refused_with_their_place(model: MaturityModel) -> None:
-    answers = _frame({"r1": [4, 2, 5, 3, 5, 4, 4], "r2": [6, 2, 5, 3, 5, 4, 4]}, model)
+    answers = answers_frame({"r1": [4, 2, 5, 3, 5, 4, 4], "r2": [6, 2, 5, 3, 5, 4, 4]}, model)
     with pytest.raises(ParameterError, match=r"cul_1.*'r2'.*6"):
         respondent_scores(model, answers)
     with pytest.raises(ParameterError, match="aut_2"):
@@ -181,7 +176,7 @@ def _org(model: MaturityModel) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows[f"m{i}"] = [4, 2, 4, 3, 3, 4, 3]  # culture 4, autonomy 3
     for i in range(10):
         rows[f"f{i}"] = [2, 4, 2, 1 + i % 2, 1 + i % 2, 4, 3]  # culture 2, autonomy 1 or 2
-    answers = _frame(rows, model)
+    answers = answers_frame(rows, model)
     roles = ["executive", "manager"] * 5 + ["frontline"] * 10
     teams = ["Board", "Care"] * 5 + ["Care"] * 5 + ["Field"] * 5
     return _people(answers.index, roles, teams), answers
@@ -254,7 +249,7 @@ def test_perception_gaps_need_both_groups_published(model: MaturityModel) -> Non
 def test_enps_is_promoters_minus_detractors_of_those_who_answered(
     model: MaturityModel,
 ) -> None:
-    answers = _frame({f"r{i}": [3] * 7 for i in range(7)}, model)
+    answers = answers_frame({f"r{i}": [3] * 7 for i in range(7)}, model)
     people = _people(answers.index, ["frontline"] * 7)
     people["recommend"] = [10, 9, 8, 7, 6, 0, NA]
     row = enps(model, people, answers).iloc[0]
@@ -272,7 +267,7 @@ def test_enps_is_promoters_minus_detractors_of_those_who_answered(
 
 def test_trifecta_flags_cx_outrunning_ex(model: MaturityModel) -> None:
     rows = {f"r{i}": [3, 3, 3, 3, 3, 4, ee] for i, ee in enumerate([3, 3, 3, 4, 4])}
-    answers = _frame(rows, model)
+    answers = answers_frame(rows, model)
     people = _people(answers.index, ["frontline"] * 5)
     row = trifecta(model, people, answers).iloc[0]
     assert row["customer_experience"] == 4 and row["employee_engagement"] == pytest.approx(3.4)
@@ -300,7 +295,7 @@ def test_trifecta_on_the_shipped_model_reads_all_four_measures() -> None:
 
 def test_strengths_and_opportunities_use_reverse_coded_means(model: MaturityModel) -> None:
     rows = {f"r{i}": [4, 1, 3, 2, 2, 3, 3] for i in range(5)}  # cul_2 answered 1 -> scores 5
-    answers = _frame(rows, model)
+    answers = answers_frame(rows, model)
     people = _people(answers.index, ["frontline"] * 5)
     table = strengths_and_opportunities(model, people, answers, by="organisation", k=2)
     strong = table[table["kind"] == "strength"]
@@ -480,7 +475,7 @@ def test_the_overall_score_is_the_weighted_mean_of_the_group_dimension_means(
     # score would be 6 * culture - (3 * 5 * overall - 2 * 5 * autonomy).
     rows = {f"r{i}": [c, c, c, a, a, 3, 3] for i, (c, a) in
             enumerate([(4, 4), (3, 2), (5, 4), (2, 3), (4, 5), (1, NA)])}
-    answers = _frame(rows, model)
+    answers = answers_frame(rows, model)
     answers.loc["r0", "cul_2"] = 2  # reverse-coded: scores 4, like the others of r0
     people = _people(answers.index, ["frontline"] * 6)
     table = score_breakdown(model, people, answers, by="organisation").set_index("dimension")
@@ -499,7 +494,7 @@ def test_a_difference_of_exactly_the_margin_does_not_outrun(model: MaturityModel
     cx = [3] * 1 + [2] * 11
     ee = [2] * 10 + [1] * 2
     rows = {f"r{i}": [3, 3, 3, 3, 3, c, e] for i, (c, e) in enumerate(zip(cx, ee, strict=True))}
-    answers = _frame(rows, model)
+    answers = answers_frame(rows, model)
     people = _people(answers.index, ["frontline"] * 12)
     row = trifecta(model, people, answers).iloc[0]
     assert row["cx_minus_ex"] > CX_EX_MARGIN  # the floating-point difference...
@@ -542,7 +537,7 @@ def test_answer_distribution_counts_each_point_of_a_published_group(
 ) -> None:
     rows = {f"r{i}": [v, 5 - v + 1, NA if i == 0 else 3, 2, 4, 3, 3]
             for i, v in enumerate([1, 1, 2, 5, 5, 5])}
-    answers = _frame(rows, model)
+    answers = answers_frame(rows, model)
     people = _people(answers.index, ["frontline"] * 6)
     dist = answer_distribution(model, people, answers, min_group_size=5)
     cul_1 = dist[dist["item"] == "cul_1"].set_index("point")
