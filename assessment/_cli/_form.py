@@ -205,6 +205,10 @@ def invite_clear(
               help="Open sessions beyond which new visitors get a 'busy, try again in a "
                    "minute' page (default: from the machine's memory, see the README; "
                    "0: no limit).")
+@click.option("--recycle-memory", type=click.FloatRange(min=0), default=1.15,
+              show_default=True, metavar="FACTOR",
+              help="Once every session has ended, replace the server process with a fresh one "
+                   "if its memory is above FACTOR times its memory at start (0: never).")
 @click.pass_context
 def form_cmd(
     ctx: click.Context,
@@ -215,6 +219,7 @@ def form_cmd(
     open_access: bool,
     idle_timeout: float,
     max_sessions: int | None,
+    recycle_memory: float,
 ) -> None:
     """Serve the engagement's questionnaire: one server process, login token required.
 
@@ -225,7 +230,7 @@ def form_cmd(
 
     server = form_server(workspace_of(ctx), engagement_id, port=port, ip=ip, token=token,
                          open_access=open_access, idle_timeout=idle_timeout,
-                         max_sessions=max_sessions)
+                         max_sessions=max_sessions, recycle_memory=recycle_memory)
     cap = server.config.max_sessions
     limit = f"at most {cap} sessions at once" if cap else "no limit on sessions"
     click.echo(f"questionnaire of {engagement_id!r}: {server.url}")

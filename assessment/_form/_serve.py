@@ -12,7 +12,9 @@ and then only on a loopback address. Stopped by Ctrl-C, SIGTERM (systemd, ``kill
 SIGHUP, :func:`serve_form` stops the server and removes the config folder.
 
 Capacity: ``max_sessions`` defaults to :func:`default_max_sessions`, from the machine's
-memory; ``idle_timeout`` (20 minutes) ends a session nobody has touched for that long.
+memory; ``idle_timeout`` (20 minutes) ends a session nobody has touched for that long; once
+all have ended, ``recycle_memory`` decides when a fresh process takes over
+(:mod:`._supervisor`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import os
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,9 +36,11 @@ from types import FrameType
 from .._exceptions import ParameterError
 from .._store._workspace import WORKSPACE_ENV, Workspace
 from ._server import ServerConfig
+from ._supervisor import Supervisor, bind
 
 __all__ = [
     "DEFAULT_IDLE_TIMEOUT",
+    "DEFAULT_RECYCLE_MEMORY",
     "SESSION_MB",
     "TOKEN_ENV",
     "FormServer",
@@ -52,6 +55,8 @@ TOKEN_ENV = "ASSESSMENT_FORM_TOKEN"
 DEFAULT_PORT = 8866
 #: Seconds without a message from a respondent's tab before the server ends the session.
 DEFAULT_IDLE_TIMEOUT = 20 * 60
+#: Replace the idle server process when its memory is above this many times its start.
+DEFAULT_RECYCLE_MEMORY = 1.15
 #: Memory budgeted per open session (MB): over twice the measured cost (README, "Serving
 #: many respondents").
 SESSION_MB = 16
@@ -104,6 +109,7 @@ def form_server(
     open_access: bool = False,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     max_sessions: int | None = None,
+    recycle_memory: float = DEFAULT_RECYCLE_MEMORY,
 ) -> FormServer:
     """Prepare the server of ``engagement_id``'s questionnaire.
 
@@ -126,6 +132,9 @@ def form_server(
     max_sessions:
         Open sessions beyond which new visitors get the "busy" page; ``None``:
         :func:`default_max_sessions`; ``0``: no limit.
+    recycle_memory:
+        Once every session has ended, a fresh server process replaces the running one if its
+        memory is above this many times its memory at start (``0``: never).
 
     The caller runs it with :func:`serve_form`, which also removes the private config folder.
     """
@@ -139,6 +148,8 @@ def form_server(
         max_sessions = default_max_sessions()
     if max_sessions < 0:
         raise ParameterError(f"max sessions: {max_sessions}; give 0 (no limit) or more")
+    if not recycle_memory >= 0:
+        raise ParameterError(f"recycle memory: {recycle_memory}; give 0 (never) or more")
     if open_access:
         if not _is_loopback(ip):
             raise ParameterError(
@@ -159,6 +170,7 @@ def form_server(
     config = ServerConfig(
         workspace=str(workspace.path), engagement=engagement_id, host=ip, port=port,
         token=secret, idle_timeout=float(idle_timeout), max_sessions=max_sessions,
+        recycle_memory=float(recycle_memory),
     )
     config_dir = Path(tempfile.mkdtemp(prefix="assessment-form-"))  # mode 0700
     config.write(config_dir / CONFIG_NAME)
@@ -206,32 +218,30 @@ def _stop_on_signals() -> Iterator[None]:
 def serve_form(server: FormServer) -> int:
     """Run the server until it stops, or is stopped by Ctrl-C, SIGTERM or SIGHUP.
 
-    Return 0 when it was stopped on request, else its exit status as :mod:`subprocess`
-    reports it: positive for an error, ``-N`` when signal N killed it (the OOM killer's
-    SIGKILL, say); :func:`exit_reason` puts that into words. However it stops, the server
-    is terminated (killed after 10 s) and the private config folder with the token removed.
+    This process binds the port and runs the server as a child process on it, replaced by a
+    fresh one when it is idle and holds memory its sessions left (:mod:`._supervisor`).
+    Return 0 when it was stopped on request, else the serving process's exit status as
+    :mod:`subprocess` reports it: positive for an error, ``-N`` when signal N killed it (the
+    OOM killer's SIGKILL, say); :func:`exit_reason` puts that into words. However it stops,
+    the server is terminated (killed after 10 s) and the private config folder with the
+    token removed. A port already in use raises :class:`ParameterError`.
     """
-    proc: subprocess.Popen[bytes] | None = None
+    try:
+        listener = bind(server.config.host, server.config.port)
+    except ParameterError:
+        shutil.rmtree(server.config_dir, ignore_errors=True)
+        raise
+    supervisor = Supervisor(server.argv, server.env, str(server.config_dir), listener)
     try:
         with _stop_on_signals():
             try:
-                proc = subprocess.Popen(server.argv, env=server.env, cwd=server.config_dir)
-                return proc.wait()
+                return supervisor.run()
             except (KeyboardInterrupt, _Stop):
-                if proc is None:
-                    return 1
-                proc.terminate()
-                try:
-                    code = proc.wait(timeout=10)
-                except (subprocess.TimeoutExpired, KeyboardInterrupt):
-                    proc.kill()
-                    proc.wait()
-                    return 0
-                return code if code > 0 else 0  # it stopped because we asked
+                code = supervisor.stop()
+                return code if code is not None and code > 0 else 0  # we asked it to stop
     finally:
-        if proc is not None and proc.poll() is None:  # a second signal cut the stop short
-            proc.kill()
-            proc.wait()
+        supervisor.close()
+        listener.close()
         shutil.rmtree(server.config_dir, ignore_errors=True)
 
 

@@ -16,8 +16,11 @@ a survey server needs and Solara does not do:
 
 Everything is served from this process: Solara's front end from the ``solara-assets``
 package, the widgets' scripts from the installed packages; Solara's telemetry is off. The
-``assessment form`` command (:mod:`._serve`) runs this module as a child process
-(``python -m assessment._form._server --config FILE``, the file holding the token).
+``assessment form`` command (:mod:`._serve`) runs this module as a child process:
+``python -m assessment._form._server --config FILE --fd N --notify-fd M``. The file holds the
+token, ``N`` is the listening socket the command bound, ``M`` the pipe on which this process
+says ``ready`` and ``recycle``; SIGUSR1 tells it to stop listening and to exit once its
+sessions have ended (see :mod:`._supervisor`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ import json
 import logging
 import os
 import secrets
+import signal
+import socket
 import sys
 import time
 import warnings
@@ -47,6 +52,7 @@ from urllib.parse import parse_qs
 
 from .._i18n._form import form_translator
 from .._store._workspace import WORKSPACE_ENV, Workspace
+from ._supervisor import READY, RECYCLE
 from ._warm import warm_up
 
 __all__ = ["COOKIE", "STATUS_PATH", "ServerConfig", "main", "solara_environment"]
@@ -66,6 +72,8 @@ _KERNELS = "/jupyter/api/kernels/"
 _ADMISSION_SECONDS = 60.0
 #: Seconds between "session ended" and closing the tab's connection (the message must arrive).
 _ENDED_GRACE = 2.0
+#: Seconds before an idle process asks again to be replaced (the last try failed).
+_ASK_AGAIN_SECONDS = 600.0
 log = logging.getLogger("assessment.form")
 
 
@@ -80,6 +88,7 @@ class ServerConfig:
     token: str = ""  # empty: open (loopback only, checked by the caller)
     idle_timeout: float = 1200.0
     max_sessions: int = 0  # 0: no limit
+    recycle_memory: float = 0.0  # 0: never ask to be replaced
 
     @classmethod
     def read(cls, path: Path) -> ServerConfig:
@@ -177,6 +186,11 @@ class Gate:
         self._admitted: deque[float] = deque()
         self.counts = {"pages": 0, "busy": 0, "refused": 0, "idle_ended": 0,
                        "ended_reconnects": 0, "warm_up_ms": 0}
+        #: Memory (MB) once warmed up, the measure of :meth:`due_for_replacement`.
+        self.start_rss_mb = 0.0
+        #: Set by SIGUSR1: a fresh process took over; this one exits when its sessions end.
+        self.draining = False
+        self._asked_at = -_ASK_AGAIN_SECONDS
 
     # --- login --------------------------------------------------------------------------
     def _token_ok(self, scope: Scope) -> tuple[bool, bool]:
@@ -203,17 +217,37 @@ class Gate:
         return (b"set-cookie", value.encode("latin-1"))
 
     # --- capacity -----------------------------------------------------------------------
+    def _waiting(self) -> int:
+        """Visitors let in by the page whose tab has not connected yet."""
+        now = time.monotonic()
+        while self._admitted and now - self._admitted[0] > _ADMISSION_SECONDS:
+            self._admitted.popleft()
+        return len(self._admitted)
+
     def _full(self, *, new_visitor: bool) -> bool:
         from ._app import live_sessions
 
         cap = self.config.max_sessions
         if not cap:
             return False
-        now = time.monotonic()
-        while self._admitted and now - self._admitted[0] > _ADMISSION_SECONDS:
-            self._admitted.popleft()
-        waiting = len(self._admitted) if new_visitor else 0
+        waiting = self._waiting() if new_visitor else 0
         return live_sessions() + waiting >= cap
+
+    def due_for_replacement(self) -> bool:
+        """Whether to ask for a fresh process: it served visitors, every session has ended,
+        nobody is arriving, and its memory is above ``recycle_memory`` times its start (asked
+        at most once in 10 minutes)."""
+        from ._app import live_sessions
+
+        factor = self.config.recycle_memory
+        now = time.monotonic()
+        if (not factor or self.draining or not self.start_rss_mb or not self.counts["pages"]
+                or now - self._asked_at < _ASK_AGAIN_SECONDS or live_sessions()
+                or self.sockets or self._waiting()
+                or _memory_mb() <= factor * self.start_rss_mb):
+            return False
+        self._asked_at = now
+        return True
 
     # --- ASGI ---------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -296,6 +330,7 @@ class Gate:
                     self.counts["warm_up_ms"] = max(1, round(seconds * 1000))
                     log.info("warmed up in %.1f s", seconds)
                 await asyncio.to_thread(release_memory)
+                self.start_rss_mb = _memory_mb()
             await send(message)
 
         return forward
@@ -315,6 +350,9 @@ class Gate:
             "max_sessions": self.config.max_sessions,
             "idle_timeout": self.config.idle_timeout,
             "rss_mb": round(_memory_mb(), 1),
+            "start_rss_mb": round(self.start_rss_mb, 1),
+            "pid": os.getpid(),
+            "draining": self.draining,
             **self.counts,
         }
 
@@ -342,8 +380,10 @@ def release_memory() -> None:
         pass
 
 
-async def sweep(gate: Gate, config: ServerConfig, interval: float) -> None:
-    """End the sessions idle for ``config.idle_timeout``; forget what closed sessions left."""
+async def sweep(gate: Gate, config: ServerConfig, interval: float,
+                notify: Callable[[str], None] = lambda word: None) -> None:
+    """End the sessions idle for ``config.idle_timeout``; forget what closed sessions left;
+    once all have ended, ``notify`` :data:`RECYCLE` if the process is due for replacement."""
     from ._app import CLOSED, SESSIONS
 
     minutes = max(1, round(config.idle_timeout / 60))
@@ -383,6 +423,10 @@ async def sweep(gate: Gate, config: ServerConfig, interval: float) -> None:
         if CLOSED[0] != closed:  # sessions closed (idle, tab closed, culled) since last time
             closed = CLOSED[0]
             await asyncio.to_thread(release_memory)
+        if gate.due_for_replacement():
+            log.info("idle at %.0f MB (%.0f MB at start): asking for a fresh process",
+                     _memory_mb(), gate.start_rss_mb)
+            notify(RECYCLE)
 
 
 def build_app(config: ServerConfig) -> Gate:
@@ -407,8 +451,45 @@ def build_app(config: ServerConfig) -> Gate:
     return Gate(solara_app.app, config, busy)
 
 
-async def serve(config: ServerConfig) -> None:
-    """Run the server until SIGINT or SIGTERM."""
+def _notifier(fd: int | None) -> Callable[[str], None]:
+    """Write a word a line to the supervisor's pipe (nothing when run on its own)."""
+
+    def notify(word: str) -> None:
+        if fd is not None:
+            with contextlib.suppress(OSError):  # the supervisor is gone: it stops us anyway
+                os.write(fd, f"{word}\n".encode("ascii"))
+
+    return notify
+
+
+async def _handover(gate: Gate, server: Any, notify: Callable[[str], None]) -> None:
+    """Say ``ready`` once listening; on SIGUSR1 stop listening, and exit when the sessions
+    (visitors who came in during the handover) have ended."""
+    from ._app import live_sessions
+
+    loop = asyncio.get_running_loop()
+
+    def drain() -> None:
+        if not gate.draining:
+            gate.draining = True
+            for listening in getattr(server, "servers", []):
+                listening.close()  # our copy of the socket: the fresh process accepts now
+            log.info("a fresh process took over; exiting when %d session(s) end",
+                     live_sessions())
+
+    loop.add_signal_handler(signal.SIGUSR1, drain)
+    while not server.started:
+        await asyncio.sleep(0.05)
+    notify(READY)
+    while not (gate.draining and not live_sessions() and not gate.sockets):
+        await asyncio.sleep(0.5)
+    server.should_exit = True
+
+
+async def serve(config: ServerConfig, fd: int | None = None,
+                notify_fd: int | None = None) -> None:
+    """Run the server until SIGINT or SIGTERM, on the listening socket ``fd`` if given (else
+    it binds ``config``'s address), reporting on ``notify_fd`` (:mod:`._supervisor`)."""
     import uvicorn
 
     gate = build_app(config)
@@ -416,12 +497,16 @@ async def serve(config: ServerConfig) -> None:
         gate, host=config.host, port=config.port, log_level="warning", lifespan="on",
         ws="websockets-sansio", timeout_graceful_shutdown=5, access_log=False,
     ))
+    notify = _notifier(notify_fd)
     interval = max(0.5, min(30.0, config.idle_timeout / 4))
-    sweeper = asyncio.create_task(sweep(gate, config, interval))
+    tasks = [asyncio.create_task(sweep(gate, config, interval, notify)),
+             asyncio.create_task(_handover(gate, server, notify))]
+    sockets = None if fd is None else [socket.socket(fileno=fd)]
     try:
-        await server.serve()
+        await server.serve(sockets=sockets)
     finally:
-        sweeper.cancel()
+        for task in tasks:
+            task.cancel()
     if not server.started:
         raise SystemExit(1)
 
@@ -430,6 +515,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the server process (``python -m assessment._form._server``)."""
     parser = argparse.ArgumentParser(prog="python -m assessment._form._server")
     parser.add_argument("--config", type=Path, required=True, help="the server's JSON file")
+    parser.add_argument("--fd", type=int, help="the listening socket to accept on")
+    parser.add_argument("--notify-fd", type=int, help="the pipe to say ready and recycle on")
     args = parser.parse_args(argv)
     config = ServerConfig.read(args.config)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s",
@@ -438,7 +525,7 @@ def main(argv: list[str] | None = None) -> None:
     # Solara warns on every plain-http page that its own cookie falls back to SameSite=Lax:
     # expected behind the HTTPS proxy, which forwards X-Forwarded-Proto.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
-    asyncio.run(serve(config))
+    asyncio.run(serve(config, args.fd, args.notify_fd))
 
 
 if __name__ == "__main__":
