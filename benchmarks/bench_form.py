@@ -18,7 +18,8 @@ workspace: plain Voilà on ``notebooks/questionnaire.ipynb`` (one kernel per vis
 Measured per server: first screen (page load until the language page is usable) and page
 step (each click until its page is there) p50/p95 in seconds, over the simulated
 respondents; the server's process tree memory at start, at its peak and after the idle
-timeout has passed with everyone gone (and its ratio to the start); the sessions left then;
+timeout has passed with everyone gone (and its ratio to the start); the sessions left then,
+and how often a fresh server process took over from an idle one (``server_replacements``);
 memory per concurrent respondent; the server's CPU seconds for the load and per respondent
 (what limits one process: it runs on one core). ``submitted`` counts the questionnaires
 stored in the database (the Chromium respondent's included), ``lost`` those a simulated
@@ -36,6 +37,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -155,6 +157,11 @@ class Server:
                 f"http://127.0.0.1:{self.port}/_assessment/status?token={TOKEN}",
                 timeout=30) as r:
             return int(json.loads(r.read())["sessions"])
+
+    def replacements(self) -> int:
+        """Times a fresh server process took over from an idle one (its log says so)."""
+        said = self.log.read_text(encoding="utf-8", errors="replace")
+        return len(re.findall(r"server process \d+ took over", said))
 
     def stop(self) -> None:
         """Stop the server and whatever it started (Voilà's kernels have groups of their own)."""
@@ -402,6 +409,7 @@ def measure(kind: str, workspace: Path, codes: list[str], args: argparse.Namespa
         sampler.join()
         rss_after = memory()
         sessions_after = sessions()
+        replaced = sum(server.replacements() for server in servers)
     finally:
         for server in servers:
             server.stop()
@@ -417,6 +425,7 @@ def measure(kind: str, workspace: Path, codes: list[str], args: argparse.Namespa
         "finished": len(run.thanked), "failed": len(run.errors),
         "rss_start_mb": round(rss_start, 1), "peak_rss_mb": round(peak["rss"], 1),
         "rss_after_idle_mb": round(rss_after, 1), "sessions_after_idle": sessions_after,
+        "server_replacements": replaced,
         "refused_tab_closes": run.leaked,
         "max_concurrent": run.max_live, "sessions_at_peak": peak["sessions"],
         "mb_per_concurrent": round(per_concurrent, 2), "mb_per_session": round(per_session, 2),

@@ -81,6 +81,7 @@ def test_the_form_load_benchmark_runs_small_against_the_baseline() -> None:
         assert float(run["server_cpu_s_per_respondent"]) > 0
         assert run["browser"] == {**run["browser"], "ok": True}
     assert figures["sessions_after_idle"] == 0  # the server let every session go
+    assert isinstance(figures["server_replacements"], int)
     assert figures["browser"]["blocked"] == []  # and served every file itself
     assert figures["baseline"]["refused_tab_closes"] == 2  # plain Voilà keeps the kernels
     ratios = figures["ratios"]
