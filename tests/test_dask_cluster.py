@@ -93,13 +93,16 @@ def cluster(make_demo: DemoFactory, tmp_path_factory: pytest.TempPathFactory) ->
         assert workspace.db_path.is_file() and set(seen.values()) == {False}, seen
         yield Cluster(address, workspace, hidden, workers)
     finally:
-        for proc in [*workers.values(), scheduler]:
-            proc.terminate()
-        for proc in [*workers.values(), scheduler]:
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        # The workers first, while their scheduler is there to say goodbye to.
+        for group in (list(workers.values()), [scheduler]):
+            for proc in group:
+                proc.terminate()
+            for proc in group:
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()  # reaped: no zombie, and no ResourceWarning in a later test
         for log in logs:
             log.close()
 
