@@ -21,9 +21,7 @@ Runs the command line as a consultant does, each step a process of its own:
 6. the naive way: ``assessment report`` for ``--naive`` teams, one process each.
 
 The last line is one JSON object. ``report_cost_ratio`` is the large batch's worker-seconds
-per report over the demo batch's (the target: at most 1.2); ``report_cpu_cost_ratio`` is the
-same with the CPU seconds of the batch's whole process tree (client, workers, kernels), which
-other load on a shared machine hardly moves; ``report_seconds_ratio`` compares
+per report over the demo batch's (the target: at most 1.2); ``report_seconds_ratio`` compares
 the median time of one report inside a worker; ``naive_ratio`` is the naive seconds per
 report over the batch's wall-clock seconds per report.
 """
@@ -32,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -40,7 +37,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,24 +60,10 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class Run(NamedTuple):
-    seconds: float
-    peak_rss_mb: float  # of the command's own process, when sampled
-    cpu_seconds: float  # user + system of its whole process tree
-
-
-def _cpu_of_children() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _run(args: list[str], *, sample: bool = False) -> Run:
-    """Run ``assessment ARGS``: its seconds, (with ``sample``) its peak RSS in MB, and the CPU
-    seconds of its process tree (every descendant is reaped by its parent, so the kernel reports
-    them as this process's children once the command has been waited for)."""
+def _run(args: list[str], *, sample: bool = False) -> tuple[float, float]:
+    """Run ``assessment ARGS``; return its seconds and (with ``sample``) its peak RSS in MB."""
     import psutil
 
-    cpu_before = _cpu_of_children()
     start = time.perf_counter()
     proc = subprocess.Popen([str(BIN / "assessment"), *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -108,7 +90,7 @@ def _run(args: list[str], *, sample: bool = False) -> Run:
     if proc.returncode not in (0,):
         raise SystemExit(f"failed ({proc.returncode}): assessment {' '.join(args)}\n"
                          f"{out[-2000:]}\n{err[-3000:]}")
-    return Run(seconds, peak, _cpu_of_children() - cpu_before)
+    return seconds, peak
 
 
 def build(folder: Path, respondents: int, teams: int | None) -> tuple[Path, Path]:
@@ -132,10 +114,9 @@ def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: i
     """``assessment batch --by team`` (only ``units`` if given); its figures from the run and
     from ``reports.json``."""
     only = [arg for unit in units or [] for arg in ("--unit", unit)]
-    seconds, peak, cpu = _run(["--workspace", str(workspace), "batch", "--engagement",
-                               engagement, "--by", "team", "--out", str(out), "--executor",
-                               executor, "--workers", str(workers), "--force", *only],
-                              sample=True)
+    seconds, peak = _run(["--workspace", str(workspace), "batch", "--engagement", engagement,
+                          "--by", "team", "--out", str(out), "--executor", executor,
+                          "--workers", str(workers), "--force", *only], sample=True)
     records = json.loads((out / "reports.json").read_text(encoding="utf-8"))["reports"]
     by_worker: dict[str, list[tuple[int, float]]] = {}
     for r in records:
@@ -147,7 +128,6 @@ def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: i
     ]
     return {
         "seconds": seconds,
-        "cpu_seconds": cpu,
         "reports": len(records),
         "failed": sum(r["status"] == "failed" for r in records),
         "peak_rss_mb_client": peak,
@@ -178,9 +158,9 @@ def main() -> None:
         csv, workspace = build(base, args.respondents, args.teams)
         _log(f"{csv.name}: {csv.stat().st_size / 1e6:.1f} MB")
         ws = ["--workspace", str(workspace)]
-        import_seconds, _, _ = _run([*ws, "import", str(csv), "--engagement", "big"])
+        import_seconds, _ = _run([*ws, "import", str(csv), "--engagement", "big"])
         _log(f"import: {import_seconds:.1f} s")
-        score_seconds, _, _ = _run([*ws, "score", "--engagement", "big", "--by", "team",
+        score_seconds, _ = _run([*ws, "score", "--engagement", "big", "--by", "team",
                                  "--format", "csv"])
         _log(f"score: {score_seconds:.1f} s")
         with Store(workspace / "assessment.db") as store:
@@ -204,7 +184,7 @@ def main() -> None:
         sample = teams[:: max(1, len(teams) // max(1, args.naive))][: args.naive]
         naive = []
         for team in sample:
-            seconds, _, _ = _run([*ws, "report", "--engagement", "big", "--unit", f"team:{team}",
+            seconds, _ = _run([*ws, "report", "--engagement", "big", "--unit", f"team:{team}",
                                "--out", str(base / "naive")])
             if not (base / "naive" / f"{unit_slug(f'team:{team}')}.en.html").is_file():
                 raise SystemExit(f"naive: no report for {team}")
@@ -213,8 +193,6 @@ def main() -> None:
 
     cost = large["seconds"] * args.workers / large["reports"]
     demo_cost = demo["seconds"] * args.workers / demo["reports"]
-    cpu_cost = large["cpu_seconds"] / large["reports"]
-    demo_cpu_cost = demo["cpu_seconds"] / demo["reports"]
     naive_each = statistics.mean(naive) if naive else float("nan")
     print(json.dumps({
         "respondents": args.respondents,
@@ -240,9 +218,6 @@ def main() -> None:
         "demo_batch_seconds": round(demo["seconds"], 1),
         "demo_median_report_seconds": round(demo["median_report_seconds"], 2),
         "report_cost_ratio": round(cost / demo_cost, 2),
-        "cpu_seconds_per_report": round(cpu_cost, 2),
-        "demo_cpu_seconds_per_report": round(demo_cpu_cost, 2),
-        "report_cpu_cost_ratio": round(cpu_cost / demo_cpu_cost, 2),
         "report_seconds_ratio": round(
             large["median_report_seconds"] / demo["median_report_seconds"], 2),
         "naive_reports": len(naive),
