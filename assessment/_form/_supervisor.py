@@ -35,8 +35,6 @@ __all__ = ["READY", "RECYCLE", "Supervisor", "bind"]
 #: What a server process writes on its notify pipe, one word a line.
 READY = "ready"
 RECYCLE = "recycle"
-#: Seconds before a replacement is tried again after one failed to start.
-_RETRY_SECONDS = 600.0
 #: Seconds a server process has to stop after SIGTERM before it is killed.
 _STOP_SECONDS = 10.0
 
@@ -89,12 +87,10 @@ class Supervisor:
     env: dict[str, str]
     cwd: str
     listener: socket.socket
-    replacements: int = 0
     _selector: selectors.BaseSelector = field(default_factory=selectors.DefaultSelector)
     _current: _Child | None = None
     _pending: _Child | None = None
     _draining: list[_Child] = field(default_factory=list)
-    _retry_at: float = 0.0
 
     def _spawn(self) -> _Child:
         read, write = os.pipe()
@@ -123,15 +119,13 @@ class Supervisor:
 
     def _heard(self, child: _Child, word: str) -> None:
         if word == RECYCLE and child is self._current and self._pending is None:
-            if time.monotonic() >= self._retry_at:
-                _say("every session has ended and the server holds memory they left behind; "
-                     "a fresh server process takes over")
-                self._pending = self._spawn()
+            _say("every session has ended and the server holds memory they left behind; "
+                 "a fresh server process takes over")
+            self._pending = self._spawn()
         elif word == READY and child is self._pending and self._current is not None:
             self._current.proc.send_signal(signal.SIGUSR1)
             self._draining.append(self._current)
             self._current, self._pending = self._pending, None
-            self.replacements += 1
             _say(f"server process {child.proc.pid} took over")
 
     def run(self) -> int:
@@ -148,10 +142,10 @@ class Supervisor:
             pending = self._pending
             if pending is not None and pending.proc.poll() is not None:
                 _say(f"the fresh server process failed to start (exit status "
-                     f"{pending.proc.returncode}); the running one goes on")
+                     f"{pending.proc.returncode}); the running one goes on (it asks again "
+                     "in 10 minutes)")
                 self._forget(pending)
                 self._pending = None
-                self._retry_at = time.monotonic() + _RETRY_SECONDS
             for old in [c for c in self._draining if c.proc.poll() is not None]:
                 if old.proc.returncode:
                     _say(f"the replaced server process {old.proc.pid} stopped with status "
