@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_scale.py --respondents 100000 [--teams 2500]
         [--executor local|dask] [--workers 2] [--naive 3] [--batch-teams N] [--keep DIR]
+        [--renew-kernel-after N]
 
 Runs the command line as a consultant does, each step a process of its own:
 
@@ -12,8 +13,12 @@ Runs the command line as a consultant does, each step a process of its own:
 4. ``assessment batch --by team`` with ``--executor`` and ``--workers`` (``batch_seconds``;
    without a scheduler, ``dask`` starts a local cluster), sampling the batch process's
    memory (``peak_rss_mb_client``); each report records its worker's memory with its
-   kernel (``peak_rss_mb_worker``, and ``worker_rss_growth_mb``: the largest growth of one
-   worker from its 10th report to its last); ``--batch-teams N`` reports on the organisation
+   kernel (``peak_rss_mb_worker``; ``worker_rss_growth_mb``, the largest growth of one
+   worker from its 10th report to its peak; ``worker_rss_mb_per_100_reports``, the steepest
+   least-squares slope of a worker's memory against the number of reports it has made, from
+   its 10th report on: about 0 when memory does not grow with the reports; and
+   ``worker_kernels``, the most kernels one worker started, one per ``--renew-kernel-after``
+   reports); ``--batch-teams N`` reports on the organisation
    and N teams spread over the list instead of every team (each report still computed from
    the whole organisation's snapshot), and ``full_batch_seconds_estimate`` extrapolates the
    rate to every team;
@@ -109,11 +114,20 @@ def build(folder: Path, respondents: int, teams: int | None) -> tuple[Path, Path
     return csv, workspace
 
 
+def _slope(points: list[tuple[int, float]]) -> float:
+    """Least-squares slope of ``(x, y)`` points (0 for fewer than two distinct x)."""
+    if len({x for x, _ in points}) < 2:
+        return 0.0
+    return statistics.linear_regression([x for x, _ in points], [y for _, y in points]).slope
+
+
 def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: int,
-          units: list[str] | None = None) -> dict[str, float]:
+          units: list[str] | None = None, renew_after: int | None = None) -> dict[str, float]:
     """``assessment batch --by team`` (only ``units`` if given); its figures from the run and
     from ``reports.json``."""
     only = [arg for unit in units or [] for arg in ("--unit", unit)]
+    if renew_after is not None:
+        only += ["--renew-kernel-after", str(renew_after)]
     seconds, peak = _run(["--workspace", str(workspace), "batch", "--engagement", engagement,
                           "--by", "team", "--out", str(out), "--executor", executor,
                           "--workers", str(workers), "--force", *only], sample=True)
@@ -123,9 +137,10 @@ def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: i
         if r.get("worker") and r.get("worker_rss_mb") is not None:
             by_worker.setdefault(r["worker"], []).append((r["worker_report"], r["worker_rss_mb"]))
     growth = [
-        max(made)[1] - sorted(made)[min(9, len(made) - 1)][1]
+        max(rss for _, rss in made) - sorted(made)[min(9, len(made) - 1)][1]
         for made in by_worker.values()
     ]
+    slopes = [_slope(sorted(made)[9:]) for made in by_worker.values()]
     return {
         "seconds": seconds,
         "reports": len(records),
@@ -133,6 +148,8 @@ def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: i
         "peak_rss_mb_client": peak,
         "peak_rss_mb_worker": max((r["worker_rss_mb"] or 0) for r in records),
         "worker_rss_growth_mb": max(growth, default=0.0),
+        "worker_rss_mb_per_100_reports": 100 * max(slopes, default=0.0),
+        "worker_kernels": max((r.get("worker_kernel") or 0 for r in records), default=0),
         "median_report_seconds": statistics.median(r["seconds"] for r in records),
         "workers_seen": len(by_worker),
     }
@@ -148,6 +165,8 @@ def main() -> None:
     parser.add_argument("--batch-teams", type=int,
                         help="report on the organisation and this many teams (default: all)")
     parser.add_argument("--keep", type=Path, help="keep the files and workspaces here")
+    parser.add_argument("--renew-kernel-after", type=int, metavar="N",
+                        help="reports per worker kernel (default: the batch's own)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
@@ -174,7 +193,7 @@ def main() -> None:
             units = ["organisation",
                      *(published[int(i * step)] for i in range(args.batch_teams))]
         large = batch(workspace, "big", base / "large-reports", args.executor, args.workers,
-                      units)
+                      units, args.renew_kernel_after)
         _log(f"batch: {large}")
         demo_ws = base / "demo"
         with Store(demo_ws / "assessment.db") as store:
@@ -212,6 +231,8 @@ def main() -> None:
         "peak_rss_mb_client": round(large["peak_rss_mb_client"]),
         "peak_rss_mb_worker": round(large["peak_rss_mb_worker"]),
         "worker_rss_growth_mb": round(large["worker_rss_growth_mb"], 1),
+        "worker_rss_mb_per_100_reports": round(large["worker_rss_mb_per_100_reports"], 2),
+        "worker_kernels": large["worker_kernels"],
         "workers": args.workers,
         "median_report_seconds": round(large["median_report_seconds"], 2),
         "demo_reports": demo["reports"],

@@ -389,6 +389,50 @@ def test_the_dask_executor_without_a_scheduler_starts_a_local_cluster_and_says_s
     assert result.extra["executor"] == "dask"
 
 
+@pytest.mark.slow
+def test_a_worker_starts_a_fresh_kernel_after_renew_after_reports(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    import nbformat
+
+    nb = nbformat.read(TRIVIAL, as_version=4)
+    cell = nbformat.v4.new_code_cell("print('kernel', __import__('os').getpid())")
+    del cell["id"]  # the notebook is nbformat 4.4, without cell ids
+    nb.cells.append(cell)
+    notebook = tmp_path / "pid.ipynb"
+    nbformat.write(nb, notebook)
+    out = tmp_path / "out"
+    jobs = plan_batch(workspace, "demo", out, by="team", languages=["en", "uk"])[:5]
+    assert len(jobs) == 5
+    result = run_batch(jobs, out, notebook=notebook, workers=1, progress=False, renew_after=2)
+    assert [o.status for o in result.outcomes] == ["ok"] * 5
+    made = sorted(result.outcomes, key=lambda o: o.worker_report or 0)
+    assert len({o.worker for o in made}) == 1
+    assert [o.worker_report for o in made] == [1, 2, 3, 4, 5]
+    assert [o.worker_kernel for o in made] == [1, 1, 2, 2, 3]
+
+    def kernel_pid(outcome: ReportOutcome) -> str:
+        assert outcome.notebook is not None
+        text = (out / outcome.notebook).read_text(encoding="utf-8")
+        found = re.search(r"kernel (\d+)", text)
+        assert found, outcome.notebook
+        return found.group(1)
+
+    pids = [kernel_pid(o) for o in made]
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4] and pids[0] != pids[4]
+    records = json.loads((out / "reports.json").read_text(encoding="utf-8"))["reports"]
+    assert sorted(r["worker_kernel"] for r in records) == [1, 1, 2, 2, 3]
+
+
+def test_renew_after_is_a_count_of_reports(workspace: Workspace, tmp_path: Path) -> None:
+    from assessment._report._worker import RENEW_AFTER
+
+    with pytest.raises(ParameterError, match="renew_after: must be 0 \\(never\\) or more"):
+        run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL, renew_after=-1)
+    option = next(p for p in cli.commands["batch"].params if p.name == "renew_after")
+    assert option.default == RENEW_AFTER
+
+
 def test_a_scheduler_is_only_for_the_dask_executor(workspace: Workspace, tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match="scheduler: only the Dask executor"):
         run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL,

@@ -50,6 +50,10 @@ _OUT_OPTION = click.option(
 @click.option("--unit", "units", multiple=True,
               help="Only this unit ('organisation', 'team:NAME'...); repeat for more.")
 @click.option("--force", is_flag=True, help="Also regenerate reports whose inputs did not change.")
+@click.option("--renew-kernel-after", "renew_after", type=click.IntRange(min=0), default=100,
+              show_default=True, metavar="N",
+              help="Reports per kernel: a worker starts a fresh kernel after N, so its memory "
+              "stays flat (0: never).")
 @_NOTEBOOK_OPTION
 @click.pass_context
 def batch_cmd(
@@ -64,6 +68,7 @@ def batch_cmd(
     scheduler: str | None,
     units: tuple[str, ...],
     force: bool,
+    renew_after: int,
     notebook: Path | None,
 ) -> None:
     """Produce the report of the organisation and of every unit large enough to publish.
@@ -94,6 +99,7 @@ def batch_cmd(
         pdf=pdf,
         force=force,
         workspace=ws,
+        renew_after=renew_after,
     )
     click.echo(result.summary())
     if not result.ok:

@@ -66,6 +66,7 @@ from ._pdf import chromium_executable
 from ._render import ReportRenderer
 from ._snapshot import take_snapshot, write_snapshot
 from ._worker import (
+    RENEW_AFTER,
     BatchInput,
     RenderedReport,
     dask_task,
@@ -418,6 +419,7 @@ def run_batch(
     progress: bool | None = None,
     progress_file: TextIO | None = None,
     workspace: Workspace | None = None,
+    renew_after: int = RENEW_AFTER,
 ) -> BatchResult:
     """Produce the reports of ``jobs`` in ``out_dir``, in parallel; never stop at a failure.
 
@@ -458,6 +460,9 @@ def run_batch(
         Where the progress bar and notices are written (default: standard error).
     workspace:
         The workspace of the jobs (default: the one the jobs name).
+    renew_after:
+        Reports a worker makes with one kernel before it starts a fresh one, which keeps its
+        memory from growing with the batch (default :data:`RENEW_AFTER`; 0: never).
     """
     start = time.perf_counter()
     out = Path(out_dir).resolve()
@@ -467,6 +472,8 @@ def run_batch(
         raise ParameterError(f"notebook: {nb_path} does not exist")
     if executor not in ("local", "dask"):
         raise ParameterError(f"executor: must be 'local' or 'dask', got {executor!r}")
+    if renew_after < 0:
+        raise ParameterError(f"renew_after: must be 0 (never) or more, got {renew_after}")
     if (scheduler is not None and scheduler != "") and executor != "dask":
         raise ParameterError("scheduler: only the Dask executor has one")
     if pdf:
@@ -508,11 +515,13 @@ def run_batch(
             finished: Iterator[Finished]
             if executor == "dask":
                 batch, sizes = _batch_input(workspace, engagements, nb_path, pdf, timeout, None)
+                batch = replace(batch, renew_after=renew_after)
                 finished = _run_dask(todo, batch, scheduler, n,
                                      lambda s: tqdm.write(s, file=stream))
             else:
                 batch, sizes = _batch_input(workspace, engagements, nb_path, pdf, timeout,
                                             Path(private))
+                batch = replace(batch, renew_after=renew_after)
                 finished = _run_local(todo, batch, n)
                 extra["workers"] = n
             extra["snapshot_bytes"] = sizes

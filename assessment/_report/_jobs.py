@@ -72,9 +72,11 @@ class ReportOutcome:
     #: The published score rows (``<unit slug>.scores.csv``), when the report wrote them.
     data: str | None = None
     #: The worker that made it (``host:pid``), how many reports that worker had made with
-    #: this one, and its memory (with its kernel) after it, in MB.
+    #: this one, which of its kernels (from 1) ran it, and its memory (with its kernel)
+    #: after it, in MB.
     worker: str | None = None
     worker_report: int | None = None
+    worker_kernel: int | None = None
     worker_rss_mb: float | None = None
 
     @classmethod

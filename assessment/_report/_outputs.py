@@ -59,7 +59,8 @@ def write_report_files(out: Path, job: ReportJob, report: RenderedReport) -> Rep
         job=job, status=report.status, error=report.error, cell=report.cell,
         seconds=report.seconds, html=made["html"], pdf=made["pdf"], notebook=made["ipynb"],
         data=made["scores.csv"], worker=report.worker or None,
-        worker_report=report.sequence or None, worker_rss_mb=report.rss_mb,
+        worker_report=report.sequence or None, worker_kernel=report.kernel or None,
+        worker_rss_mb=report.rss_mb,
     )
 
 
@@ -105,6 +106,7 @@ def _previous_successes(out: Path) -> dict[str, ReportOutcome]:
                 data=record.get("data"),
                 worker=record.get("worker"),
                 worker_report=record.get("worker_report"),
+                worker_kernel=record.get("worker_kernel"),
                 worker_rss_mb=record.get("worker_rss_mb"),
             )
         except (KeyError, TypeError):

@@ -7,9 +7,13 @@ engagement's snapshot arrive with the input, and each report is rendered into a 
 temporary folder of the worker and returned as bytes (:class:`RenderedReport`), which the
 client writes into the output folder.
 
-Each worker process keeps one warm kernel (and one Chromium for PDFs) for all its reports;
-the kernel is a process of its own, and reads the snapshot from a file the worker writes
-once into its private folder (mode 0700), named by the notebook's ``snapshot`` parameter.
+Each worker process keeps one warm kernel (and one Chromium for PDFs) for its reports; the
+kernel is a process of its own, and reads the snapshot from a file the worker writes once
+into its private folder (mode 0700), named by the notebook's ``snapshot`` parameter. After
+:attr:`BatchInput.renew_after` reports the worker starts a fresh kernel (and Chromium), so
+its memory does not grow with the number of reports it makes: a long-lived kernel keeps
+what every report leaves behind (the JavaScript heap of vl-convert, compiled cells, the
+message digests of its session).
 """
 
 from __future__ import annotations
@@ -34,11 +38,14 @@ from ._render import RenderResult, ReportRenderer
 from ._snapshot import Snapshot, write_snapshot
 from ._units import unit_slug
 
-__all__ = ["BatchInput", "RenderedReport", "dask_task", "dask_teardown", "local_task",
-           "start_local_worker"]
+__all__ = ["RENEW_AFTER", "BatchInput", "RenderedReport", "dask_task", "dask_teardown",
+           "local_task", "start_local_worker"]
 
 #: The kinds of file a report returns, by suffix after its stem.
 FILE_KINDS: Final = ("ipynb", "html", "pdf", "scores.csv")
+
+#: Reports a worker makes with one kernel before it starts a fresh one (a few seconds).
+RENEW_AFTER: Final = 100
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class BatchInput:
     timeout: float | None = None
     snapshots: Mapping[str, Snapshot] = field(default_factory=dict)
     snapshot_files: Mapping[str, str] = field(default_factory=dict)
+    #: Reports per kernel: a worker starts a fresh one after so many (0: never).
+    renew_after: int = RENEW_AFTER
 
 
 @dataclass(frozen=True)
@@ -69,9 +78,11 @@ class RenderedReport:
     seconds: float = 0.0
     #: ``ipynb``, ``html``, ``pdf``, ``scores.csv``: only the files this run produced.
     files: Mapping[str, bytes] = field(default_factory=dict)
-    #: ``host:pid`` of the worker process, and how many reports it has made with this one.
+    #: ``host:pid`` of the worker process, how many reports it has made with this one, and
+    #: which of its kernels (counted from 1) ran it.
     worker: str = ""
     sequence: int = 0
+    kernel: int = 0
     #: Resident memory of the worker process and its kernel after this report, in MB.
     rss_mb: float | None = None
 
@@ -80,6 +91,8 @@ class RenderedReport:
 
 _renderer: ReportRenderer | None = None
 _renderer_error: str | None = None
+_kernels = 0  # renderers this process has started
+_kernel_reports = 0  # reports made with the current one
 _private: Path | None = None
 _written: dict[str, Path] = {}
 _batch: BatchInput | None = None
@@ -103,7 +116,7 @@ def _private_dir() -> Path:
 
 def _start_renderer(pdf: bool, timeout: float | None) -> None:
     """Start this process's renderer; remember the error instead of raising it."""
-    global _renderer, _renderer_error
+    global _renderer, _renderer_error, _kernels, _kernel_reports
     if _renderer is not None:
         return
     try:
@@ -113,8 +126,11 @@ def _start_renderer(pdf: bool, timeout: float | None) -> None:
         _renderer_error = f"worker could not start: {type(exc).__name__}: {exc}"
         return
     _renderer, _renderer_error = renderer, None
-    # Shut the kernel down when the worker exits (multiprocessing runs these finalizers).
-    multiprocessing.util.Finalize(None, _stop_renderer, exitpriority=10)
+    _kernel_reports = 0
+    _kernels += 1
+    if _kernels == 1:
+        # Shut the kernel down when the worker exits (multiprocessing runs these finalizers).
+        multiprocessing.util.Finalize(None, _stop_renderer, exitpriority=10)
 
 
 def _stop_renderer() -> None:
@@ -176,6 +192,8 @@ def render_job(job: ReportJob, batch: BatchInput) -> RenderedReport:
             error=f"worker runs assessment {__version__}, the batch client {batch.version}: "
                   "install the same version on the workers",
         )
+    if _renderer is not None and 0 < batch.renew_after <= _kernel_reports:
+        _stop_renderer()  # a fresh kernel: what the old one kept goes with its process
     _start_renderer(batch.pdf, batch.timeout)
     if _renderer is None:
         return RenderedReport(job.stem, "failed", error=_renderer_error, worker=worker)
@@ -208,12 +226,13 @@ def _rendered(job: ReportJob, result: RenderResult, out: Path, worker: str) -> R
     scores = out / f"{unit_slug(job.unit)}.scores.csv"
     if result.ok and scores.is_file():
         files["scores.csv"] = scores.read_bytes()
-    global _made
+    global _made, _kernel_reports
     _made += 1
+    _kernel_reports += 1
     return RenderedReport(
         job.stem, "ok" if result.ok else "failed", error=result.error, cell=result.cell,
         seconds=round(result.seconds, 3), files=files, worker=worker, sequence=_made,
-        rss_mb=_rss_mb(),
+        kernel=_kernels, rss_mb=_rss_mb(),
     )
 
 
