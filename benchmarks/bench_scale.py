@@ -14,14 +14,14 @@ Runs the command line as a consultant does, each step a process of its own:
    without a scheduler, ``dask`` starts a local cluster), sampling the batch process's
    memory (``peak_rss_mb_client``); each report records its worker's memory with its
    kernel (``peak_rss_mb_worker``; ``worker_rss_growth_mb``, the largest growth of one
-   worker from its 10th report to its peak; ``worker_rss_mb_per_100_reports``, the steepest
-   least-squares slope of a worker's memory against the number of reports it has made, from
-   its 10th report on: about 0 when memory does not grow with the reports; and
-   ``worker_kernels``, the most kernels one worker started, one per ``--renew-kernel-after``
-   reports); ``--batch-teams N`` reports on the organisation
-   and N teams spread over the list instead of every team (each report still computed from
-   the whole organisation's snapshot), and ``full_batch_seconds_estimate`` extrapolates the
-   rate to every team;
+   worker from its 10th report to its peak; ``worker_peak_growth_mb_per_100_reports``, the
+   largest rise of one worker's peak memory from its first 100 reports to its last 100, per
+   100 reports between them (``null`` below 200 reports per worker): about 0 when memory does
+   not grow with the number of reports; and ``worker_kernels``, the most kernels one worker
+   started, one per ``--renew-kernel-after`` reports); ``--batch-teams N`` reports on the
+   organisation and N teams spread over the list instead of every team (each report still
+   computed from the whole organisation's snapshot), and ``full_batch_seconds_estimate``
+   extrapolates the rate to every team;
 5. the same batch of the 250-respondent demo (8 reports), for the per-report cost;
 6. the naive way: ``assessment report`` for ``--naive`` teams, one process each.
 
@@ -42,6 +42,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -114,15 +115,15 @@ def build(folder: Path, respondents: int, teams: int | None) -> tuple[Path, Path
     return csv, workspace
 
 
-def _slope(points: list[tuple[int, float]]) -> float:
-    """Least-squares slope of ``(x, y)`` points (0 for fewer than two distinct x)."""
-    if len({x for x, _ in points}) < 2:
-        return 0.0
-    return statistics.linear_regression([x for x, _ in points], [y for _, y in points]).slope
+def _peak_growth(rss: list[float], window: int = 100) -> float | None:
+    """MB per 100 reports by which the peak of the last ``window`` reports exceeds the first's."""
+    if len(rss) < 2 * window:
+        return None
+    return (max(rss[-window:]) - max(rss[:window])) / ((len(rss) - window) / 100)
 
 
 def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: int,
-          units: list[str] | None = None, renew_after: int | None = None) -> dict[str, float]:
+          units: list[str] | None = None, renew_after: int | None = None) -> dict[str, Any]:
     """``assessment batch --by team`` (only ``units`` if given); its figures from the run and
     from ``reports.json``."""
     only = [arg for unit in units or [] for arg in ("--unit", unit)]
@@ -140,7 +141,8 @@ def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: i
         max(rss for _, rss in made) - sorted(made)[min(9, len(made) - 1)][1]
         for made in by_worker.values()
     ]
-    slopes = [_slope(sorted(made)[9:]) for made in by_worker.values()]
+    peaks = [g for made in by_worker.values()
+             if (g := _peak_growth([rss for _, rss in sorted(made)])) is not None]
     return {
         "seconds": seconds,
         "reports": len(records),
@@ -148,7 +150,7 @@ def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: i
         "peak_rss_mb_client": peak,
         "peak_rss_mb_worker": max((r["worker_rss_mb"] or 0) for r in records),
         "worker_rss_growth_mb": max(growth, default=0.0),
-        "worker_rss_mb_per_100_reports": 100 * max(slopes, default=0.0),
+        "worker_peak_growth_mb_per_100_reports": max(peaks, default=None),
         "worker_kernels": max((r.get("worker_kernel") or 0 for r in records), default=0),
         "median_report_seconds": statistics.median(r["seconds"] for r in records),
         "workers_seen": len(by_worker),
@@ -231,7 +233,9 @@ def main() -> None:
         "peak_rss_mb_client": round(large["peak_rss_mb_client"]),
         "peak_rss_mb_worker": round(large["peak_rss_mb_worker"]),
         "worker_rss_growth_mb": round(large["worker_rss_growth_mb"], 1),
-        "worker_rss_mb_per_100_reports": round(large["worker_rss_mb_per_100_reports"], 2),
+        "worker_peak_growth_mb_per_100_reports": (
+            None if large["worker_peak_growth_mb_per_100_reports"] is None
+            else round(large["worker_peak_growth_mb_per_100_reports"], 2)),
         "worker_kernels": large["worker_kernels"],
         "workers": args.workers,
         "median_report_seconds": round(large["median_report_seconds"], 2),
