@@ -15,11 +15,12 @@ Runs the command line as a consultant does, each step a process of its own:
    memory (``peak_rss_mb_client``); each report records its worker's memory with its
    kernel (``peak_rss_mb_worker``; ``worker_rss_growth_mb``, the largest growth of one
    worker from its 10th report to its peak; ``worker_peak_growth_mb_per_100_reports``, the
-   largest rise of one worker's peak memory from its first 100 reports to its last 100, per
-   100 reports between them (``null`` below 200 reports per worker): about 0 when memory does
-   not grow with the number of reports; and ``worker_kernels``, the most kernels one worker
-   started, one per ``--renew-kernel-after`` reports); ``--batch-teams N`` reports on the
-   organisation and N teams spread over the list instead of every team (each report still
+   largest rise of one worker's peak memory from its first 100 reports to its last 100 (or
+   ``--renew-kernel-after`` reports, if more), per 100 reports between them (``null`` below
+   twice that per worker): about 0 when memory does not grow with the number of reports;
+   and ``worker_kernels``, the most kernels one worker started, one per
+   ``--renew-kernel-after`` reports); ``--batch-teams N`` reports on the organisation and N
+   teams spread over the list instead of every team (each report still
    computed from the whole organisation's snapshot), and ``full_batch_seconds_estimate``
    extrapolates the rate to every team;
 5. the same batch of the 250-respondent demo (8 reports), for the per-report cost;
@@ -56,6 +57,7 @@ from assessment import (
     models_dir,
     unit_slug,
 )
+from assessment._report._worker import RENEW_AFTER
 from assessment._tabular import write_responses
 
 MODEL = models_dir() / "service-maturity.yaml"
@@ -141,8 +143,10 @@ def batch(workspace: Path, engagement: str, out: Path, executor: str, workers: i
         max(rss for _, rss in made) - sorted(made)[min(9, len(made) - 1)][1]
         for made in by_worker.values()
     ]
+    # A window at least as long as a kernel's life: a renewed kernel's first reports are low.
+    window = max(100, renew_after if renew_after is not None else RENEW_AFTER)
     peaks = [g for made in by_worker.values()
-             if (g := _peak_growth([rss for _, rss in sorted(made)])) is not None]
+             if (g := _peak_growth([rss for _, rss in sorted(made)], window)) is not None]
     return {
         "seconds": seconds,
         "reports": len(records),

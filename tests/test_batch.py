@@ -408,7 +408,7 @@ def test_a_worker_starts_a_fresh_kernel_after_renew_after_reports(
     # The Dask cluster (one worker process) is the module's: its worker made reports before.
     scheduler = request.getfixturevalue("dask_scheduler") if executor == "dask" else None
     result = run_batch(jobs, out, notebook=notebook, workers=1, progress=False, renew_after=2,
-                       executor="dask" if scheduler else "local", scheduler=scheduler)
+                       executor=executor, scheduler=scheduler)
     assert [o.status for o in result.outcomes] == ["ok"] * 5
     made = sorted(result.outcomes, key=lambda o: o.worker_report or 0)
     assert len({o.worker for o in made}) == 1
@@ -431,13 +431,52 @@ def test_a_worker_starts_a_fresh_kernel_after_renew_after_reports(
     assert sorted(r["worker_kernel"] for r in records) == [kernel + i for i in (0, 0, 1, 1, 2)]
 
 
-def test_renew_after_is_a_count_of_reports(workspace: Workspace, tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_a_kernel_that_died_counts_as_a_kernel_and_its_successor_starts_afresh(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    import nbformat
+
+    out = tmp_path / "out"
+    jobs = plan_batch(workspace, "demo", out, by="team", languages=["en", "uk"])[:5]
+    nb = nbformat.read(TRIVIAL, as_version=4)
+    code = (f"import os\nprint('kernel', os.getpid())\nif unit == {jobs[1].unit!r} and "
+            f"language == {jobs[1].language!r}:\n    os._exit(1)")
+    cell = nbformat.v4.new_code_cell(code)
+    del cell["id"]  # the notebook is nbformat 4.4, without cell ids
+    nb.cells.append(cell)
+    notebook = tmp_path / "dies.ipynb"
+    nbformat.write(nb, notebook)
+    result = run_batch(jobs, out, notebook=notebook, workers=1, progress=False, renew_after=3)
+    made = sorted(result.outcomes, key=lambda o: o.worker_report or 0)
+    assert [o.status for o in made] == ["ok", "failed", "ok", "ok", "ok"]
+    assert "DeadKernelError" in (made[1].error or ""), made[1].error
+    # The second report killed kernel 1; kernel 2 then makes three reports, its full share.
+    assert [o.worker_kernel for o in made] == [1, 1, 2, 2, 2]
+
+
+def test_renew_after_is_a_count_of_reports(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assessment._report import _batch
     from assessment._report._worker import RENEW_AFTER
 
     with pytest.raises(ParameterError, match="renew_after: must be 0 \\(never\\) or more"):
         run_batch(_jobs(workspace, tmp_path, []), tmp_path, notebook=TRIVIAL, renew_after=-1)
     option = next(p for p in cli.commands["batch"].params if p.name == "renew_after")
     assert option.default == RENEW_AFTER
+
+    class Called(Exception):
+        pass
+
+    def fake(*args: object, **kwargs: object) -> None:
+        raise Called(kwargs)
+
+    monkeypatch.setattr(_batch, "run_batch", fake)
+    ran = CliRunner().invoke(cli, ["--workspace", str(workspace.path), "batch", "--engagement",
+                                   "demo", "--out", str(tmp_path), "--renew-kernel-after", "7"])
+    assert isinstance(ran.exception, Called), ran.output
+    assert ran.exception.args[0]["renew_after"] == 7
 
 
 def test_a_scheduler_is_only_for_the_dask_executor(workspace: Workspace, tmp_path: Path) -> None:

@@ -390,7 +390,7 @@ def _outcome(job: ReportJob, out: Path, result: RenderedReport | BaseException) 
 
 def _batch_input(
     workspace: Workspace, engagements: Iterable[str], notebook: Path, pdf: bool,
-    timeout: float | None, folder: Path | None,
+    timeout: float | None, folder: Path | None, renew_after: int,
 ) -> tuple[BatchInput, dict[str, int]]:
     """Take each engagement's snapshot once: into ``folder`` (local workers read the files)
     or carried by the input itself (workers on other machines)."""
@@ -400,9 +400,11 @@ def _batch_input(
     sizes = {e: s.size for e, s in snapshots.items()}
     source = notebook.read_text(encoding="utf-8")
     if folder is None:
-        return BatchInput(source, __version__, pdf, timeout, snapshots=snapshots), sizes
+        return BatchInput(source, __version__, pdf, timeout, snapshots=snapshots,
+                          renew_after=renew_after), sizes
     files = {e: str(write_snapshot(s, folder)) for e, s in snapshots.items()}
-    return BatchInput(source, __version__, pdf, timeout, snapshot_files=files), sizes
+    return BatchInput(source, __version__, pdf, timeout, snapshot_files=files,
+                      renew_after=renew_after), sizes
 
 
 def run_batch(
@@ -514,14 +516,13 @@ def run_batch(
             engagements = (j.parameters["engagement"] for j in todo)
             finished: Iterator[Finished]
             if executor == "dask":
-                batch, sizes = _batch_input(workspace, engagements, nb_path, pdf, timeout, None)
-                batch = replace(batch, renew_after=renew_after)
+                batch, sizes = _batch_input(workspace, engagements, nb_path, pdf, timeout, None,
+                                            renew_after)
                 finished = _run_dask(todo, batch, scheduler, n,
                                      lambda s: tqdm.write(s, file=stream))
             else:
                 batch, sizes = _batch_input(workspace, engagements, nb_path, pdf, timeout,
-                                            Path(private))
-                batch = replace(batch, renew_after=renew_after)
+                                            Path(private), renew_after)
                 finished = _run_local(todo, batch, n)
                 extra["workers"] = n
             extra["snapshot_bytes"] = sizes

@@ -60,6 +60,9 @@ class WarmKernel:
         self._ipc_dir: str | None = None
         #: The notebook of the last run, also when it failed (set by the engine).
         self.last_notebook: NotebookNode | None = None
+        #: Kernel processes started so far, and runs begun (:meth:`reset`) in the current one.
+        self.starts = 0
+        self.runs = 0
 
     def __enter__(self) -> Self:
         self.start()
@@ -95,6 +98,8 @@ class WarmKernel:
         self.kc.allow_stdin = False
         if self.warmup:
             self.run(self.warmup)
+        self.starts += 1
+        self.runs = 0
 
     def alive(self) -> bool:
         """Return whether the kernel process is running."""
@@ -116,6 +121,7 @@ class WarmKernel:
         """Forget every variable of the previous run and move to ``cwd``; keep the imports."""
         if not self.alive():
             self.restart()
+        self.runs += 1
         lines = []
         if cwd is not None:
             lines.append(f"__import__('os').chdir({str(Path(cwd).resolve())!r})")

@@ -19,6 +19,7 @@ message digests of its session).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import multiprocessing.util
 import os
@@ -44,7 +45,8 @@ __all__ = ["RENEW_AFTER", "BatchInput", "RenderedReport", "dask_task", "dask_tea
 #: The kinds of file a report returns, by suffix after its stem.
 FILE_KINDS: Final = ("ipynb", "html", "pdf", "scores.csv")
 
-#: Reports a worker makes with one kernel before it starts a fresh one (a few seconds).
+#: Reports a worker makes with one kernel before it starts a fresh one (each renewal costs
+#: a kernel's start and warm-up, a few seconds).
 RENEW_AFTER: Final = 100
 
 
@@ -91,8 +93,8 @@ class RenderedReport:
 
 _renderer: ReportRenderer | None = None
 _renderer_error: str | None = None
-_kernels = 0  # renderers this process has started
-_kernel_reports = 0  # reports made with the current one
+_kernels_before = 0  # kernel processes of this process's earlier renderers
+_finalizer = False
 _private: Path | None = None
 _written: dict[str, Path] = {}
 _batch: BatchInput | None = None
@@ -116,28 +118,38 @@ def _private_dir() -> Path:
 
 def _start_renderer(pdf: bool, timeout: float | None) -> None:
     """Start this process's renderer; remember the error instead of raising it."""
-    global _renderer, _renderer_error, _kernels, _kernel_reports
+    global _renderer, _renderer_error, _finalizer
     if _renderer is not None:
         return
-    try:
+    for _ in range(2):  # a second try: a kernel may miss its start-up time on a busy host
         renderer = ReportRenderer(pdf=pdf, timeout=timeout)
-        renderer.start()
-    except Exception as exc:
-        _renderer_error = f"worker could not start: {type(exc).__name__}: {exc}"
-        return
-    _renderer, _renderer_error = renderer, None
-    _kernel_reports = 0
-    _kernels += 1
-    if _kernels == 1:
+        try:
+            renderer.start()
+        except Exception as exc:
+            _renderer_error = f"worker could not start: {type(exc).__name__}: {exc}"
+            with contextlib.suppress(Exception):
+                renderer.close()  # a kernel that did start, when Chromium did not
+            continue
+        _renderer, _renderer_error = renderer, None
+        break
+    if _renderer is not None and not _finalizer:
         # Shut the kernel down when the worker exits (multiprocessing runs these finalizers).
         multiprocessing.util.Finalize(None, _stop_renderer, exitpriority=10)
+        _finalizer = True
 
 
 def _stop_renderer() -> None:
-    global _renderer
+    global _renderer, _kernels_before
     if _renderer is not None:
         renderer, _renderer = _renderer, None
+        _kernels_before += renderer.kernel.starts
         renderer.close()
+
+
+def _renew_renderer() -> None:
+    """Replace this process's renderer by a fresh one, which :func:`_start_renderer` starts."""
+    with contextlib.suppress(Exception):  # the old kernel is discarded: no error of the report
+        _stop_renderer()
 
 
 def _file_once(name: str, data: bytes) -> Path:
@@ -192,8 +204,8 @@ def render_job(job: ReportJob, batch: BatchInput) -> RenderedReport:
             error=f"worker runs assessment {__version__}, the batch client {batch.version}: "
                   "install the same version on the workers",
         )
-    if _renderer is not None and 0 < batch.renew_after <= _kernel_reports:
-        _stop_renderer()  # a fresh kernel: what the old one kept goes with its process
+    if _renderer is not None and 0 < batch.renew_after <= _renderer.kernel.runs:
+        _renew_renderer()  # a fresh kernel: what the old one kept goes with its process
     _start_renderer(batch.pdf, batch.timeout)
     if _renderer is None:
         return RenderedReport(job.stem, "failed", error=_renderer_error, worker=worker)
@@ -226,14 +238,22 @@ def _rendered(job: ReportJob, result: RenderResult, out: Path, worker: str) -> R
     scores = out / f"{unit_slug(job.unit)}.scores.csv"
     if result.ok and scores.is_file():
         files["scores.csv"] = scores.read_bytes()
-    global _made, _kernel_reports
+    global _made
     _made += 1
-    _kernel_reports += 1
     return RenderedReport(
         job.stem, "ok" if result.ok else "failed", error=result.error, cell=result.cell,
         seconds=round(result.seconds, 3), files=files, worker=worker, sequence=_made,
-        kernel=_kernels, rss_mb=_rss_mb(),
+        kernel=_kernel_number(), rss_mb=_rss_mb(),
     )
+
+
+def _kernel_number() -> int:
+    """Which of this process's kernel processes (from 1) ran the last report."""
+    if _renderer is None:
+        return 0
+    kernel = _renderer.kernel
+    # No run begun in the current kernel: it replaced the one that ran (and failed) it.
+    return _kernels_before + kernel.starts - (1 if kernel.runs == 0 else 0)
 
 
 # --- the local pool ----------------------------------------------------------------------------
