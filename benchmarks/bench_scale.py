@@ -20,9 +20,9 @@ Runs the command line as a consultant does, each step a process of its own:
    twice that per worker): about 0 when memory does not grow with the number of reports;
    and ``worker_kernels``, the most kernels one worker started, one per
    ``--renew-kernel-after`` reports); ``--batch-teams N`` reports on the organisation and N
-   teams spread over the list instead of every team (each report still
-   computed from the whole organisation's snapshot), and ``full_batch_seconds_estimate``
-   extrapolates the rate to every team;
+   teams spread over the list instead of every team (each report still computed from the
+   whole organisation's snapshot), and ``full_batch_seconds_estimate`` extrapolates the rate
+   to every team;
 5. the same batch of the 250-respondent demo (8 reports), for the per-report cost;
 6. the naive way: ``assessment report`` for ``--naive`` teams, one process each.
 

@@ -389,19 +389,24 @@ def test_the_dask_executor_without_a_scheduler_starts_a_local_cluster_and_says_s
     assert result.extra["executor"] == "dask"
 
 
+def _trivial_with(code: str, path: Path) -> Path:
+    """The trivial notebook with a last cell of ``code``, written to ``path``."""
+    import nbformat
+
+    nb = nbformat.read(TRIVIAL, as_version=4)
+    cell = nbformat.v4.new_code_cell(code)
+    del cell["id"]  # the notebook is nbformat 4.4, without cell ids
+    nb.cells.append(cell)
+    nbformat.write(nb, path)
+    return path
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("executor", ["local", "dask"])
 def test_a_worker_starts_a_fresh_kernel_after_renew_after_reports(
     workspace: Workspace, tmp_path: Path, executor: str, request: pytest.FixtureRequest
 ) -> None:
-    import nbformat
-
-    nb = nbformat.read(TRIVIAL, as_version=4)
-    cell = nbformat.v4.new_code_cell("print('kernel', __import__('os').getpid())")
-    del cell["id"]  # the notebook is nbformat 4.4, without cell ids
-    nb.cells.append(cell)
-    notebook = tmp_path / "pid.ipynb"
-    nbformat.write(nb, notebook)
+    notebook = _trivial_with("print('kernel', __import__('os').getpid())", tmp_path / "pid.ipynb")
     out = tmp_path / "out"
     jobs = plan_batch(workspace, "demo", out, by="team", languages=["en", "uk"])[:5]
     assert len(jobs) == 5
@@ -435,18 +440,11 @@ def test_a_worker_starts_a_fresh_kernel_after_renew_after_reports(
 def test_a_kernel_that_died_counts_as_a_kernel_and_its_successor_starts_afresh(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    import nbformat
-
     out = tmp_path / "out"
     jobs = plan_batch(workspace, "demo", out, by="team", languages=["en", "uk"])[:5]
-    nb = nbformat.read(TRIVIAL, as_version=4)
-    code = (f"import os\nprint('kernel', os.getpid())\nif unit == {jobs[1].unit!r} and "
-            f"language == {jobs[1].language!r}:\n    os._exit(1)")
-    cell = nbformat.v4.new_code_cell(code)
-    del cell["id"]  # the notebook is nbformat 4.4, without cell ids
-    nb.cells.append(cell)
-    notebook = tmp_path / "dies.ipynb"
-    nbformat.write(nb, notebook)
+    notebook = _trivial_with(
+        f"import os\nprint('kernel', os.getpid())\nif unit == {jobs[1].unit!r} and "
+        f"language == {jobs[1].language!r}:\n    os._exit(1)", tmp_path / "dies.ipynb")
     result = run_batch(jobs, out, notebook=notebook, workers=1, progress=False, renew_after=3)
     made = sorted(result.outcomes, key=lambda o: o.worker_report or 0)
     assert [o.status for o in made] == ["ok", "failed", "ok", "ok", "ok"]

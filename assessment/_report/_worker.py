@@ -146,12 +146,6 @@ def _stop_renderer() -> None:
         renderer.close()
 
 
-def _renew_renderer() -> None:
-    """Replace this process's renderer by a fresh one, which :func:`_start_renderer` starts."""
-    with contextlib.suppress(Exception):  # the old kernel is discarded: no error of the report
-        _stop_renderer()
-
-
 def _file_once(name: str, data: bytes) -> Path:
     """Write ``data`` into the private folder once per content; return its path."""
     if name not in _written or not _written[name].is_file():
@@ -205,7 +199,10 @@ def render_job(job: ReportJob, batch: BatchInput) -> RenderedReport:
                   "install the same version on the workers",
         )
     if _renderer is not None and 0 < batch.renew_after <= _renderer.kernel.runs:
-        _renew_renderer()  # a fresh kernel: what the old one kept goes with its process
+        # A fresh kernel: what the old one kept goes with its process. It is discarded, so a
+        # failing shutdown is no error of this report.
+        with contextlib.suppress(Exception):
+            _stop_renderer()
     _start_renderer(batch.pdf, batch.timeout)
     if _renderer is None:
         return RenderedReport(job.stem, "failed", error=_renderer_error, worker=worker)
